@@ -1,0 +1,48 @@
+// The language status item: which root config a file is checked with, the nginx version, and
+// whether process-spawning features are off because the workspace is not trusted.
+import * as vscode from 'vscode';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import { FILE_INFO, LANGUAGE_ID, type FileInfo } from '../../server/src/protocol/protocol';
+
+export function createStatusItem(getClient: () => LanguageClient | undefined): vscode.Disposable {
+  const item = vscode.languages.createLanguageStatusItem('nginxDoctor.status', { language: LANGUAGE_ID });
+  item.name = 'nginx-doctor';
+  item.command = { title: 'Show output', command: 'nginxDoctor.showOutput' };
+  const update = async (): Promise<void> => {
+    const editor = vscode.window.activeTextEditor;
+    const client = getClient();
+    if (!editor || editor.document.languageId !== LANGUAGE_ID || !client?.isRunning()) return;
+    try {
+      const info = await client.sendRequest<FileInfo>(FILE_INFO, { uri: editor.document.uri.toString() });
+      describe(item, info, editor.document.uri);
+    } catch {
+      item.text = 'nginx-doctor';
+    }
+  };
+  const subs = [
+    item,
+    vscode.window.onDidChangeActiveTextEditor(() => void update()),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => void update()),
+    vscode.languages.onDidChangeDiagnostics(() => void update()),
+  ];
+  void update();
+  return vscode.Disposable.from(...subs);
+}
+
+function describe(item: vscode.LanguageStatusItem, info: FileInfo, uri: vscode.Uri): void {
+  const version = info.nginxVersion ? `nginx ${info.nginxVersion}` : 'any nginx version';
+  const where = info.assumedContext
+    ? `checked alone, as if inside ${info.assumedContext} { }`
+    : info.roots.length && info.roots[0] !== uri.fsPath
+      ? `checked as part of ${vscode.workspace.asRelativePath(info.roots[0]!)}`
+      : 'checked as a root config';
+  item.text = `$(pulse) ${version}`;
+  item.detail = where;
+  if (!info.trusted) {
+    item.severity = vscode.LanguageStatusSeverity.Warning;
+    item.text = `$(shield) ${version} · restricted`;
+    item.detail = `${where}. Restricted mode: nginx -v, nginx -t and SSH are off until you trust this workspace.`;
+  } else {
+    item.severity = vscode.LanguageStatusSeverity.Information;
+  }
+}

@@ -1,0 +1,51 @@
+// The nginx-doctor command line: the same core as the language server, for CI and other editors.
+import { runCheck } from './cli/check';
+import { UsageError } from './cli/args';
+import { VERSION } from './version';
+import { startStdioServer } from './lsp/start';
+
+const HELP = `nginx-doctor ${VERSION}: finds the nginx config mistakes that cause 502/504s
+
+Usage:
+  nginx-doctor check [--format text|json|sarif] [--nginx-version X.Y.Z] [--prefix DIR]
+                     [--conf-dir DIR] [--rule ID=off|error|warning|info|hint] FILE...
+  nginx-doctor lsp --stdio          start the language server on stdin/stdout
+  nginx-doctor --version | --help
+
+check exits 0 when there is no error, 1 when there is at least one, 2 on a usage or I/O failure.
+Includes are resolved relative to the root config's directory (nginx's conf prefix), or --conf-dir.
+`;
+
+const PLANNED = new Set(['explain', 'match', 'fix', 'tail', 'doctor']);
+
+function main(argv: string[]): void {
+  const [cmd, ...rest] = argv;
+  const io = { out: (t: string) => process.stdout.write(t), err: (t: string) => process.stderr.write(t) };
+  try {
+    if (cmd === undefined || cmd === '--help' || cmd === '-h' || cmd === 'help') {
+      io.out(HELP);
+      process.exitCode = cmd === undefined ? 2 : 0;
+    } else if (cmd === '--version' || cmd === '-v') {
+      io.out(`${VERSION}\n`);
+    } else if (cmd === 'check') {
+      process.exitCode = runCheck(rest, io);
+    } else if (cmd === 'lsp') {
+      startStdioServer();
+    } else if (PLANNED.has(cmd)) {
+      io.err(`nginx-doctor: "${cmd}" is not available in this version yet\n`);
+      process.exitCode = 2;
+    } else {
+      throw new UsageError(`unknown command "${cmd}"`);
+    }
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.err(`nginx-doctor: ${e.message}\nRun "nginx-doctor --help" for usage.\n`);
+      process.exitCode = 2;
+    } else {
+      io.err(`nginx-doctor: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+      process.exitCode = 2;
+    }
+  }
+}
+
+main(process.argv.slice(2));

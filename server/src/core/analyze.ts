@@ -1,0 +1,93 @@
+// Runs a full analysis of one root config (or a snippet analysed in an assumed context):
+// include expansion, semantic model, every rule, then severity settings and suppressions.
+import type { BlockKind, Catalog } from './catalog/catalog';
+import type { Diagnostic, SeveritySetting } from './diagnostic';
+import type { FileHost } from './host';
+import { buildConfigSet, type ConfigSet } from './workspace/config-set';
+import type { ParseCache } from './workspace/parse-cache';
+import { Model } from './model/model';
+import { RULES } from './checks/registry';
+import type { ReportOptions, Rule, RuleContext } from './checks/rule';
+import { isSuppressed, readSuppressions, type Suppressions } from './checks/suppressions';
+import { parseVersion, type Version } from './util/version';
+
+export interface AnalyzeOptions {
+  host: FileHost;
+  catalog: Catalog;
+  cache?: ParseCache;
+  /** "1.24.0"; when missing every catalog version is accepted. */
+  nginxVersion?: string | null;
+  confDir?: string;
+  startContext?: BlockKind;
+  rootText?: string;
+  /** Per-rule severity overrides ("off" silences a rule). */
+  severities?: Record<string, SeveritySetting>;
+  /** Only these rules (tests run one rule at a time). */
+  rules?: readonly Rule[];
+}
+
+export interface Analysis {
+  set: ConfigSet;
+  model: Model;
+  diagnostics: Diagnostic[];
+  version: Version | null;
+}
+
+export function analyze(rootPath: string, opts: AnalyzeOptions): Analysis {
+  const setOpts = {
+    host: opts.host,
+    catalog: opts.catalog,
+    ...(opts.cache ? { cache: opts.cache } : {}),
+    ...(opts.confDir ? { confDir: opts.confDir } : {}),
+    ...(opts.startContext ? { startContext: opts.startContext } : {}),
+    ...(opts.rootText !== undefined ? { rootText: opts.rootText } : {}),
+  };
+  const set = buildConfigSet(rootPath, setOpts);
+  const model = new Model(set);
+  const version = parseVersion(opts.nginxVersion ?? null);
+  const raw: Diagnostic[] = [];
+  let current: Rule | undefined;
+  const push = (file: string, start: number, end: number, message: string, o: ReportOptions = {}): void => {
+    const rule = current!;
+    const d: Diagnostic = { file, start, end, severity: o.severity ?? rule.severity, code: rule.id, message };
+    if (o.related?.length) d.related = o.related;
+    if (o.fixes?.length) d.fixes = o.fixes;
+    raw.push(d);
+  };
+  const ctx: RuleContext = {
+    set,
+    model,
+    catalog: opts.catalog,
+    version,
+    report: (node, message, o) => push(node.file.source.path, o?.start ?? node.d.start, o?.end ?? node.d.headEnd, message, o),
+    reportAt: (file, start, end, message, o) => push(file, start, end, message, o),
+  };
+  for (const rule of opts.rules ?? RULES) {
+    const setting = opts.severities?.[rule.id];
+    if (setting === 'off') continue;
+    current = rule;
+    const before = raw.length;
+    rule.check(ctx);
+    if (setting) for (let i = before; i < raw.length; i++) raw[i]!.severity = setting;
+  }
+  return { set, model, diagnostics: finish(raw, set), version };
+}
+
+function finish(raw: Diagnostic[], set: ConfigSet): Diagnostic[] {
+  const seen = new Set<string>();
+  const supp = new Map<string, Suppressions>();
+  const out: Diagnostic[] = [];
+  for (const d of raw) {
+    const key = `${d.file}\0${d.start}\0${d.end}\0${d.code}\0${d.message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const parsed = set.files.get(d.file);
+    if (parsed) {
+      let s = supp.get(d.file);
+      if (!s) supp.set(d.file, (s = readSuppressions(parsed)));
+      if (isSuppressed(d, s, parsed.source.lines.positionAt(d.start).line)) continue;
+    }
+    out.push(d);
+  }
+  return out.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.start - b.start));
+}

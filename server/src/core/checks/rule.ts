@@ -1,0 +1,34 @@
+// The contract every rule implements: metadata plus a check that reports through the context.
+import type { Catalog } from '../catalog/catalog';
+import type { ConfigNode, ConfigSet } from '../workspace/config-set';
+import type { Fix, Related, Severity } from '../diagnostic';
+import type { Version } from '../util/version';
+import type { Model } from '../model/model';
+
+export interface ReportOptions {
+  related?: Related[];
+  fixes?: Fix[];
+  /** Where to point, when not at the node's head. */
+  start?: number;
+  end?: number;
+  severity?: Severity;
+}
+
+export interface RuleContext {
+  readonly set: ConfigSet;
+  readonly model: Model;
+  readonly catalog: Catalog;
+  /** The nginx version rules should assume, null when unknown (then every version is accepted). */
+  readonly version: Version | null;
+  report(node: ConfigNode, message: string, opts?: ReportOptions): void;
+  reportAt(file: string, start: number, end: number, message: string, opts?: ReportOptions): void;
+}
+
+export interface Rule {
+  /** Kebab-case id: the diagnostic code, the settings key and the docs page name. */
+  readonly id: string;
+  readonly severity: Severity;
+  /** One line saying what the rule finds. */
+  readonly summary: string;
+  check(ctx: RuleContext): void;
+}

@@ -1,0 +1,28 @@
+// Rule: directive-not-allowed. A known directive in a context its module does not accept it in,
+// e.g. proxy_pass in a server block: `"proxy_pass" directive is not allowed here`.
+import type { Rule } from '../rule';
+import { classify } from '../structure';
+
+const WHERE: Record<string, string> = {
+  main: 'the main context', events: 'events', http: 'http', server: 'server', location: 'location',
+  upstream: 'upstream', if_server: '"if" in server', if_location: '"if" in location',
+  limit_except: 'limit_except', stream: 'stream', stream_server: 'stream server',
+  stream_upstream: 'stream upstream', mail: 'mail', mail_server: 'mail server',
+};
+
+export const rule: Rule = {
+  id: 'directive-not-allowed',
+  severity: 'error',
+  summary: 'a directive used in a context where nginx does not accept it',
+  check(ctx) {
+    for (const node of ctx.set.all) {
+      if (classify(node, ctx.catalog, ctx.version).kind !== 'not-allowed') continue;
+      const places = [...new Set(ctx.catalog.inVersion(node.d.name, ctx.version).flatMap((r) => r.contexts))]
+        .map((c) => WHERE[c] ?? c);
+      ctx.report(node, `"${node.d.name}" directive is not allowed here (${WHERE[node.ctx] ?? node.ctx}); allowed in: ${places.join(', ')}`, {
+        start: node.d.nameStart,
+        end: node.d.nameEnd,
+      });
+    }
+  },
+};

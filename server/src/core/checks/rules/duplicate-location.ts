@@ -1,0 +1,38 @@
+// Rule: duplicate-location. Two exact ("=") or two prefix locations (plain or "^~") with the
+// same URI at one level: `duplicate location "/api"` (ngx_http_join_exact_locations).
+import type { ConfigNode } from '../../workspace/config-set';
+import type { Rule } from '../rule';
+
+function key(node: ConfigNode): string | null {
+  const a = node.d.args;
+  if (a.length === 1) return a[0]!.value.startsWith('@') ? null : `prefix:${a[0]!.value}`;
+  if (a.length === 2 && a[0]!.value === '=') return `exact:${a[1]!.value}`;
+  if (a.length === 2 && a[0]!.value === '^~') return `prefix:${a[1]!.value}`;
+  return null;
+}
+
+export const rule: Rule = {
+  id: 'duplicate-location',
+  severity: 'error',
+  summary: 'two locations with the same URI and kind in one block',
+  check(ctx) {
+    const parents = new Set<ConfigNode>(ctx.model.locations.map((l) => l.parent).filter((p): p is ConfigNode => p !== null));
+    for (const parent of parents) {
+      const seen = new Map<string, ConfigNode>();
+      for (const loc of parent.children) {
+        if (loc.body !== 'location') continue;
+        const k = key(loc);
+        if (!k) continue;
+        const first = seen.get(k);
+        if (!first) {
+          seen.set(k, loc);
+          continue;
+        }
+        const uri = loc.d.args[loc.d.args.length - 1]!.value;
+        ctx.report(loc, `duplicate location "${uri}"`, {
+          related: [{ file: first.file.source.path, start: first.d.start, end: first.d.headEnd, message: 'first defined here' }],
+        });
+      }
+    }
+  },
+};

@@ -1,0 +1,65 @@
+// Rule: invalid-value. Values nginx parses while reading the config and rejects: sizes
+// ("10g" is not a size), times ("10x"), numbers, enumerations (proxy_http_version 3.0),
+// buffer counts and listen ports.
+import type { ConfigNode } from '../../workspace/config-set';
+import type { Arg } from '../../syntax/ast';
+import type { Rule, RuleContext } from '../rule';
+import { classify, isTemplatePlaceholder } from '../structure';
+import { parseOffset, parseSize, parseTime } from '../../values/units';
+import { parseListen } from '../../values/listen';
+
+type Validator = (value: string) => boolean;
+
+const BY_TYPE: Record<string, Validator> = {
+  size: (v) => parseSize(v) !== null,
+  offset: (v) => parseOffset(v) !== null,
+  time_ms: (v) => parseTime(v) !== null,
+  time_s: (v) => parseTime(v, true) !== null,
+  number: (v) => /^\d+$/.test(v),
+};
+
+export const rule: Rule = {
+  id: 'invalid-value',
+  severity: 'error',
+  summary: 'a size, time, number, enumeration or port that nginx rejects',
+  check(ctx) {
+    for (const node of ctx.set.all) {
+      const v = classify(node, ctx.catalog, ctx.version);
+      if (v.kind !== 'ok') continue;
+      if (node.d.name === 'listen') {
+        checkListen(ctx, node);
+        continue;
+      }
+      const types = new Set(v.records.map((r) => r.valueType));
+      if (types.size !== 1) continue;
+      const type = v.records[0]!.valueType;
+      const args = node.d.args;
+      if (args.some((a) => isTemplatePlaceholder(a.value))) continue;
+      if (type && BY_TYPE[type] && args.length === 1) {
+        if (!BY_TYPE[type]!(args[0]!.value)) invalid(ctx, node, args[0]!);
+      } else if (type === 'bufs' && args.length === 2) {
+        if (!/^[1-9]\d*$/.test(args[0]!.value)) invalid(ctx, node, args[0]!);
+        else if (parseSize(args[1]!.value) === null) invalid(ctx, node, args[1]!);
+      } else if ((type === 'enum' || type === 'bitmask') && v.records[0]!.values?.length) {
+        const allowed = v.records.flatMap((r) => r.values ?? []).map((x) => x.toLowerCase());
+        for (const a of args) {
+          if (allowed.includes(a.value.toLowerCase())) continue;
+          ctx.report(node, `invalid value "${a.value}" in "${node.d.name}" directive; expected one of: ${[...new Set(v.records.flatMap((r) => r.values ?? []))].join(', ')}`, { start: a.start, end: a.end });
+        }
+      }
+    }
+  },
+};
+
+function invalid(ctx: RuleContext, node: ConfigNode, arg: Arg): void {
+  ctx.report(node, `"${node.d.name}" directive invalid value "${arg.value}"`, { start: arg.start, end: arg.end });
+}
+
+function checkListen(ctx: RuleContext, node: ConfigNode): void {
+  const arg = node.d.args[0];
+  if (!arg || isTemplatePlaceholder(arg.value) || arg.value.includes('$')) return;
+  const parsed = parseListen(arg.value);
+  if (parsed.invalidPort !== undefined) {
+    ctx.report(node, `invalid port in "${arg.value}" of the "listen" directive`, { start: arg.start, end: arg.end });
+  }
+}

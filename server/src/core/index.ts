@@ -1,0 +1,20 @@
+// The public API of the pure core, used by the language server, the CLI and the tests.
+export { analyze, type Analysis, type AnalyzeOptions } from './analyze';
+export { Catalog, familyOf, type BlockKind } from './catalog/catalog';
+export { defaultCatalog } from './catalog/default-catalog';
+export type { DirectiveRecord, VariableRecord, CatalogData, VariableData } from './catalog/types';
+export type { Diagnostic, Severity, SeveritySetting, Fix, TextEdit, Related } from './diagnostic';
+export type { FileHost, Logger } from './host';
+export { lex } from './syntax/lexer';
+export { parse, walk } from './syntax/parser';
+export type { Directive, Arg, Block, ParsedFile } from './syntax/ast';
+export { makeSourceFile, type SourceFile } from './text/source-file';
+export { LineIndex, type Position } from './text/line-index';
+export { ParseCache } from './workspace/parse-cache';
+export { buildConfigSet, type ConfigNode, type ConfigSet } from './workspace/config-set';
+export { Model } from './model/model';
+export { RULES } from './checks/registry';
+export type { Rule } from './checks/rule';
+export { isRootConfig, snippetContext, type SnippetContext } from './snippet';
+export { parseVersion, formatVersion, type Version } from './util/version';
+export * as paths from './util/path';

@@ -1,0 +1,149 @@
+// Builds the include-expanded view of a root config: every directive as a ConfigNode that knows
+// its context (main > http > server > location ...) and its parent, with included files spliced
+// in where the include stands, as nginx reads them. A file included from several places appears
+// once per inclusion. Missing files, cycles and runaway expansion are reported, never thrown.
+import type { Directive, ParsedFile } from '../syntax/ast';
+import type { FileHost } from '../host';
+import type { BlockKind, Catalog } from '../catalog/catalog';
+import { ParseCache } from './parse-cache';
+import { expandGlob, hasGlob } from './glob';
+import { dirname, resolve, basename } from '../util/path';
+
+export interface ConfigNode {
+  readonly d: Directive;
+  readonly file: ParsedFile;
+  readonly parent: ConfigNode | null;
+  /** The context the directive stands in. */
+  readonly ctx: BlockKind;
+  /** The context its block opens, when it has one. */
+  body: BlockKind | null;
+  /** The directives in its block, includes expanded. */
+  children: ConfigNode[];
+  /** The include directive that brought this node's file in, for top-level nodes of an included file. */
+  readonly via: ConfigNode | null;
+}
+
+export interface ConfigProblem {
+  file: string;
+  start: number;
+  end: number;
+  code: string;
+  message: string;
+}
+
+export interface IncludeRef {
+  node: ConfigNode;
+  pattern: string;
+  files: string[];
+}
+
+export interface ConfigSet {
+  rootPath: string;
+  /** Every file reached, root first. */
+  files: Map<string, ParsedFile>;
+  main: ConfigNode[];
+  all: ConfigNode[];
+  includes: IncludeRef[];
+  problems: ConfigProblem[];
+  startContext: BlockKind;
+}
+
+export interface ConfigSetOptions {
+  host: FileHost;
+  catalog: Catalog;
+  cache?: ParseCache;
+  /** Base for relative include paths: nginx's conf prefix (the root config's directory by default). */
+  confDir?: string;
+  /** Context the root's top-level directives stand in (for snippets analysed alone). */
+  startContext?: BlockKind;
+  /** Text of the root when it is not read from the host (an unsaved buffer). */
+  rootText?: string;
+}
+
+const MAX_DEPTH = 64;
+const MAX_NODES = 2_000_000;
+
+export function buildConfigSet(rootPath: string, opts: ConfigSetOptions): ConfigSet {
+  const cache = opts.cache ?? new ParseCache();
+  const confDir = opts.confDir ?? dirname(rootPath);
+  const set: ConfigSet = {
+    rootPath,
+    files: new Map(),
+    main: [],
+    all: [],
+    includes: [],
+    problems: [],
+    startContext: opts.startContext ?? 'main',
+  };
+  const load = (path: string): ParsedFile | undefined => {
+    const known = set.files.get(path);
+    if (known) return known;
+    const text = path === rootPath && opts.rootText !== undefined ? opts.rootText : opts.host.readFile(path);
+    if (text === undefined) return undefined;
+    const parsed = cache.get(path, text);
+    set.files.set(path, parsed);
+    return parsed;
+  };
+  const root = load(rootPath);
+  if (!root) {
+    set.problems.push({ file: rootPath, start: 0, end: 0, code: 'include-not-found', message: `open() "${rootPath}" failed (2: No such file or directory)` });
+    return set;
+  }
+
+  const expand = (list: Directive[], file: ParsedFile, parent: ConfigNode | null, ctx: BlockKind, stack: string[], via: ConfigNode | null): ConfigNode[] => {
+    const out: ConfigNode[] = [];
+    for (const d of list) {
+      if (set.all.length >= MAX_NODES) break;
+      const node: ConfigNode = { d, file, parent, ctx, body: null, children: [], via };
+      out.push(node);
+      set.all.push(node);
+      if (d.name === 'include' && d.args.length === 1 && !d.block && ctx !== 'raw') {
+        for (const inc of resolveInclude(node, stack)) {
+          out.push(...expand(inc.directives, inc, parent, ctx, [...stack, inc.source.path], node));
+        }
+      }
+      if (d.block) {
+        node.body = ctx === 'unknown' ? 'unknown' : opts.catalog.bodyKind(d.name, ctx);
+        if (node.body !== 'raw') node.children = expand(d.block.children, file, node, node.body, stack, null);
+      }
+    }
+    return out;
+  };
+
+  const resolveInclude = (node: ConfigNode, stack: string[]): ParsedFile[] => {
+    const arg = node.d.args[0]!;
+    const pattern = resolve(confDir, arg.value);
+    const ref: IncludeRef = { node, pattern, files: [] };
+    set.includes.push(ref);
+    const report = (code: string, message: string): void => {
+      set.problems.push({ file: node.file.source.path, start: arg.start, end: arg.end, code, message });
+    };
+    const paths = hasGlob(arg.value) ? expandGlob(opts.host, pattern) : [pattern];
+    const out: ParsedFile[] = [];
+    for (const p of paths) {
+      if (stack.includes(p)) {
+        const cycle = [...stack.slice(stack.indexOf(p)), p].map((x) => basename(x)).join(' -> ');
+        report('include-cycle', `include cycle: ${cycle}`);
+        continue;
+      }
+      if (stack.length >= MAX_DEPTH) {
+        report('include-cycle', `includes nested more than ${MAX_DEPTH} levels deep at "${arg.value}"`);
+        continue;
+      }
+      const parsed = load(p);
+      if (!parsed) {
+        if (!hasGlob(arg.value)) {
+          const why = opts.host.isDirectory(p) ? '21: Is a directory' : '2: No such file or directory';
+          report('include-not-found', `open() "${p}" failed (${why})`);
+        }
+        continue;
+      }
+      ref.files.push(p);
+      out.push(parsed);
+    }
+    return out;
+  };
+
+  set.main = expand(root.directives, root, null, set.startContext, [rootPath], null);
+  return set;
+}

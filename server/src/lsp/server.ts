@@ -1,0 +1,136 @@
+// Wires the language server to a connection: capabilities, document sync, settings, trust and
+// diagnostics publishing. Handlers stay thin; the work happens in Workspace and the core.
+import {
+  TextDocuments, TextDocumentSyncKind, DidChangeConfigurationNotification, FileChangeType,
+  type Connection, type InitializeParams, type InitializeResult,
+} from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { Workspace } from './workspace';
+import { fetchSettings } from './settings';
+import { detectNginxVersion } from './nginx-version';
+import { pathToUri, toLspDiagnostic, uriToPath } from './convert';
+import { DEFAULT_SETTINGS, FILE_INFO, TRUST_CHANGED, type FileInfo, type FileInfoParams, type InitializationOptions, type TrustChangedParams } from '../protocol/protocol';
+import { VERSION } from '../version';
+
+export function startServer(connection: Connection): void {
+  const documents = new TextDocuments(TextDocument);
+  const uris = new Map<string, string>();
+  let canAskSettings = false;
+  let trusted = false;
+  let versionSource: FileInfo['versionSource'] = 'none';
+
+  const uriOf = (path: string): string => uris.get(path) ?? pathToUri(path);
+  const workspace = new Workspace(
+    {
+      publish(byFile, units) {
+        const files = new Map(units.flatMap((u) => [...(u.analysis?.set.files ?? new Map())]));
+        for (const [path, list] of byFile) {
+          void connection.sendDiagnostics({ uri: uriOf(path), diagnostics: list.map((d) => toLspDiagnostic(d, files, uriOf)) });
+        }
+      },
+      snippetAssumed(unit) {
+        void connection.window.showInformationMessage(
+          `nginx-doctor: ${unit.path} is not included by any root config in the workspace, so it is checked as if it were inside "${unit.startContext} { }". ` +
+            'Set "nginxDoctor.rootConfig", or add "# nginx-doctor: context <name>" to the file.',
+        );
+      },
+      log: (m) => connection.console.log(m),
+    },
+    { ...DEFAULT_SETTINGS },
+  );
+
+  const refreshSettings = async (): Promise<void> => {
+    workspace.settings = await fetchSettings(connection, canAskSettings);
+    if (workspace.settings.nginxVersion) {
+      workspace.nginxVersion = workspace.settings.nginxVersion;
+      versionSource = 'setting';
+    } else if (trusted) {
+      workspace.nginxVersion = await detectNginxVersion(workspace.settings.nginxPath);
+      versionSource = workspace.nginxVersion ? 'nginx -v' : 'none';
+    } else {
+      workspace.nginxVersion = null;
+      versionSource = 'none';
+    }
+  };
+
+  connection.onInitialize((params: InitializeParams): InitializeResult => {
+    const opts = (params.initializationOptions ?? {}) as Partial<InitializationOptions>;
+    trusted = opts.trusted === true;
+    canAskSettings = !!params.capabilities.workspace?.configuration;
+    const folders = params.workspaceFolders?.map((f) => uriToPath(f.uri)) ?? (params.rootUri ? [uriToPath(params.rootUri)] : []);
+    workspace.folders = folders;
+    return {
+      capabilities: {
+        textDocumentSync: TextDocumentSyncKind.Incremental,
+        workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
+      },
+      serverInfo: { name: 'nginx-doctor', version: VERSION },
+    };
+  });
+
+  connection.onInitialized(async () => {
+    if (canAskSettings) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'nginxDoctor' });
+    connection.workspace.onDidChangeWorkspaceFolders((e) => {
+      const removed = new Set(e.removed.map((f) => uriToPath(f.uri)));
+      workspace.folders = [...workspace.folders.filter((f) => !removed.has(f)), ...e.added.map((f) => uriToPath(f.uri))];
+      workspace.forgetRoots();
+      workspace.rerunAll();
+    });
+    await refreshSettings();
+    workspace.rerunAll();
+  });
+
+  connection.onDidChangeConfiguration(async () => {
+    await refreshSettings();
+    workspace.forgetRoots();
+    workspace.rerunAll();
+  });
+
+  connection.onNotification(TRUST_CHANGED, async (p: TrustChangedParams) => {
+    trusted = p.trusted;
+    await refreshSettings();
+    workspace.rerunAll();
+  });
+
+  connection.onRequest(FILE_INFO, (p: FileInfoParams): FileInfo => {
+    const path = uriToPath(p.uri);
+    const units = workspace.unitsContaining(path);
+    const snippet = units.find((u) => u.kind === 'snippet');
+    return {
+      roots: units.filter((u) => u.kind === 'root').map((u) => u.path),
+      ...(snippet?.startContext ? { assumedContext: snippet.startContext } : {}),
+      nginxVersion: workspace.nginxVersion,
+      versionSource,
+      trusted,
+    };
+  });
+
+  documents.onDidOpen((e) => {
+    const path = uriToPath(e.document.uri);
+    uris.set(path, e.document.uri);
+    workspace.setDocument(path, e.document.getText());
+    workspace.schedule(workspace.unitsFor(path), true);
+  });
+  documents.onDidChangeContent((e) => {
+    const path = uriToPath(e.document.uri);
+    const text = e.document.getText();
+    if (!workspace.isOpen(path) || workspace.openText(path) === text) return;
+    workspace.setDocument(path, text);
+    workspace.schedule(workspace.unitsFor(path));
+  });
+  documents.onDidClose((e) => {
+    const path = uriToPath(e.document.uri);
+    workspace.setDocument(path, undefined);
+    workspace.filesChanged([path], false);
+    workspace.publishActive();
+  });
+
+  connection.onDidChangeWatchedFiles((e) => {
+    const paths = e.changes.map((c) => uriToPath(c.uri)).filter((p) => !workspace.isOpen(p));
+    const structural = e.changes.some((c) => c.type !== FileChangeType.Changed);
+    if (paths.length || structural) workspace.filesChanged(paths, structural);
+  });
+
+  documents.listen(connection);
+  connection.listen();
+}

@@ -1,0 +1,212 @@
+// Keeps the analysis units of the workspace: each root config (with its include graph) and each
+// snippet that no root includes. Decides which units a document belongs to, re-analyses them
+// (debounced) on edits and disk changes, and publishes diagnostics for every file of an active
+// unit's include graph. Open editor buffers win over the disk.
+import { dirname, isAbsolute, join, resolve as resolvePath, basename } from 'node:path';
+import {
+  analyze, defaultCatalog, isRootConfig, ParseCache, snippetContext,
+  type Analysis, type BlockKind, type Diagnostic, type FileHost,
+} from '../core/index';
+import { DiskHost, OverlayHost } from '../node/node-host';
+import { findRootConfigs } from './roots';
+import type { Settings } from '../protocol/protocol';
+
+export interface Unit {
+  /** The root config's path (or the snippet's path / untitled URI). */
+  path: string;
+  kind: 'root' | 'snippet';
+  startContext?: BlockKind;
+  contextReason?: 'comment' | 'inferred' | 'default';
+  analysis?: Analysis;
+}
+
+export interface WorkspaceHooks {
+  /** Called with the merged diagnostics of every file whose diagnostics may have changed. */
+  publish(byFile: Map<string, Diagnostic[]>, units: Unit[]): void;
+  /** Called once, the first time a snippet is analysed in an assumed context. */
+  snippetAssumed(unit: Unit): void;
+  log(message: string): void;
+}
+
+const SNIPPET_DIRS = new Set(['conf.d', 'sites-enabled', 'sites-available', 'snippets', 'includes']);
+
+export class Workspace {
+  readonly cache = new ParseCache();
+  private readonly units = new Map<string, Unit>();
+  private readonly open = new Map<string, string>();
+  private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
+  private readonly published = new Set<string>();
+  private roots: string[] | undefined;
+  private snippetNoticeGiven = false;
+  readonly host: FileHost;
+  folders: string[] = [];
+  settings: Settings;
+  nginxVersion: string | null = null;
+  debounceMs = 200;
+
+  constructor(private readonly hooks: WorkspaceHooks, settings: Settings) {
+    this.settings = settings;
+    this.host = new OverlayHost(new DiskHost(), (p) => this.open.get(p));
+  }
+
+  setDocument(path: string, text: string | undefined): void {
+    if (text === undefined) this.open.delete(path);
+    else this.open.set(path, text);
+  }
+
+  openText(path: string): string | undefined {
+    return this.open.get(path);
+  }
+
+  isOpen(path: string): boolean {
+    return this.open.has(path);
+  }
+
+  /** Root configs: from settings, else found by scanning the workspace folders (cached). */
+  rootConfigs(): string[] {
+    if (this.settings.rootConfig.length) {
+      const base = this.folders[0] ?? '/';
+      return this.settings.rootConfig.map((r) => (isAbsolute(r) ? r : resolvePath(base, r)));
+    }
+    this.roots ??= findRootConfigs(this.folders);
+    return this.roots;
+  }
+
+  forgetRoots(): void {
+    this.roots = undefined;
+  }
+
+  /** The units a file belongs to, creating (and analysing) them as needed. */
+  unitsFor(path: string): Unit[] {
+    for (const root of this.rootConfigs()) {
+      if (!this.units.has(root)) this.units.set(root, { path: root, kind: 'root' });
+    }
+    const hits: Unit[] = [];
+    for (const unit of this.units.values()) {
+      if (unit.kind !== 'root') continue;
+      if (!unit.analysis) this.run(unit);
+      if (unit.analysis?.set.files.has(path)) hits.push(unit);
+    }
+    if (hits.length) {
+      this.units.delete(path + '\0snippet');
+      return hits;
+    }
+    const text = this.host.readFile(path);
+    const parsed = text === undefined ? undefined : this.cache.get(path, text);
+    if (parsed && isRootConfig(parsed)) {
+      const unit: Unit = { path, kind: 'root' };
+      this.units.set(path, unit);
+      return [unit];
+    }
+    const key = path + '\0snippet';
+    let unit = this.units.get(key);
+    if (!unit) {
+      unit = { path, kind: 'snippet' };
+      this.units.set(key, unit);
+    }
+    return [unit];
+  }
+
+  /** Units whose files include this path (without creating new ones). */
+  unitsContaining(path: string): Unit[] {
+    return [...this.units.values()].filter((u) => u.path === path || u.analysis?.set.files.has(path));
+  }
+
+  activeUnits(): Unit[] {
+    return [...this.units.values()].filter((u) => [...this.open.keys()].some((p) => u.path === p || u.analysis?.set.files.has(p)));
+  }
+
+  schedule(units: Unit[], immediately = false): void {
+    for (const unit of units) {
+      const key = unit.kind === 'snippet' ? unit.path + '\0snippet' : unit.path;
+      const t = this.timers.get(key);
+      if (t) clearTimeout(t);
+      const fire = (): void => {
+        this.timers.delete(key);
+        if (this.units.get(key) !== unit) return;
+        this.run(unit);
+        this.publishActive();
+      };
+      if (immediately) fire();
+      else this.timers.set(key, setTimeout(fire, this.debounceMs));
+    }
+  }
+
+  /** Re-analyses every unit (settings changed, trust changed). */
+  rerunAll(): void {
+    for (const u of this.units.values()) u.analysis = undefined;
+    this.schedule(this.activeUnitsAfterRefresh(), true);
+  }
+
+  private activeUnitsAfterRefresh(): Unit[] {
+    return [...new Set([...this.open.keys()].flatMap((p) => this.unitsFor(p)))];
+  }
+
+  /** Files changed on disk: forget their parses and re-analyse what depends on them. */
+  filesChanged(paths: string[], structural: boolean): void {
+    for (const p of paths) this.cache.delete(p);
+    if (structural) this.forgetRoots();
+    const affected = structural ? this.activeUnitsAfterRefresh() : [...new Set(paths.flatMap((p) => this.unitsContaining(p)))];
+    this.schedule(affected);
+  }
+
+  run(unit: Unit): void {
+    const started = Date.now();
+    const common = {
+      host: this.host,
+      catalog: defaultCatalog(),
+      cache: this.cache,
+      nginxVersion: this.nginxVersion,
+      severities: this.settings.rules,
+    };
+    const confDir = this.settings.confDir ? this.resolveSetting(this.settings.confDir) : undefined;
+    if (unit.kind === 'root') {
+      unit.analysis = analyze(unit.path, { ...common, ...(confDir ? { confDir } : {}) });
+    } else {
+      const text = this.host.readFile(unit.path) ?? '';
+      const ctx = snippetContext(this.cache.get(unit.path, text), defaultCatalog());
+      unit.startContext = ctx.context;
+      unit.contextReason = ctx.reason;
+      const dir = dirname(unit.path);
+      const base = confDir ?? (SNIPPET_DIRS.has(basename(dir)) ? dirname(dir) : dir);
+      unit.analysis = analyze(unit.path, { ...common, confDir: base, startContext: ctx.context, rootText: text });
+      if (ctx.reason !== 'comment' && !this.snippetNoticeGiven) {
+        this.snippetNoticeGiven = true;
+        this.hooks.snippetAssumed(unit);
+      }
+    }
+    this.hooks.log(`analysed ${unit.path} (${unit.analysis.set.files.size} files, ${unit.analysis.set.all.length} directives) in ${Date.now() - started} ms`);
+  }
+
+  private resolveSetting(p: string): string {
+    return isAbsolute(p) ? p : join(this.folders[0] ?? '/', p);
+  }
+
+  /** Publishes merged diagnostics of all active units, and clears files no longer covered. */
+  publishActive(): void {
+    const active = this.activeUnits();
+    const byFile = new Map<string, Diagnostic[]>();
+    for (const unit of active) {
+      if (!unit.analysis) this.run(unit);
+      const a = unit.analysis!;
+      for (const f of a.set.files.keys()) if (!byFile.has(f)) byFile.set(f, []);
+      for (const d of a.diagnostics) byFile.get(d.file)?.push(d) ?? byFile.set(d.file, [d]);
+    }
+    const send = new Map<string, Diagnostic[]>();
+    for (const [f, list] of byFile) if (list.length || this.open.has(f) || this.published.has(f)) send.set(f, dedupe(list));
+    for (const f of this.published) if (!send.has(f)) send.set(f, []);
+    this.published.clear();
+    for (const [f, list] of send) if (list.length) this.published.add(f);
+    this.hooks.publish(send, active);
+  }
+}
+
+function dedupe(list: Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return list.filter((d) => {
+    const k = `${d.start}\0${d.end}\0${d.code}\0${d.message}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}

@@ -1,0 +1,4 @@
+// dist/server.js: the language server process started by the extension.
+import { startStdioServer } from './lsp/start';
+
+startStdioServer();
