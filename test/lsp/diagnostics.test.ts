@@ -1,0 +1,126 @@
+// The language server over stdio with a real client connection: diagnostics for open documents
+// and their include graphs, live edits, unsaved buffers, snippets, disk changes.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { LspClient, messageText } from '../helpers/lsp-client';
+import type { Diagnostic } from 'vscode-languageserver-protocol';
+import { tempTree } from '../helpers/temp-tree';
+import { CLI } from '../helpers/repo';
+
+const ROOT = `events {}
+http {
+    map $http_upgrade $connection_upgrade { default upgrade; '' close; }
+    include conf.d/*.conf;
+    server {
+        listen 8080;
+        include snippets/ws.conf;
+    }
+}
+`;
+const APP = `server {
+    listen 8081;
+    gzip yes;
+}
+`;
+const WS = `location /ws {
+    proxy_pass http://127.0.0.1:9000;
+    proxy_set_header Connection $connection_upgrade;
+}
+`;
+
+const messages = (d: Diagnostic[]): string[] => d.map(messageText).sort();
+
+test('diagnostics reach every file of the include graph, and follow edits', async () => {
+  const tree = tempTree({ 'nginx.conf': ROOT, 'conf.d/app.conf': APP, 'snippets/ws.conf': WS });
+  const { client, init } = await LspClient.start({ folders: [tree.dir] });
+  try {
+    assert.equal(init.serverInfo?.name, 'nginx-doctor');
+    await client.open(tree.path('nginx.conf'), ROOT);
+    const app = await client.waitForDiagnostics(tree.path('conf.d/app.conf'), (d) => d.length > 0);
+    assert.deepEqual(messages(app), ['invalid value "yes" in "gzip" directive, it must be "on" or "off"']);
+    assert.equal(app[0]!.range.start.line, 2);
+    assert.equal(app[0]!.code, 'invalid-flag-value');
+
+    // A typo in the open root is reported, then fixed by the next edit.
+    const broken = ROOT.replace('listen 8080;', 'lisen 8080;');
+    await client.change(tree.path('nginx.conf'), broken, 2);
+    const root = await client.waitForDiagnostics(tree.path('nginx.conf'), (d) => d.length === 1);
+    assert.match(messageText(root[0]!), /^unknown directive "lisen"; did you mean "listen"\?$/);
+    await client.change(tree.path('nginx.conf'), ROOT, 3);
+    await client.waitForDiagnostics(tree.path('nginx.conf'), (d) => d.length === 0, 'cleared diagnostics');
+  } finally {
+    await client.stop();
+    tree.remove();
+  }
+});
+
+test('an included snippet is checked in its root context, an unsaved buffer wins over disk', async () => {
+  const tree = tempTree({ 'nginx.conf': ROOT, 'conf.d/app.conf': 'server { listen 8081; }\n', 'snippets/ws.conf': WS });
+  const { client } = await LspClient.start({ folders: [tree.dir] });
+  try {
+    // $connection_upgrade comes from the root's map: fine in the root's context.
+    await client.open(tree.path('snippets/ws.conf'), WS);
+    const ws = await client.waitForDiagnostics(tree.path('snippets/ws.conf'), () => true);
+    assert.deepEqual(messages(ws), []);
+    // Edit the snippet without saving: the root's analysis must see the buffer, not the disk.
+    await client.change(tree.path('snippets/ws.conf'), WS.replace('proxy_pass', 'proxy_passs'), 2);
+    const edited = await client.waitForDiagnostics(tree.path('snippets/ws.conf'), (d) => d.length === 1);
+    assert.match(messageText(edited[0]!), /unknown directive "proxy_passs"/);
+    assert.equal(client.messages.length, 0, 'no "checked alone" notice for an included snippet');
+  } finally {
+    await client.stop();
+    tree.remove();
+  }
+});
+
+test('a snippet no root includes is checked alone in an inferred context, and the user is told once', async () => {
+  const tree = tempTree({ 'sites/a.conf': WS, 'sites/b.conf': WS });
+  const { client } = await LspClient.start({ folders: [tree.dir] });
+  try {
+    await client.open(tree.path('sites/a.conf'), WS);
+    const a = await client.waitForDiagnostics(tree.path('sites/a.conf'), (d) => d.length > 0);
+    // Without the root's map the variable is unknown; the location is fine in an inferred server context.
+    assert.deepEqual(messages(a), ['unknown "connection_upgrade" variable']);
+    await client.waitFor('notice', () => client.messages.length > 0);
+    assert.match(client.messages[0]!, /as if it were inside "server \{ \}"/);
+    await client.open(tree.path('sites/b.conf'), WS);
+    await client.waitForDiagnostics(tree.path('sites/b.conf'), (d) => d.length > 0);
+    assert.equal(client.messages.length, 1, 'told once per session');
+  } finally {
+    await client.stop();
+    tree.remove();
+  }
+});
+
+test('changes on disk to an included file re-analyse the open root', async () => {
+  const tree = tempTree({ 'nginx.conf': ROOT, 'conf.d/app.conf': 'server { listen 8081; }\n', 'snippets/ws.conf': WS });
+  const { client } = await LspClient.start({ folders: [tree.dir] });
+  try {
+    await client.open(tree.path('nginx.conf'), ROOT);
+    await client.waitForDiagnostics(tree.path('nginx.conf'), (d) => d.length === 0);
+    tree.write('conf.d/app.conf', APP);
+    await client.filesChanged([{ path: tree.path('conf.d/app.conf'), type: 2 }]);
+    await client.waitForDiagnostics(tree.path('conf.d/app.conf'), (d) => d.length === 1);
+    tree.write('conf.d/new.conf', 'server { listen 8082; proxy_pass http://x; }\n');
+    await client.filesChanged([{ path: tree.path('conf.d/new.conf'), type: 1 }]);
+    const added = await client.waitForDiagnostics(tree.path('conf.d/new.conf'), (d) => d.length === 1);
+    assert.match(messageText(added[0]!), /"proxy_pass" directive is not allowed here/);
+  } finally {
+    await client.stop();
+    tree.remove();
+  }
+});
+
+test('`nginx-doctor lsp --stdio` serves the same language server', async () => {
+  const tree = tempTree({ 'nginx.conf': 'events {}\nhttp { server { listen 80; gzip maybe; } }\n' });
+  const { client, init } = await LspClient.start({ folders: [tree.dir], command: [CLI, 'lsp', '--stdio'] });
+  try {
+    assert.equal(init.serverInfo?.name, 'nginx-doctor');
+    await client.open(tree.path('nginx.conf'), 'events {}\nhttp { server { listen 80; gzip maybe; } }\n');
+    const d = await client.waitForDiagnostics(tree.path('nginx.conf'), (x) => x.length === 1);
+    assert.equal(d[0]!.code, 'invalid-flag-value');
+  } finally {
+    await client.stop();
+    tree.remove();
+  }
+});

@@ -1,0 +1,108 @@
+// Runs every annotated fixture under test/fixtures/rules/<rule-id>/ with only that rule (plus
+// syntax errors) and asserts that every finding is annotated and every annotation is found.
+// Files named *.ok.conf must produce nothing. A meta-test checks that every rule has fixtures
+// and a docs page.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { analyze, defaultCatalog, isRootConfig, parse, makeSourceFile, RULES, snippetContext, type Analysis } from '../../server/src/core/index';
+import { DiskHost } from '../../server/src/node/node-host';
+import { readExpectations, type Expectation } from '../helpers/annotations';
+import { FIXTURES, REPO } from '../helpers/repo';
+
+const RULES_DIR = join(FIXTURES, 'rules');
+const syntaxRule = RULES.find((r) => r.id === 'syntax')!;
+
+interface Options {
+  nginxVersion?: string;
+}
+
+function optionsOf(text: string): Options {
+  const m = /^#\s*options:\s*(\{.*\})\s*$/m.exec(text);
+  return m ? (JSON.parse(m[1]!) as Options) : {};
+}
+
+function run(ruleId: string, root: string): Analysis {
+  const text = readFileSync(root, 'utf8');
+  const parsed = parse(makeSourceFile(root, text));
+  const catalog = defaultCatalog();
+  const rule = RULES.find((r) => r.id === ruleId);
+  assert.ok(rule, `no rule "${ruleId}" is registered for fixture folder ${ruleId}`);
+  const snippet = isRootConfig(parsed) ? undefined : snippetContext(parsed, catalog);
+  return analyze(root, {
+    host: new DiskHost(),
+    catalog,
+    nginxVersion: optionsOf(text).nginxVersion ?? null,
+    rules: ruleId === 'syntax' ? [syntaxRule] : [syntaxRule, rule],
+    ...(snippet ? { startContext: snippet.context } : {}),
+  });
+}
+
+function describe(e: { line: number; column: number; severity: string; code: string; message: string }): string {
+  return `${e.line + 1}:${e.column + 1} ${e.severity}[${e.code}]: ${e.message}`;
+}
+
+function check(ruleId: string, root: string, mustBeClean: boolean): void {
+  const analysis = run(ruleId, root);
+  const problems: string[] = [];
+  for (const [path, file] of analysis.set.files) {
+    const expected: Expectation[] = mustBeClean ? [] : readExpectations(file.source.text);
+    const actual = analysis.diagnostics.filter((d) => d.file === path).map((d) => {
+      const s = file.source.lines.positionAt(d.start);
+      const e = file.source.lines.positionAt(d.end);
+      return { line: s.line, column: s.character, endLine: e.line, endColumn: e.character, severity: d.severity, code: d.code, message: d.message };
+    });
+    const unmatched = [...actual];
+    for (const exp of expected) {
+      const i = unmatched.findIndex(
+        (a) =>
+          a.line === exp.line && a.column === exp.column && a.code === exp.code && a.severity === exp.severity &&
+          (exp.prefix ? a.message.startsWith(exp.message) : a.message === exp.message) &&
+          (exp.endColumn === undefined || (a.endLine === a.line && a.endColumn === exp.endColumn)),
+      );
+      if (i >= 0) unmatched.splice(i, 1);
+      else problems.push(`${path}: expected but not reported: ${describe(exp)}${exp.endColumn !== undefined ? ` (to column ${exp.endColumn + 1})` : ''}`);
+    }
+    for (const a of unmatched) problems.push(`${path}: reported but not expected: ${describe(a)} (to ${a.endLine + 1}:${a.endColumn + 1})`);
+  }
+  assert.deepEqual(problems, [], problems.join('\n'));
+}
+
+function casesOf(dir: string): { name: string; root: string; clean: boolean }[] {
+  return readdirSync(dir).sort().flatMap((name) => {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) {
+      const root = join(p, 'nginx.conf');
+      return existsSync(root) ? [{ name, root, clean: name.endsWith('.ok') }] : [];
+    }
+    if (!name.endsWith('.conf') || name.endsWith('.fixed.conf')) return [];
+    return [{ name, root: p, clean: name.endsWith('.ok.conf') }];
+  });
+}
+
+const ruleDirs = existsSync(RULES_DIR) ? readdirSync(RULES_DIR).sort() : [];
+
+for (const ruleId of ruleDirs) {
+  for (const c of casesOf(join(RULES_DIR, ruleId))) {
+    test(`rule ${ruleId}: ${c.name}`, () => check(ruleId, c.root, c.clean));
+  }
+}
+
+test('every rule has positive and clean fixtures and a docs page', () => {
+  const missing: string[] = [];
+  for (const rule of RULES) {
+    const dir = join(RULES_DIR, rule.id);
+    const cases = existsSync(dir) ? casesOf(dir) : [];
+    if (!cases.some((c) => !c.clean)) missing.push(`${rule.id}: no positive fixture in test/fixtures/rules/${rule.id}/`);
+    if (!cases.some((c) => c.clean)) missing.push(`${rule.id}: no *.ok.conf fixture`);
+    const annotated = (c: { root: string }): boolean => c.root.endsWith('/nginx.conf') || readExpectations(readFileSync(c.root, 'utf8')).length > 0;
+    if (!cases.filter((c) => !c.clean).some(annotated)) {
+      missing.push(`${rule.id}: positive fixtures have no annotations`);
+    }
+    if (!existsSync(join(REPO, 'docs', 'rules', `${rule.id}.md`))) missing.push(`${rule.id}: no docs/rules/${rule.id}.md`);
+    if (!rule.summary) missing.push(`${rule.id}: no summary`);
+  }
+  for (const dir of ruleDirs) if (!RULES.some((r) => r.id === dir)) missing.push(`fixture folder ${dir} has no registered rule`);
+  assert.deepEqual(missing, []);
+});
