@@ -38,7 +38,9 @@ test('"{" and ";" without a directive are errors, and parsing goes on', () => {
 });
 
 test('if conditions, map bodies and lua blocks parse', () => {
-  const r = p(`map $uri $x {\n  default 0;\n  ~^/a{3}$ 1;\n}\nif ($request_method = POST) { return 405; }\naccess_by_lua_block { if x then y() end }\n`);
+  // As in nginx, a regex with "{" must be quoted, or the "{" opens a block.
+  assert.equal(p('map $uri $x { ~^/a{3}$ 1; }').problems.length, 1);
+  const r = p(`map $uri $x {\n  default 0;\n  "~^/a{3}$" 1;\n}\nif ($request_method = POST) { return 405; }\naccess_by_lua_block { if x then y() end }\n`);
   assert.deepEqual(r.problems, []);
   assert.deepEqual(r.directives.map((d) => d.name), ['map', 'if', 'access_by_lua_block']);
   assert.deepEqual(r.directives[1]!.args.map((a) => a.value), ['($request_method', '=', 'POST)']);

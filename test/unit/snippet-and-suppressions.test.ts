@@ -32,8 +32,8 @@ test('suppression comments silence one line, one rule or the whole file', () => 
   };
   const a = analyze('/n/nginx.conf', { host: memoryHost(files), catalog });
   assert.deepEqual(a.diagnostics.map((d) => `${d.code}:${d.message.slice(0, 30)}`), [
-    'invalid-flag-value:invalid value "yes" in "sendfil',
-    'invalid-flag-value:invalid value "yes" in "tcp_nod',
+    'invalid-flag-value:invalid value "yes" in "sendfi',
+    'invalid-flag-value:invalid value "yes" in "tcp_no',
   ]);
   const all = analyze('/n/nginx.conf', { host: memoryHost({ '/n/nginx.conf': '# nginx-doctor: disable-file invalid-flag-value\n' + files['/n/nginx.conf'] }), catalog });
   assert.deepEqual(all.diagnostics, []);
