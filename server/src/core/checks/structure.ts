@@ -16,7 +16,6 @@ export type Verdict =
   | { kind: 'ok'; records: DirectiveRecord[] };
 
 const UNCHECKED: ReadonlySet<BlockKind> = new Set(['data', 'raw', 'unknown']);
-const cache = new WeakMap<ConfigNode, { key: string; verdict: Verdict }>();
 
 export function argsAccept(spec: string, n: number): boolean {
   return spec.split('|').some((t) => {
@@ -32,11 +31,10 @@ export function isTemplatePlaceholder(text: string): boolean {
 }
 
 export function classify(node: ConfigNode, catalog: Catalog, version: Version | null): Verdict {
-  const key = version ? version.join('.') : '';
-  const hit = cache.get(node);
-  if (hit && hit.key === key) return hit.verdict;
+  const hit = node.verdict;
+  if (hit && hit.key === version) return hit.value as Verdict;
   const verdict = compute(node, catalog, version);
-  cache.set(node, { key, verdict });
+  node.verdict = { key: version, value: verdict };
   return verdict;
 }
 

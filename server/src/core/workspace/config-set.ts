@@ -21,6 +21,8 @@ export interface ConfigNode {
   children: ConfigNode[];
   /** The include directive that brought this node's file in, for top-level nodes of an included file. */
   readonly via: ConfigNode | null;
+  /** Memo of the catalog verdict (checks/structure.ts), keyed by the nginx version it was computed for. */
+  verdict?: { key: unknown; value: unknown };
 }
 
 export interface ConfigProblem {

@@ -2,6 +2,7 @@
 // e.g. proxy_pass in a server block: `"proxy_pass" directive is not allowed here`.
 import type { Rule } from '../rule';
 import { classify } from '../structure';
+import { familyOf } from '../../catalog/catalog';
 
 const WHERE: Record<string, string> = {
   main: 'the main context', events: 'events', http: 'http', server: 'server', location: 'location',
@@ -17,8 +18,10 @@ export const rule: Rule = {
   check(ctx) {
     for (const node of ctx.set.all) {
       if (classify(node, ctx.catalog, ctx.version).kind !== 'not-allowed') continue;
-      const places = [...new Set(ctx.catalog.inVersion(node.d.name, ctx.version).flatMap((r) => r.contexts))]
-        .map((c) => WHERE[c] ?? c);
+      const records = ctx.catalog.inVersion(node.d.name, ctx.version);
+      const family = familyOf(node.ctx);
+      const sameFamily = records.filter((r) => r.family === family);
+      const places = [...new Set((sameFamily.length ? sameFamily : records).flatMap((r) => r.contexts))].map((c) => WHERE[c] ?? c);
       ctx.report(node, `"${node.d.name}" directive is not allowed here (${WHERE[node.ctx] ?? node.ctx}); allowed in: ${places.join(', ')}`, {
         start: node.d.nameStart,
         end: node.d.nameEnd,
