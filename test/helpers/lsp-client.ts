@@ -54,7 +54,7 @@ export class LspClient {
     const init = await conn.sendRequest(InitializeRequest.type, {
       processId: process.pid,
       rootUri: null,
-      capabilities: { workspace: { configuration: true, didChangeWatchedFiles: { dynamicRegistration: false } } },
+      capabilities: { workspace: { configuration: true, workspaceFolders: true, didChangeWatchedFiles: { dynamicRegistration: false } } },
       workspaceFolders: opts.folders.map((f) => ({ uri: pathToFileURL(f).href, name: f })),
       initializationOptions: { trusted: opts.trusted ?? false },
     });

@@ -124,3 +124,22 @@ test('`nginx-doctor lsp --stdio` serves the same language server', async () => {
     tree.remove();
   }
 });
+
+test('multi-root workspaces: each folder has its own roots, settings severities apply', async () => {
+  const a = tempTree({ 'nginx.conf': 'events {}\nhttp { include sites/*.conf; }\n', 'sites/x.conf': 'server { listen 80; gzip yes; }\n' });
+  const b = tempTree({ 'etc/nginx.conf': 'events {}\nhttp { include /dev/null/none.conf; }\n' });
+  const { client } = await LspClient.start({ folders: [a.dir, b.dir], settings: { rules: { 'invalid-flag-value': 'warning' } } });
+  try {
+    await client.open(a.path('sites/x.conf'), 'server { listen 80; gzip yes; }\n');
+    const x = await client.waitForDiagnostics(a.path('sites/x.conf'), (d) => d.length === 1);
+    assert.equal(x[0]!.severity, 2, 'warning, from the rules setting');
+    await client.open(b.path('etc/nginx.conf'), 'events {}\nhttp { include /dev/null/none.conf; }\n');
+    const y = await client.waitForDiagnostics(b.path('etc/nginx.conf'), (d) => d.length === 1);
+    assert.equal(y[0]!.code, 'include-not-found');
+    assert.equal(client.messages.length, 0, 'x.conf was found through the root of its own folder');
+  } finally {
+    await client.stop();
+    a.remove();
+    b.remove();
+  }
+});

@@ -16,8 +16,12 @@ export function startServer(connection: Connection): void {
   const documents = new TextDocuments(TextDocument);
   const uris = new Map<string, string>();
   let canAskSettings = false;
+  let hasFolderEvents = false;
   let trusted = false;
   let versionSource: FileInfo['versionSource'] = 'none';
+  // Documents opened before the settings arrive wait for them, so the first diagnostics are final.
+  let markReady: () => void = () => undefined;
+  const ready = new Promise<void>((resolve) => (markReady = resolve));
 
   const uriOf = (path: string): string => uris.get(path) ?? pathToUri(path);
   const workspace = new Workspace(
@@ -57,6 +61,7 @@ export function startServer(connection: Connection): void {
     const opts = (params.initializationOptions ?? {}) as Partial<InitializationOptions>;
     trusted = opts.trusted === true;
     canAskSettings = !!params.capabilities.workspace?.configuration;
+    hasFolderEvents = !!params.capabilities.workspace?.workspaceFolders;
     const folders = params.workspaceFolders?.map((f) => uriToPath(f.uri)) ?? (params.rootUri ? [uriToPath(params.rootUri)] : []);
     workspace.folders = folders;
     return {
@@ -69,14 +74,22 @@ export function startServer(connection: Connection): void {
   });
 
   connection.onInitialized(async () => {
-    if (canAskSettings) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'nginxDoctor' });
-    connection.workspace.onDidChangeWorkspaceFolders((e) => {
-      const removed = new Set(e.removed.map((f) => uriToPath(f.uri)));
-      workspace.folders = [...workspace.folders.filter((f) => !removed.has(f)), ...e.added.map((f) => uriToPath(f.uri))];
-      workspace.forgetRoots();
-      workspace.rerunAll();
-    });
-    await refreshSettings();
+    try {
+      if (canAskSettings) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'nginxDoctor' });
+      if (hasFolderEvents) {
+        connection.workspace.onDidChangeWorkspaceFolders((e) => {
+          const removed = new Set(e.removed.map((f) => uriToPath(f.uri)));
+          workspace.folders = [...workspace.folders.filter((f) => !removed.has(f)), ...e.added.map((f) => uriToPath(f.uri))];
+          workspace.forgetRoots();
+          workspace.rerunAll();
+        });
+      }
+      await refreshSettings();
+    } catch (e) {
+      connection.console.error(`initialisation: ${e instanceof Error ? e.message : String(e)}`);
+    } finally {
+      markReady();
+    }
     workspace.rerunAll();
   });
 
@@ -109,20 +122,22 @@ export function startServer(connection: Connection): void {
     const path = uriToPath(e.document.uri);
     uris.set(path, e.document.uri);
     workspace.setDocument(path, e.document.getText());
-    workspace.schedule(workspace.unitsFor(path), true);
+    void ready.then(() => workspace.schedule(workspace.unitsFor(path), true));
   });
   documents.onDidChangeContent((e) => {
     const path = uriToPath(e.document.uri);
     const text = e.document.getText();
     if (!workspace.isOpen(path) || workspace.openText(path) === text) return;
     workspace.setDocument(path, text);
-    workspace.schedule(workspace.unitsFor(path));
+    void ready.then(() => workspace.schedule(workspace.unitsFor(path)));
   });
   documents.onDidClose((e) => {
     const path = uriToPath(e.document.uri);
     workspace.setDocument(path, undefined);
-    workspace.filesChanged([path], false);
-    workspace.publishActive();
+    void ready.then(() => {
+      workspace.filesChanged([path], false);
+      workspace.publishActive();
+    });
   });
 
   connection.onDidChangeWatchedFiles((e) => {
