@@ -238,15 +238,30 @@ function nginxLocation(r: NginxResult): { file: string; line: number } | undefin
   return m?.file && m.line ? { file: canonical(m.file), line: m.line } : undefined;
 }
 
+/**
+ * Header comments (lines 2+) that adjust the comparison, each with a reason after "--":
+ *   # ours: line N -- nginx points at a closing brace after merging; we point at the directive
+ *   # static: no -- only the host knows (a certificate file that is missing on this machine)
+ */
+function header(e: Entry, key: 'ours' | 'static'): string | undefined {
+  const lines = readFileSync(e.root, 'utf8').split('\n').slice(1, 6);
+  const m = lines.map((l) => new RegExp(`^# ${key}: (.*?) -- .+$`).exec(l.replace(/\r$/, ''))).find(Boolean);
+  return m ? m[1] : undefined;
+}
+
 /** Why `e` (rejected by nginx) is not matched by our errors, or undefined when it is. */
 function invalidMismatch(e: Entry, r: NginxResult, cli: CliSide): string | undefined {
+  if (header(e, 'static') === 'no') return undefined;
   const ours = errorsFor(e, cli);
   if (ours.length === 0) {
     const other = cli.diagnostics.filter((d) => belongsTo(e, d.canonicalFile)).map(fmtDiag);
     return `no error from nginx-doctor; nginx says: ${fmtNginx(r)}` + (other.length ? `\n      we said only:\n        ${other.join('\n        ')}` : '');
   }
-  const loc = nginxLocation(r);
-  if (loc && !ours.some((d) => d.canonicalFile === loc.file && d.line === loc.line)) {
+  const nginxLoc = nginxLocation(r);
+  const moved = header(e, 'ours');
+  const loc = nginxLoc && moved ? { file: nginxLoc.file, line: Number(/^line (\d+)$/.exec(moved)?.[1] ?? NaN) } : nginxLoc;
+  // nginx names the line where it read the directive's terminator: our range spans name to last argument
+  if (loc && !ours.some((d) => d.canonicalFile === loc.file && d.line <= loc.line && loc.line <= d.endLine)) {
     return `no error on ${show(loc.file)}:${loc.line}; nginx says: ${fmtNginx(r)}\n      our errors:\n        ${ours.map(fmtDiag).join('\n        ')}`;
   }
   return undefined;

@@ -16,6 +16,20 @@ import { rule as duplicateLocation } from './rules/duplicate-location';
 import { rule as duplicateUpstream } from './rules/duplicate-upstream';
 import { rule as duplicateDefaultServer } from './rules/duplicate-default-server';
 
+import { rule as duplicateLogFormat } from './rules/duplicate-log-format';
+import { rule as unknownLogFormat } from './rules/unknown-log-format';
+import { rule as duplicateListen } from './rules/duplicate-listen';
+import { rule as locationNesting } from './rules/location-nesting';
+import { rule as proxyPassUriInRegexLocation } from './rules/proxy-pass-uri-in-regex-location';
+import { rule as upstreamNoServers } from './rules/upstream-no-servers';
+import { rule as upstreamBackupWithHash } from './rules/upstream-backup-with-hash';
+import { rule as missingEvents } from './rules/missing-events';
+import { rule as missingHandler } from './rules/missing-handler';
+import { rule as listenSslWithoutCertificate } from './rules/listen-ssl-without-certificate';
+import { rule as limitReqZoneUndefined } from './rules/limit-req-zone-undefined';
+import { rule as cacheZoneUndefined } from './rules/cache-zone-undefined';
+import { rule as charsetMapMissing } from './rules/charset-map-missing';
+import { rule as upstreamBuffersInvalid } from './rules/upstream-buffers-invalid';
 export const RULES: readonly Rule[] = [
   syntax,
   unknownDirective,
@@ -31,4 +45,18 @@ export const RULES: readonly Rule[] = [
   duplicateLocation,
   duplicateUpstream,
   duplicateDefaultServer,
+  duplicateLogFormat,
+  unknownLogFormat,
+  duplicateListen,
+  locationNesting,
+  proxyPassUriInRegexLocation,
+  upstreamNoServers,
+  upstreamBackupWithHash,
+  missingEvents,
+  missingHandler,
+  listenSslWithoutCertificate,
+  limitReqZoneUndefined,
+  cacheZoneUndefined,
+  charsetMapMissing,
+  upstreamBuffersInvalid,
 ];

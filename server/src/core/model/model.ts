@@ -37,7 +37,7 @@ export class Model {
     };
     if (name === 'map' || name === 'split_clients') define(args[1]?.value);
     else if (name === 'geo') define(args.length >= 2 ? args[1]?.value : args[0]?.value);
-    else if (name === 'set' || /_set$/.test(name) || /^set_/.test(name) || /^set_by_lua/.test(name)) define(args[0]?.value);
+    else if (name === 'set' || /_(set|var)$/.test(name) || /^set_/.test(name)) define(args[0]?.value);
     for (const a of args) {
       if (a.value.indexOf('(?') < 0) continue;
       for (const m of a.value.matchAll(CAPTURE)) push(this.definedVariables, m[1]!, n);

@@ -33,7 +33,12 @@ export function lex(text: string): LexResult {
   const tokens: Token[] = [];
   const problems: SyntaxProblem[] = [];
   const n = text.length;
-  let pos = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  let pos = 0;
+  if (text.charCodeAt(0) === 0xfeff) {
+    // nginx reads the byte order mark as part of the first directive's name.
+    problems.push({ message: 'the file starts with a UTF-8 byte order mark (BOM), which nginx reads as part of the first directive name ("unknown directive"); save the file without BOM', start: 0, end: 1 });
+    pos = 1;
+  }
   // First word of the statement being read, to know when a "{" opens a raw Lua body.
   let statementHead: string | null = null;
 

@@ -7,7 +7,7 @@ import { classify } from '../structure';
 const SINGLE_VALUE_TYPES = new Set(['flag', 'string', 'number', 'size', 'offset', 'time_ms', 'time_s', 'bufs', 'enum', 'path', 'access']);
 const SINGLE_VALUE_NAMES = new Set([
   'proxy_pass', 'fastcgi_pass', 'uwsgi_pass', 'scgi_pass', 'grpc_pass', 'memcached_pass',
-  'root', 'alias', 'try_files', 'resolver',
+  'root', 'alias', 'try_files', 'resolver', 'http', 'events', 'stream', 'mail', 'limit_except',
 ]);
 
 export const rule: Rule = {

@@ -1,0 +1,78 @@
+// Rule: upstream-buffers-invalid. Buffer sizes that nginx refuses when it merges the config
+// (ngx_http_proxy_merge_loc_conf and its fastcgi/uwsgi/scgi twins): nginx reports them at the
+// closing brace of http; we point at the directive that makes the combination invalid. The
+// classic case: raising only proxy_buffer_size to 16k, whose default busy size (2 x 16k) then
+// exceeds the default "proxy_buffers 8 4k" minus one buffer.
+import type { ConfigNode } from '../../workspace/config-set';
+import type { Rule, RuleContext } from '../rule';
+import { parseOffset, parseSize } from '../../values/units';
+
+const PAGE = 4096;
+const PREFIXES = ['proxy', 'fastcgi', 'uwsgi', 'scgi'];
+
+interface Setting {
+  node: ConfigNode | null;
+  value: number;
+}
+
+function fmt(bytes: number): string {
+  return bytes % 1048576 === 0 ? `${bytes / 1048576}m` : bytes % 1024 === 0 ? `${bytes / 1024}k` : String(bytes);
+}
+
+export const rule: Rule = {
+  id: 'upstream-buffers-invalid',
+  severity: 'error',
+  summary: 'proxy/fastcgi/uwsgi/scgi buffer sizes that nginx -t rejects',
+  check(ctx) {
+    const levels = ctx.set.all.filter((n) => n.body === 'server' || n.body === 'location' || n.body === 'if_location' || n.body === 'limit_except');
+    for (const level of levels) for (const p of PREFIXES) checkLevel(ctx, level, p);
+  },
+};
+
+function setting(ctx: RuleContext, level: ConfigNode, name: string, parse: (v: string) => number | null): Setting | 'invalid' | null {
+  const node = ctx.model.effective(level, name).nodes[0];
+  if (!node) return null;
+  const v = node.d.args[0] ? parse(node.d.args[0].value) : null;
+  return v === null ? 'invalid' : { node, value: v };
+}
+
+function checkLevel(ctx: RuleContext, level: ConfigNode, p: string): void {
+  const size = setting(ctx, level, `${p}_buffer_size`, parseSize);
+  const busy = setting(ctx, level, `${p}_busy_buffers_size`, parseSize);
+  const temp = setting(ctx, level, `${p}_temp_file_write_size`, parseSize);
+  const maxTemp = setting(ctx, level, `${p}_max_temp_file_size`, parseOffset);
+  const bufsNode = ctx.model.effective(level, `${p}_buffers`).nodes[0] ?? null;
+  if (size === 'invalid' || busy === 'invalid' || temp === 'invalid' || maxTemp === 'invalid') return;
+  let n = 8;
+  let b = PAGE;
+  if (bufsNode) {
+    const [num, sz] = bufsNode.d.args.map((a) => a.value);
+    const parsed = sz === undefined ? null : parseSize(sz);
+    if (!num || !/^\d+$/.test(num) || parsed === null) return;
+    n = Number(num);
+    b = parsed;
+  }
+  const bufferSize = size?.value ?? PAGE;
+  const s = Math.max(bufferSize, b);
+  const culprit = (own: Setting | null): ConfigNode | null => own?.node ?? (b >= bufferSize ? bufsNode : size?.node ?? null) ?? bufsNode;
+  const why = `(${p}_buffer_size ${fmt(bufferSize)}, ${p}_buffers ${n} ${fmt(b)})`;
+  if (n < 2) return report(ctx, bufsNode, `there must be at least 2 "${p}_buffers"`);
+  const busySize = busy?.value ?? 2 * s;
+  if (busySize < s) {
+    return report(ctx, culprit(busy), `"${p}_busy_buffers_size" must be equal to or greater than the maximum of the value of "${p}_buffer_size" and one of the "${p}_buffers" ${why}`);
+  }
+  if (busySize > (n - 1) * b) {
+    const detail = `${busy ? '' : `the default ${p}_busy_buffers_size is ${fmt(busySize)}, `}${n - 1} of ${n} buffers make ${fmt((n - 1) * b)}`;
+    return report(ctx, busy?.node ?? bufsNode ?? size?.node ?? null, `"${p}_busy_buffers_size" must be less than the size of all "${p}_buffers" minus one buffer (${detail}); use e.g. "${p}_buffers ${Math.max(n, Math.ceil(busySize / b) + 1)} ${fmt(b)}"`);
+  }
+  if ((temp?.value ?? 2 * s) < s) {
+    return report(ctx, culprit(temp), `"${p}_temp_file_write_size" must be equal to or greater than the maximum of the value of "${p}_buffer_size" and one of the "${p}_buffers" ${why}`);
+  }
+  if (maxTemp && maxTemp.value !== 0 && maxTemp.value < s) {
+    report(ctx, maxTemp.node, `"${p}_max_temp_file_size" must be equal to zero to disable temporary files usage or must be equal to or greater than the maximum of the value of "${p}_buffer_size" and one of the "${p}_buffers" ${why}`);
+  }
+}
+
+function report(ctx: RuleContext, node: ConfigNode | null, message: string): void {
+  if (node) ctx.report(node, message);
+}
