@@ -21,7 +21,8 @@ test('a snippet context is declared by a comment or inferred from its directives
 
 test('suppression comments silence one line, one rule or the whole file', () => {
   const files = {
-    '/n/nginx.conf': `http {
+    '/n/nginx.conf': `events {}
+http {
     # nginx-doctor: disable-next-line invalid-flag-value -- legacy value, fixed in ticket 12
     gzip yes;
     sendfile yes;
@@ -40,13 +41,13 @@ test('suppression comments silence one line, one rule or the whole file', () => 
 });
 
 test('severity settings change or silence a rule', () => {
-  const files = { '/n/nginx.conf': 'http { gzip yes; lisen 80; }' };
+  const files = { '/n/nginx.conf': 'events {}\nhttp { gzip yes; lisen 80; }' };
   const a = analyze('/n/nginx.conf', { host: memoryHost(files), catalog, severities: { 'invalid-flag-value': 'warning', 'unknown-directive': 'off' } });
   assert.deepEqual(a.diagnostics.map((d) => [d.code, d.severity]), [['invalid-flag-value', 'warning']]);
 });
 
 test('a directive from a newer nginx is unknown for an older configured version', () => {
-  const files = { '/n/nginx.conf': 'http { server { listen 80; http2 on; } }' };
+  const files = { '/n/nginx.conf': 'events {}\nhttp { server { listen 80; http2 on; } }' };
   const old = analyze('/n/nginx.conf', { host: memoryHost(files), catalog, nginxVersion: '1.22.1' });
   assert.deepEqual(old.diagnostics.map((d) => d.message), ['unknown directive "http2" in this nginx version (it exists in nginx 1.25.1 and later)']);
   assert.deepEqual(analyze('/n/nginx.conf', { host: memoryHost(files), catalog, nginxVersion: '1.26.0' }).diagnostics, []);

@@ -86,7 +86,8 @@ export function parse(source: SourceFile): ParsedFile {
   }
   const eof = source.text.length;
   if (words.length > 0) {
-    problems.push({ message: 'unexpected end of file, expecting ";" or "}"', start: eof, end: eof });
+    // An unterminated quote was already reported by the lexer, with a range up to here.
+    if (!problems.some((p) => p.end === eof)) problems.push({ message: 'unexpected end of file, expecting ";" or "}"', start: eof, end: eof });
     emit(null, words[words.length - 1]!.end);
   } else if (stack.length > 1 && !problems.some((p) => p.start === eof)) {
     problems.push({ message: 'unexpected end of file, expecting "}"', start: eof, end: eof });
