@@ -23,6 +23,7 @@ export class Model {
   constructor(readonly set: ConfigSet) {
     for (const n of set.all) {
       const name = n.d.name;
+      push(this.byName, name, n);
       if (n.body === 'server') this.servers.push(n);
       else if (n.body === 'location') this.locations.push(n);
       else if (n.body === 'upstream' && n.d.args[0]) push(this.upstreams, n.d.args[0].value, n);
@@ -49,9 +50,28 @@ export class Model {
     return block ? block.children : this.set.main;
   }
 
-  /** The directives named `name` directly in a block. */
+  private readonly index = new Map<ConfigNode | null, Map<string, ConfigNode[]>>();
+  private readonly byName = new Map<string, ConfigNode[]>();
+
+  /** The directives named `name` directly in a block (indexed once per block). */
   directivesIn(block: ConfigNode | null, name: string): ConfigNode[] {
-    return this.children(block).filter((c) => c.d.name === name);
+    let byName = this.index.get(block);
+    if (!byName) {
+      byName = new Map();
+      for (const c of this.children(block)) push(byName, c.d.name, c);
+      this.index.set(block, byName);
+    }
+    return byName.get(name) ?? [];
+  }
+
+  /** True when any directive of this name appears anywhere in the config. */
+  uses(name: string): boolean {
+    return this.byName.has(name);
+  }
+
+  /** Every directive with this name, anywhere in the config, in order. */
+  named(name: string): readonly ConfigNode[] {
+    return this.byName.get(name) ?? [];
   }
 
   /** Effective directives of `name` seen from a block, walking up until a level sets it. */

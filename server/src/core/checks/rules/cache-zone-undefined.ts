@@ -19,8 +19,8 @@ export const rule: Rule = {
         if (z) zones.set(`${m[1]}_cache`, (zones.get(`${m[1]}_cache`) ?? new Set()).add(z[1]!));
       }
     }
-    for (const n of ctx.set.all) {
-      if (!CACHES.has(n.d.name) || n.d.args.length !== 1) continue;
+    for (const n of [...CACHES].flatMap((c) => ctx.model.named(c))) {
+      if (n.d.args.length !== 1) continue;
       const arg = n.d.args[0]!;
       if (arg.value === 'off' || arg.value.includes('$')) continue;
       const known = zones.get(n.d.name) ?? new Set<string>();

@@ -9,14 +9,14 @@ export const rule: Rule = {
   summary: 'charset and source_charset differ and no charset_map joins them',
   check(ctx) {
     const maps = new Set<string>();
-    for (const n of ctx.set.all) {
-      if (n.d.name === 'charset_map' && n.d.args.length === 2) {
+    for (const n of ctx.model.named('charset_map')) {
+      if (n.d.args.length === 2) {
         const [a, b] = n.d.args.map((x) => x.value.toLowerCase());
         maps.add(`${a}|${b}`).add(`${b}|${a}`);
       }
     }
-    for (const n of ctx.set.all) {
-      if (n.d.name !== 'charset' || !n.d.args[0] || !n.parent) continue;
+    for (const n of ctx.model.named('charset')) {
+      if (!n.d.args[0] || !n.parent) continue;
       const target = n.d.args[0].value.toLowerCase();
       const source = ctx.model.effective(n.parent, 'source_charset').nodes[0]?.d.args[0]?.value.toLowerCase();
       if (!source || target === 'off' || source === target || target.includes('$') || maps.has(`${source}|${target}`)) continue;

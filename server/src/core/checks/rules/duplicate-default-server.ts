@@ -9,8 +9,8 @@ export const rule: Rule = {
   summary: 'two default_server listens on one address and port',
   check(ctx) {
     const seen = new Map<string, { file: string; start: number; end: number }>();
-    for (const node of ctx.set.all) {
-      if (node.d.name !== 'listen' || (node.ctx !== 'server' && node.ctx !== 'stream_server')) continue;
+    for (const node of ctx.model.named('listen')) {
+      if ((node.ctx !== 'server' && node.ctx !== 'stream_server')) continue;
       const args = node.d.args.map((a) => a.value);
       if (!args.slice(1).some((a) => a === 'default_server' || a === 'default')) continue;
       const addr = parseListen(args[0] ?? '');

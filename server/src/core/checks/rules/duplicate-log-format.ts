@@ -9,8 +9,8 @@ export const rule: Rule = {
   summary: 'two log_format directives with the same name',
   check(ctx) {
     const seen = new Map<string, ConfigNode>();
-    for (const node of ctx.set.all) {
-      if (node.d.name !== 'log_format' || !node.d.args[0] || (node.ctx !== 'http' && node.ctx !== 'stream')) continue;
+    for (const node of ctx.model.named('log_format')) {
+      if (!node.d.args[0] || (node.ctx !== 'http' && node.ctx !== 'stream')) continue;
       const key = `${node.ctx}:${node.d.args[0].value}`;
       const first = seen.get(key);
       if (!first) {

@@ -11,17 +11,15 @@ export const rule: Rule = {
   summary: 'limit_req or limit_conn using a zone that is never defined',
   check(ctx) {
     const zones = new Map<string, Set<string>>();
-    for (const n of ctx.set.all) {
-      if (!Object.values(PAIRS).includes(n.d.name)) continue;
+    for (const n of [...ctx.model.named('limit_req_zone'), ...ctx.model.named('limit_conn_zone')]) {
       const family = n.ctx.startsWith('stream') ? 'stream' : 'http';
       for (const a of n.d.args) {
         const m = /^zone=([^:]+)/.exec(a.value);
         if (m) zones.set(`${family}:${n.d.name}`, (zones.get(`${family}:${n.d.name}`) ?? new Set()).add(m[1]!));
       }
     }
-    for (const n of ctx.set.all) {
-      const def = PAIRS[n.d.name];
-      if (!def) continue;
+    for (const n of [...ctx.model.named('limit_req'), ...ctx.model.named('limit_conn')]) {
+      const def = PAIRS[n.d.name]!;
       const family = n.ctx.startsWith('stream') ? 'stream' : 'http';
       const arg = n.d.name === 'limit_req' ? n.d.args.find((a) => a.value.startsWith('zone=')) : n.d.args[0];
       if (!arg) continue;

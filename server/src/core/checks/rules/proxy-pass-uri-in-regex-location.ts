@@ -23,8 +23,8 @@ export const rule: Rule = {
   severity: 'error',
   summary: 'proxy_pass with a URI part where nginx cannot use one',
   check(ctx) {
-    for (const node of ctx.set.all) {
-      if (node.d.name !== 'proxy_pass' || node.d.args.length !== 1) continue;
+    for (const node of ctx.model.named('proxy_pass')) {
+      if (node.d.args.length !== 1) continue;
       const url = node.d.args[0]!.value;
       if (url.includes('$') || proxyPassUri(url) === '') continue;
       const block = node.parent;

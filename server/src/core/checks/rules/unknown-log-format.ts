@@ -9,11 +9,11 @@ export const rule: Rule = {
   summary: 'access_log with a format name that is not defined',
   check(ctx) {
     const defined = new Map<string, Set<string>>([['http', new Set(['combined'])], ['stream', new Set()]]);
-    for (const n of ctx.set.all) {
-      if (n.d.name === 'log_format' && n.d.args[0] && defined.has(n.ctx)) defined.get(n.ctx)!.add(n.d.args[0].value);
+    for (const n of ctx.model.named('log_format')) {
+      if (n.d.args[0] && defined.has(n.ctx)) defined.get(n.ctx)!.add(n.d.args[0].value);
     }
-    for (const n of ctx.set.all) {
-      if (n.d.name !== 'access_log' || n.d.args.length < 2) continue;
+    for (const n of ctx.model.named('access_log')) {
+      if (n.d.args.length < 2) continue;
       const family = n.ctx.startsWith('stream') ? 'stream' : 'http';
       const fmt = n.d.args[1]!;
       if (fmt.value.includes('=') || fmt.value.includes('$')) continue;

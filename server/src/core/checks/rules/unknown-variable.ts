@@ -40,8 +40,8 @@ export const rule: Rule = {
   summary: 'a variable that is neither built in nor defined anywhere in the config',
   check(ctx) {
     const template = (file: string): boolean => /\.template$/.test(file);
-    for (const node of ctx.set.all) {
-      if (!SCRIPTED.has(node.d.name) || classify(node, ctx.catalog, ctx.version).kind !== 'ok') continue;
+    for (const node of [...SCRIPTED].flatMap((name) => ctx.model.named(name))) {
+      if (classify(node, ctx.catalog, ctx.version).kind !== 'ok') continue;
       for (const i of scriptedArgs(node)) {
         const arg = node.d.args[i];
         if (arg) checkArg(ctx, node, node.file.source.text.slice(arg.start, arg.end), arg.start, template(node.file.source.path));

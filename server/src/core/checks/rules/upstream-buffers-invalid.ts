@@ -9,6 +9,7 @@ import { parseOffset, parseSize } from '../../values/units';
 
 const PAGE = 4096;
 const PREFIXES = ['proxy', 'fastcgi', 'uwsgi', 'scgi'];
+const SUFFIXES = ['_buffer_size', '_buffers', '_busy_buffers_size', '_temp_file_write_size', '_max_temp_file_size'];
 
 interface Setting {
   node: ConfigNode | null;
@@ -24,8 +25,10 @@ export const rule: Rule = {
   severity: 'error',
   summary: 'proxy/fastcgi/uwsgi/scgi buffer sizes that nginx -t rejects',
   check(ctx) {
+    const prefixes = PREFIXES.filter((p) => SUFFIXES.some((s) => ctx.model.uses(p + s)));
+    if (prefixes.length === 0) return;
     const levels = ctx.set.all.filter((n) => n.body === 'server' || n.body === 'location' || n.body === 'if_location' || n.body === 'limit_except');
-    for (const level of levels) for (const p of PREFIXES) checkLevel(ctx, level, p);
+    for (const level of levels) for (const p of prefixes) checkLevel(ctx, level, p);
   },
 };
 
