@@ -7,7 +7,7 @@ import { buildConfigSet, type ConfigSet } from './workspace/config-set';
 import type { ParseCache } from './workspace/parse-cache';
 import { Model } from './model/model';
 import { RULES } from './checks/registry';
-import type { ReportOptions, Rule, RuleContext } from './checks/rule';
+import type { ReportOptions, Rule, RuleContext, RuleOptions } from './checks/rule';
 import { isSuppressed, readSuppressions, type Suppressions } from './checks/suppressions';
 import { parseVersion, type Version } from './util/version';
 
@@ -24,6 +24,7 @@ export interface AnalyzeOptions {
   severities?: Record<string, SeveritySetting>;
   /** Only these rules (tests run one rule at a time). */
   rules?: readonly Rule[];
+  ruleOptions?: RuleOptions;
 }
 
 export interface Analysis {
@@ -55,6 +56,8 @@ export function analyze(rootPath: string, opts: AnalyzeOptions): Analysis {
     raw.push(d);
   };
   const ctx: RuleContext = {
+    options: opts.ruleOptions ?? {},
+    host: opts.host,
     set,
     model,
     catalog: opts.catalog,

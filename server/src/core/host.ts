@@ -8,6 +8,8 @@ export interface FileHost {
   listDir(path: string): string[] | undefined;
   /** True for an existing directory. */
   isDirectory(path: string): boolean;
+  /** True when anything exists at the path (a socket too); absent when the host cannot tell. */
+  exists?(path: string): boolean;
 }
 
 export interface Logger {

@@ -1,6 +1,6 @@
 // The FileHost over the real disk, shared by the CLI and the language server. Bytes that are
 // not valid UTF-8 are decoded with replacement characters, never a failure.
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import type { FileHost } from '../core/index';
 
 const MAX_FILE_BYTES = 64 * 1024 * 1024;
@@ -31,6 +31,10 @@ export class DiskHost implements FileHost {
       return false;
     }
   }
+
+  exists(path: string): boolean {
+    return existsSync(path);
+  }
 }
 
 /** A host whose open documents (unsaved editor buffers) win over the disk. */
@@ -50,5 +54,9 @@ export class OverlayHost implements FileHost {
 
   isDirectory(path: string): boolean {
     return this.disk.isDirectory(path);
+  }
+
+  exists(path: string): boolean {
+    return this.overlay(path) !== undefined || (this.disk.exists?.(path) ?? false);
   }
 }

@@ -30,6 +30,24 @@ import { rule as limitReqZoneUndefined } from './rules/limit-req-zone-undefined'
 import { rule as cacheZoneUndefined } from './rules/cache-zone-undefined';
 import { rule as charsetMapMissing } from './rules/charset-map-missing';
 import { rule as upstreamBuffersInvalid } from './rules/upstream-buffers-invalid';
+import { rule as keepaliveWithoutHttp11 } from './rules/keepalive-without-http11';
+import { rule as keepaliveConnectionHeader } from './rules/keepalive-connection-header';
+import { rule as websocketReadTimeout } from './rules/websocket-read-timeout';
+import { rule as websocketMissingUpgrade } from './rules/websocket-missing-upgrade';
+import { rule as connectionUpgradeHardcoded } from './rules/connection-upgrade-hardcoded';
+import { rule as httpsToPlainHttpUpstream } from './rules/https-to-plain-http-upstream';
+import { rule as httpsUpstreamWithoutSni } from './rules/https-upstream-without-sni';
+import { rule as fastcgiPassToHttpPort } from './rules/fastcgi-pass-to-http-port';
+import { rule as undefinedUpstream } from './rules/undefined-upstream';
+import { rule as variableProxyPassWithoutResolver } from './rules/variable-proxy-pass-without-resolver';
+import { rule as proxyHeadersDroppedByInheritance } from './rules/proxy-headers-dropped-by-inheritance';
+import { rule as upstreamHostHeader } from './rules/upstream-host-header';
+import { rule as upstreamAllServersDown } from './rules/upstream-all-servers-down';
+import { rule as tryFilesWithProxyPass } from './rules/try-files-with-proxy-pass';
+import { rule as proxyPassLoop } from './rules/proxy-pass-loop';
+import { rule as unixSocketMissing } from './rules/unix-socket-missing';
+import { rule as upstreamWithoutKeepalive } from './rules/upstream-without-keepalive';
+import { rule as invalidParameter } from './rules/invalid-parameter';
 export const RULES: readonly Rule[] = [
   syntax,
   unknownDirective,
@@ -59,4 +77,22 @@ export const RULES: readonly Rule[] = [
   cacheZoneUndefined,
   charsetMapMissing,
   upstreamBuffersInvalid,
+  keepaliveWithoutHttp11,
+  keepaliveConnectionHeader,
+  websocketReadTimeout,
+  websocketMissingUpgrade,
+  connectionUpgradeHardcoded,
+  httpsToPlainHttpUpstream,
+  httpsUpstreamWithoutSni,
+  fastcgiPassToHttpPort,
+  undefinedUpstream,
+  variableProxyPassWithoutResolver,
+  proxyHeadersDroppedByInheritance,
+  upstreamHostHeader,
+  upstreamAllServersDown,
+  tryFilesWithProxyPass,
+  proxyPassLoop,
+  unixSocketMissing,
+  upstreamWithoutKeepalive,
+  invalidParameter,
 ];

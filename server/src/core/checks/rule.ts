@@ -4,6 +4,7 @@ import type { ConfigNode, ConfigSet } from '../workspace/config-set';
 import type { Fix, Related, Severity } from '../diagnostic';
 import type { Version } from '../util/version';
 import type { Model } from '../model/model';
+import type { FileHost } from '../host';
 
 export interface ReportOptions {
   related?: Related[];
@@ -14,7 +15,17 @@ export interface ReportOptions {
   severity?: Severity;
 }
 
+/** Options some rules read; set from editor settings or CLI flags. */
+export interface RuleOptions {
+  /** proxy_read_timeout a WebSocket fix sets, e.g. "3600s". */
+  websocketReadTimeout?: string;
+  /** Check that unix: sockets exist (only where the config lives on this machine and may be read). */
+  checkLocalSockets?: boolean;
+}
+
 export interface RuleContext {
+  readonly options: RuleOptions;
+  readonly host: FileHost;
   readonly set: ConfigSet;
   readonly model: Model;
   readonly catalog: Catalog;

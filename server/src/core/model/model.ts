@@ -26,7 +26,7 @@ export class Model {
       push(this.byName, name, n);
       if (n.body === 'server') this.servers.push(n);
       else if (n.body === 'location') this.locations.push(n);
-      else if (n.body === 'upstream' && n.d.args[0]) push(this.upstreams, n.d.args[0].value, n);
+      else if ((n.body === 'upstream' || n.body === 'stream_upstream') && n.d.args[0]) push(this.upstreams, n.d.args[0].value, n);
       this.collectVariables(n, name);
     }
   }

@@ -1,0 +1,18 @@
+// Rule: fastcgi-pass-to-http-port. fastcgi_pass to a port that serves HTTP: the backend answers
+// the FastCGI request with "HTTP/1.1 400 ...", and nginx logs "upstream sent unsupported FastCGI
+// protocol version: 72" (72 is "H") and returns 502.
+import type { Rule } from '../rule';
+import { HTTP_PORTS, passTarget } from '../proxy';
+
+export const rule: Rule = {
+  id: 'fastcgi-pass-to-http-port',
+  severity: 'warning',
+  summary: 'fastcgi_pass to a port that usually serves HTTP',
+  check(ctx) {
+    for (const node of ctx.model.named('fastcgi_pass')) {
+      const t = passTarget(ctx, node);
+      if (!t || t.hasVariables || t.unix || t.scheme || t.port === null || !HTTP_PORTS.has(t.port)) continue;
+      ctx.report(node, `fastcgi_pass to port ${t.port}, which usually serves HTTP, not FastCGI: nginx gets an HTTP answer and returns 502 ("unsupported FastCGI protocol version: 72"); php-fpm listens on 9000 or a unix: socket, an HTTP app needs proxy_pass http://`);
+    }
+  },
+};

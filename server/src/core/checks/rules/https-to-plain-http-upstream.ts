@@ -1,0 +1,56 @@
+// Rule: https-to-plain-http-upstream. proxy_pass https:// to a backend that speaks plain HTTP
+// makes nginx start a TLS handshake the backend answers with HTTP: every request ends in 502
+// with "SSL_do_handshake() failed ... wrong version number".
+import type { ConfigNode } from '../../workspace/config-set';
+import type { Rule, RuleContext } from '../rule';
+import { HTTP_PORTS, passTarget } from '../proxy';
+import { parseListen } from '../../values/listen';
+
+function plainListens(ctx: RuleContext): Set<number> {
+  const ports = new Set<number>();
+  for (const l of ctx.model.named('listen')) {
+    if (l.ctx !== 'server' || l.d.args.some((a) => a.value === 'ssl' || a.value === 'quic')) continue;
+    const p = parseListen(l.d.args[0]?.value ?? '').port;
+    if (p) ports.add(p);
+  }
+  return ports;
+}
+
+function serverPort(s: ConfigNode): number | null {
+  const addr = s.d.args[0]?.value ?? '';
+  if (addr.startsWith('unix:')) return null;
+  const m = /:(\d+)$/.exec(addr);
+  return m ? Number(m[1]) : 80;
+}
+
+export const rule: Rule = {
+  id: 'https-to-plain-http-upstream',
+  severity: 'warning',
+  summary: 'proxy_pass https:// to a port that serves plain HTTP',
+  check(ctx) {
+    let local: Set<number> | undefined;
+    for (const node of ctx.model.named('proxy_pass')) {
+      const t = passTarget(ctx, node);
+      if (!t || t.scheme !== 'https' || t.hasVariables) continue;
+      let why: string | undefined;
+      if (t.upstream) {
+        const ports = t.upstream.children.filter((c) => c.d.name === 'server').map(serverPort);
+        if (ports.length && ports.every((p) => p !== null && HTTP_PORTS.has(p))) why = `the servers of upstream "${t.host}" use plain-HTTP ports (${[...new Set(ports)].join(', ')})`;
+      } else if (t.port !== null && t.port !== 443) {
+        local ??= plainListens(ctx);
+        const isLocal = ['127.0.0.1', 'localhost', '[::1]'].includes(t.host);
+        if (HTTP_PORTS.has(t.port)) why = `port ${t.port} usually serves plain HTTP`;
+        else if (isLocal && local.has(t.port)) why = `this config listens on port ${t.port} without ssl`;
+      }
+      if (!why) continue;
+      const arg = node.d.args[0]!;
+      const raw = node.file.source.text.slice(arg.start, arg.end);
+      const at = arg.start + raw.toLowerCase().indexOf('https');
+      ctx.report(node, `proxy_pass uses https:// but ${why}: nginx's TLS handshake fails and every request gets a 502 ("wrong version number")`, {
+        start: arg.start,
+        end: arg.end,
+        fixes: [{ title: 'Use http://', edits: [{ file: node.file.source.path, start: at, end: at + 5, newText: 'http' }], isPreferred: true }],
+      });
+    }
+  },
+};

@@ -1,0 +1,36 @@
+// Rule: keepalive-connection-header. Before nginx 1.29.7 every proxied request carries
+// "Connection: close" unless proxy_set_header Connection "" clears it, so upstream keepalive
+// never takes effect; a hard-coded "close" defeats it on any version.
+import type { Rule } from '../rule';
+import { effectiveHeaders, passTarget, versionView } from '../proxy';
+import { addListDirectives } from '../../fixes/headers';
+import { replaceText } from '../../fixes/builders';
+
+export const rule: Rule = {
+  id: 'keepalive-connection-header',
+  severity: 'warning',
+  summary: 'proxy_pass to a keepalive upstream while "Connection: close" is sent',
+  check(ctx) {
+    const view = versionView(ctx.version);
+    for (const node of ctx.model.named('proxy_pass')) {
+      const target = passTarget(ctx, node);
+      const upstream = target?.upstream;
+      const keepalive = upstream?.children.find((c) => c.d.name === 'keepalive');
+      if (!upstream || !node.parent || (!keepalive && !view.keepaliveByDefault)) continue;
+      const { headers } = effectiveHeaders(ctx, node.parent);
+      const conn = headers.get('connection');
+      const value = conn?.d.args[1];
+      if (conn && value && value.value.toLowerCase() === 'close') {
+        ctx.report(conn, `"Connection: close" is sent to upstream "${target!.host}", which closes every kept-alive connection after one request`, {
+          fixes: [{ title: 'Clear the Connection header', edits: [replaceText(conn.file.source, value.start, value.end, '""')], isPreferred: true }],
+        });
+        continue;
+      }
+      if (conn || view.keepaliveByDefault) continue;
+      const edit = addListDirectives(ctx.model, node.parent, ['proxy_set_header Connection "";']);
+      ctx.report(node, `upstream "${target!.host}" keeps idle connections, but nginx sends "Connection: close" with every request here unless proxy_set_header Connection "" clears it${view.note}`, {
+        ...(edit ? { fixes: [{ title: 'Add proxy_set_header Connection "" (inherited headers copied down)', edits: [edit], isPreferred: true }] } : {}),
+      });
+    }
+  },
+};

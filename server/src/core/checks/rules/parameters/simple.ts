@@ -1,0 +1,86 @@
+// Small fixed vocabularies: the "always" flag of add_header/add_trailer
+// (ngx_http_headers_add), error_log levels (ngx_log_set_levels), the mail `protocol`
+// (ngx_mail_core_protocol), numbers with bounds (ngx_conf_check_num_bounds) and the "$name" that
+// set, map, geo and split_clients define.
+import type { ConfigNode } from '../../../workspace/config-set';
+import { ngxAtoi } from '../../../values/numbers';
+import { firstFinding, type Finding } from './types';
+
+export function checkAlways(node: ConfigNode): Finding | null {
+  const flag = node.d.args[2];
+  if (!flag || flag.value === 'always') return null;
+  return { arg: flag, message: `invalid parameter "${flag.value}"; the only word allowed after the value is "always"` };
+}
+
+const LEVELS = ['emerg', 'alert', 'crit', 'error', 'warn', 'notice', 'info', 'debug'];
+const DEBUG_LEVELS = ['debug_core', 'debug_alloc', 'debug_mutex', 'debug_event', 'debug_http', 'debug_mail', 'debug_stream'];
+
+export function checkErrorLog(node: ConfigNode): Finding | null {
+  let level = false;
+  let debug = false;
+  return firstFinding(node.d.args, 1, (arg) => {
+    const v = arg.value;
+    if (LEVELS.includes(v)) {
+      if (level || debug) return `duplicate log level "${v}"`;
+      level = true;
+      return null;
+    }
+    if (DEBUG_LEVELS.includes(v)) {
+      if (level) return `invalid log level "${v}"`;
+      debug = true;
+      return null;
+    }
+    return `invalid log level "${v}" (one of: ${LEVELS.join(', ')})`;
+  });
+}
+
+const MAIL_PROTOCOLS = ['smtp', 'pop3', 'imap'];
+
+export function checkMailProtocol(node: ConfigNode): Finding | null {
+  const arg = node.d.args[0]!;
+  return MAIL_PROTOCOLS.includes(arg.value) ? null : { arg, message: `unknown protocol "${arg.value}" (one of: ${MAIL_PROTOCOLS.join(', ')})` };
+}
+
+/** Directives whose number has bounds, from the ngx_conf_num_bounds_t posts in nginx's sources. */
+const BOUNDS: Record<string, [number, number]> = {
+  gzip_comp_level: [1, 9],
+  limit_conn_status: [400, 599],
+  limit_req_status: [400, 599],
+  uwsgi_modifier1: [0, 255],
+  uwsgi_modifier2: [0, 255],
+};
+
+export function hasBounds(name: string): boolean {
+  return Object.hasOwn(BOUNDS, name);
+}
+
+export function checkBounds(node: ConfigNode): Finding | null {
+  const [low, high] = BOUNDS[node.d.name]!;
+  const arg = node.d.args[0]!;
+  const n = ngxAtoi(arg.value);
+  // a value that is not a number at all is invalid-value's finding
+  if (n === null || (n >= low && n <= high)) return null;
+  return { arg, message: `value "${arg.value}" must be between ${low} and ${high}` };
+}
+
+/** Index of the argument that names the new variable(s), per directive. */
+const VARIABLE_ARGS: Record<string, (argc: number) => number[]> = {
+  set: () => [0],
+  map: () => [1],
+  split_clients: () => [1],
+  geo: (argc) => (argc === 2 ? [0, 1] : [0]),
+};
+
+export function definesVariable(name: string): boolean {
+  return Object.hasOwn(VARIABLE_ARGS, name);
+}
+
+export function checkVariableName(node: ConfigNode): Finding | null {
+  for (const i of VARIABLE_ARGS[node.d.name]!(node.d.args.length)) {
+    const arg = node.d.args[i];
+    if (!arg) continue;
+    if (!arg.value.startsWith('$')) return { arg, message: `invalid variable name "${arg.value}" (variable names start with "$")` };
+    if (arg.value === '$') return { arg, message: 'invalid variable name "$"' };
+  }
+  return null;
+}

@@ -1,0 +1,39 @@
+// Rule: proxy-headers-dropped-by-inheritance. proxy_set_header at a lower level replaces the
+// whole list set above it: a location that adds one header silently stops sending Host,
+// X-Forwarded-For, Upgrade ... that the server or http level set.
+import type { ConfigNode } from '../../workspace/config-set';
+import type { Rule } from '../rule';
+import { directiveText } from '../../fixes/headers';
+import { insertAfter } from '../../fixes/builders';
+
+const LEVEL: Record<string, string> = { http: 'http', server: 'server', location: 'location', if_location: '"if"' };
+
+function proxies(block: ConfigNode): boolean {
+  return block.children.some((c) => c.d.name === 'proxy_pass' || (c.body === 'if_location' && proxies(c)) || (c.body === 'location' && proxies(c)));
+}
+
+export const rule: Rule = {
+  id: 'proxy-headers-dropped-by-inheritance',
+  severity: 'warning',
+  summary: 'proxy_set_header in a block drops the headers set at an outer level',
+  check(ctx) {
+    const blocks = new Set(ctx.model.named('proxy_set_header').map((n) => n.parent).filter((p): p is ConfigNode => !!p && p.body !== 'http'));
+    for (const block of blocks) {
+      if (!proxies(block)) continue;
+      const own = ctx.model.directivesIn(block, 'proxy_set_header');
+      const ownNames = new Set(own.map((n) => n.d.args[0]?.value.toLowerCase()));
+      const outer = ctx.model.effective(block.parent, 'proxy_set_header');
+      const dropped = outer.nodes.filter((n) => !ownNames.has(n.d.args[0]?.value.toLowerCase()));
+      if (dropped.length === 0) continue;
+      const names = dropped.map((n) => n.d.args[0]!.value);
+      const where = outer.level ? LEVEL[outer.level.body ?? ''] ?? outer.level.d.name : 'top';
+      const first = own[0]!;
+      ctx.report(first, `proxy_set_header here replaces the ${dropped.length} header${dropped.length > 1 ? 's' : ''} set at ${where} level, which are no longer sent: ${names.join(', ')}`, {
+        start: first.d.nameStart,
+        end: first.d.nameEnd,
+        related: dropped.map((n) => ({ file: n.file.source.path, start: n.d.start, end: n.d.headEnd, message: 'dropped here' })),
+        fixes: [{ title: `Copy the ${dropped.length} dropped header${dropped.length > 1 ? 's' : ''} into this block`, edits: [insertAfter(own[own.length - 1]!, dropped.map(directiveText))], isPreferred: true }],
+      });
+    }
+  },
+};

@@ -1,0 +1,34 @@
+// Rule: undefined-upstream. proxy_pass http://name (or fastcgi/uwsgi/scgi/grpc_pass) where name
+// is no upstream block: nginx then resolves "name" as a host when it starts, and refuses to start
+// with "host not found in upstream" unless DNS happens to know it. A near-miss of an upstream
+// name is almost certainly a typo.
+import type { Rule } from '../rule';
+import { isIpLiteral, passTarget } from '../proxy';
+import { closestMatch } from '../../util/strings';
+
+const PASSES = ['proxy_pass', 'fastcgi_pass', 'uwsgi_pass', 'scgi_pass', 'grpc_pass'];
+
+export const rule: Rule = {
+  id: 'undefined-upstream',
+  severity: 'warning',
+  summary: 'a *_pass to a name that is not an upstream and looks like one',
+  check(ctx) {
+    const names = [...ctx.model.upstreams.keys()];
+    for (const node of PASSES.flatMap((p) => ctx.model.named(p))) {
+      const t = passTarget(ctx, node);
+      if (!t || t.hasVariables || t.unix || t.upstream || t.port !== null || isIpLiteral(t.host) || t.host === 'localhost' || t.host === '') continue;
+      const near = closestMatch(t.host, names);
+      if (!near && t.host.includes('.')) continue;
+      const arg = node.d.args[0]!;
+      const raw = node.file.source.text.slice(arg.start, arg.end);
+      const at = arg.start + raw.toLowerCase().indexOf(t.host);
+      ctx.report(node, near
+        ? `no upstream "${t.host}" is defined; did you mean "${near}"? nginx will try to resolve "${t.host}" as a host name at start-up`
+        : `no upstream "${t.host}" is defined, so nginx resolves "${t.host}" as a host name at start-up and refuses to start if it cannot ("host not found in upstream")`, {
+        start: arg.start,
+        end: arg.end,
+        ...(near ? { severity: 'error' as const, fixes: [{ title: `Use upstream "${near}"`, edits: [{ file: node.file.source.path, start: at, end: at + t.host.length, newText: near }], isPreferred: true }] } : {}),
+      });
+    }
+  },
+};

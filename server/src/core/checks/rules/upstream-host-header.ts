@@ -1,0 +1,22 @@
+// Rule: upstream-host-header. Proxying to an upstream group sends "Host: <group name>" unless
+// proxy_set_header Host says otherwise; name-based backends (virtual hosts, most PaaS and CDNs)
+// then answer 404/421 or route to the wrong site.
+import type { Rule } from '../rule';
+import { effectiveHeaders, passTarget } from '../proxy';
+import { addListDirectives } from '../../fixes/headers';
+
+export const rule: Rule = {
+  id: 'upstream-host-header',
+  severity: 'info',
+  summary: 'proxying to an upstream group with Host left as the group name',
+  check(ctx) {
+    for (const node of ctx.model.named('proxy_pass')) {
+      const t = passTarget(ctx, node);
+      if (!t?.upstream || !node.parent || effectiveHeaders(ctx, node.parent).headers.has('host')) continue;
+      const edit = addListDirectives(ctx.model, node.parent, ['proxy_set_header Host $host;']);
+      ctx.report(node, `requests reach upstream "${t.host}" with "Host: ${t.host}"; backends that route by name need proxy_set_header Host $host`, {
+        ...(edit ? { fixes: [{ title: 'Send the client\'s Host header', edits: [edit], isPreferred: true }] } : {}),
+      });
+    }
+  },
+};

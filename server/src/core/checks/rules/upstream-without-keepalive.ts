@@ -1,0 +1,24 @@
+// Rule: upstream-without-keepalive. Before nginx 1.29.7 an upstream group without "keepalive"
+// opens a new TCP connection for every proxied request; under load the ephemeral ports run out
+// ("Cannot assign requested address", errno 99) and requests fail with 502.
+import type { Rule } from '../rule';
+import { versionView } from '../proxy';
+import { insertIntoBlock } from '../../fixes/builders';
+
+export const rule: Rule = {
+  id: 'upstream-without-keepalive',
+  severity: 'info',
+  summary: 'an upstream group without keepalive (nginx before 1.29.7)',
+  check(ctx) {
+    const view = versionView(ctx.version);
+    if (view.keepaliveByDefault) return;
+    for (const up of ctx.model.set.all) {
+      if (up.body !== 'upstream' || up.children.some((c) => c.d.name === 'keepalive')) continue;
+      if (!up.children.some((c) => c.d.name === 'server')) continue;
+      const edit = insertIntoBlock(up, ['keepalive 16;']);
+      ctx.report(up, `upstream "${up.d.args[0]?.value ?? ''}" has no keepalive: every proxied request opens a new connection${view.note}`, {
+        ...(edit ? { fixes: [{ title: 'Add "keepalive 16;" (also needs proxy_http_version 1.1 and Connection "")', edits: [edit] }] } : {}),
+      });
+    }
+  },
+};

@@ -1,0 +1,35 @@
+// Rule: websocket-read-timeout. A proxied WebSocket is idle between messages, and nginx closes
+// it when proxy_read_timeout (60s by default) passes without data from the backend: chats and
+// dashboards disconnect every minute.
+import type { Rule } from '../rule';
+import { effectiveHeaders } from '../proxy';
+import { parseTime } from '../../values/units';
+import { addDirectives } from '../../fixes/headers';
+
+export const rule: Rule = {
+  id: 'websocket-read-timeout',
+  severity: 'warning',
+  summary: 'a WebSocket location with proxy_read_timeout of 60s or less',
+  check(ctx) {
+    const wanted = ctx.options.websocketReadTimeout ?? '3600s';
+    for (const node of ctx.model.named('proxy_pass')) {
+      const block = node.parent;
+      if (!block) continue;
+      const upgrade = effectiveHeaders(ctx, block).headers.get('upgrade');
+      if (!upgrade?.d.args[1]?.value.includes('$http_upgrade')) continue;
+      const timeout = ctx.model.effective(block, 'proxy_read_timeout').nodes[0];
+      const ms = timeout ? parseTime(timeout.d.args[0]?.value ?? '') : 60_000;
+      if (ms === null || ms > 60_000) continue;
+      const shown = timeout ? timeout.d.args[0]!.value : '60s (the default)';
+      const lines = [`proxy_read_timeout ${wanted};`];
+      const send = ctx.model.effective(block, 'proxy_send_timeout').nodes[0];
+      if (!send || (parseTime(send.d.args[0]?.value ?? '') ?? 0) <= 60_000) lines.push(`proxy_send_timeout ${wanted};`);
+      const edit = timeout && timeout.parent === block
+        ? { file: timeout.file.source.path, start: timeout.d.args[0]!.start, end: timeout.d.args[0]!.end, newText: wanted }
+        : addDirectives(ctx.model, block, lines);
+      ctx.report(timeout && timeout.parent === block ? timeout : node, `this location upgrades to WebSocket, and nginx closes a WebSocket that is quiet for proxy_read_timeout ${shown}`, {
+        ...(edit ? { fixes: [{ title: `Raise proxy_read_timeout to ${wanted}`, edits: [edit], isPreferred: true }] } : {}),
+      });
+    }
+  },
+};

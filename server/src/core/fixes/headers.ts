@@ -1,0 +1,38 @@
+// Adds proxy_set_header lines without breaking nginx's inheritance: a block that sets any
+// proxy_set_header loses every header set above it, so when the block has none of its own yet,
+// the inherited headers are copied down together with the new ones.
+import type { TextEdit } from '../diagnostic';
+import type { ConfigNode } from '../workspace/config-set';
+import type { Model } from '../model/model';
+import { insertAfter, insertIntoBlock } from './builders';
+
+/** Source text of a directive, e.g. `proxy_set_header Host $host;`. */
+export function directiveText(node: ConfigNode): string {
+  return node.file.source.text.slice(node.d.start, node.d.end);
+}
+
+/**
+ * Edits that add `lines` (full directive texts) to `block`, next to its proxy_pass if it has one.
+ * `directive` is the list directive whose inheritance must be preserved.
+ */
+export function addListDirectives(model: Model, block: ConfigNode, lines: string[], directive = 'proxy_set_header'): TextEdit | null {
+  const own = model.directivesIn(block, directive);
+  if (own.length) return insertAfter(own[own.length - 1]!, lines);
+  const inherited = model.effective(block.parent, directive).nodes.filter((n) => !lines.some((l) => sameHeader(l, n)));
+  const all = [...inherited.map(directiveText), ...lines];
+  const anchor = model.directivesIn(block, 'proxy_pass')[0] ?? model.directivesIn(block, 'grpc_pass')[0];
+  if (anchor && anchor.file === block.file) return insertAfter(anchor, all);
+  return insertIntoBlock(block, all);
+}
+
+function sameHeader(line: string, node: ConfigNode): boolean {
+  const name = /^\S+\s+("?)([^\s"]+)\1/.exec(line)?.[2];
+  return !!name && name.toLowerCase() === node.d.args[0]?.value.toLowerCase();
+}
+
+/** Adds simple directives (proxy_http_version 1.1;) to a block, after its proxy_pass if any. */
+export function addDirectives(model: Model, block: ConfigNode, lines: string[]): TextEdit | null {
+  const anchor = model.directivesIn(block, 'proxy_pass')[0];
+  if (anchor && anchor.file === block.file) return insertAfter(anchor, lines);
+  return insertIntoBlock(block, lines);
+}
