@@ -6,9 +6,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { analyze, defaultCatalog, isRootConfig, parse, makeSourceFile, RULES, snippetContext, type Analysis } from '../../server/src/core/index';
+import { analyze, defaultCatalog, fixAll, isRootConfig, parse, makeSourceFile, RULES, snippetContext, type Analysis, type AnalyzeOptions } from '../../server/src/core/index';
 import { DiskHost } from '../../server/src/node/node-host';
-import { readExpectations, type Expectation } from '../helpers/annotations';
+import { readExpectations, stripAnnotations, type Expectation } from '../helpers/annotations';
+import { memoryHost } from '../helpers/memory-host';
 import { FIXTURES, REPO } from '../helpers/repo';
 
 const RULES_DIR = join(FIXTURES, 'rules');
@@ -23,20 +24,36 @@ function optionsOf(text: string): Options {
   return m ? (JSON.parse(m[1]!) as Options) : {};
 }
 
-function run(ruleId: string, root: string): Analysis {
-  const text = readFileSync(root, 'utf8');
+function optionsFor(ruleId: string, root: string, text: string, host = new DiskHost() as AnalyzeOptions['host']): AnalyzeOptions {
   const parsed = parse(makeSourceFile(root, text));
   const catalog = defaultCatalog();
   const rule = RULES.find((r) => r.id === ruleId);
   assert.ok(rule, `no rule "${ruleId}" is registered for fixture folder ${ruleId}`);
   const snippet = isRootConfig(parsed) ? undefined : snippetContext(parsed, catalog);
-  return analyze(root, {
-    host: new DiskHost(),
+  return {
+    host,
     catalog,
     nginxVersion: optionsOf(text).nginxVersion ?? null,
     rules: ruleId === 'syntax' ? [syntaxRule] : [syntaxRule, rule],
+    ruleOptions: { checkLocalSockets: true },
     ...(snippet ? { startContext: snippet.context } : {}),
-  });
+  };
+}
+
+function run(ruleId: string, root: string): Analysis {
+  return analyze(root, optionsFor(ruleId, root, readFileSync(root, 'utf8')));
+}
+
+/** name.conf + name.fixed.conf: the rule's preferred fixes turn one into the other, and a second pass changes nothing. */
+function checkFixed(ruleId: string, root: string, fixedPath: string): void {
+  const text = readFileSync(root, 'utf8');
+  const result = fixAll(root, optionsFor(ruleId, root, text));
+  const after = stripAnnotations(result.changed.get(root) ?? text);
+  assert.equal(after, readFileSync(fixedPath, 'utf8'), `applying the fixes of ${root}`);
+  assert.ok(result.applied > 0, 'at least one fix applied');
+  const again = fixAll(root, optionsFor(ruleId, root, after, memoryHost({ [root]: after })));
+  assert.equal(again.applied, 0, `a second pass applies nothing, but applied ${again.applied} fix(es)`);
+  assert.deepEqual(again.remaining.filter((d) => d.code === ruleId && d.fixes?.some((f) => f.isPreferred)).map((d) => d.message), []);
 }
 
 function describe(e: { line: number; column: number; severity: string; code: string; message: string }): string {
@@ -86,6 +103,8 @@ const ruleDirs = existsSync(RULES_DIR) ? readdirSync(RULES_DIR).sort() : [];
 for (const ruleId of ruleDirs) {
   for (const c of casesOf(join(RULES_DIR, ruleId))) {
     test(`rule ${ruleId}: ${c.name}`, () => check(ruleId, c.root, c.clean));
+    const fixed = c.root.replace(/\.conf$/, '.fixed.conf');
+    if (!c.clean && c.root !== fixed && existsSync(fixed)) test(`rule ${ruleId}: ${c.name} is fixed`, () => checkFixed(ruleId, c.root, fixed));
   }
 }
 

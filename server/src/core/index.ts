@@ -18,3 +18,6 @@ export type { Rule } from './checks/rule';
 export { isRootConfig, snippetContext, type SnippetContext } from './snippet';
 export { parseVersion, formatVersion, type Version } from './util/version';
 export * as paths from './util/path';
+export { fixAll, type FixAllResult } from './fixes/fix-all';
+export { applyEdits, compatibleFixes } from './fixes/apply';
+export type { RuleOptions } from './checks/rule';

@@ -48,6 +48,7 @@ import { rule as proxyPassLoop } from './rules/proxy-pass-loop';
 import { rule as unixSocketMissing } from './rules/unix-socket-missing';
 import { rule as upstreamWithoutKeepalive } from './rules/upstream-without-keepalive';
 import { rule as invalidParameter } from './rules/invalid-parameter';
+import { rule as invalidUrl } from './rules/invalid-url';
 export const RULES: readonly Rule[] = [
   syntax,
   unknownDirective,
@@ -95,4 +96,5 @@ export const RULES: readonly Rule[] = [
   unixSocketMissing,
   upstreamWithoutKeepalive,
   invalidParameter,
+  invalidUrl,
 ];

@@ -28,9 +28,11 @@ export function checkUpstreamServer(node: ConfigNode): Finding | null {
     const eq = word.indexOf('=');
     const key = word.slice(0, eq + 1);
     const check = eq > 0 && Object.hasOwn(VALUED, key) ? VALUED[key] : undefined;
-    if (check && check(word.slice(eq + 1))) return null;
-    if (word === 'weight=0') return `invalid parameter "${word}" (the weight must be 1 or more; use "down" to take a server out)`;
+    if (check) {
+      if (check(word.slice(eq + 1))) return null;
+      return `invalid parameter "${word}"${word === 'weight=0' ? '; the weight must be 1 or more (use "down" to take a server out)' : ''}`;
+    }
     const best = closestMatch(eq > 0 ? word.slice(0, eq) : word, [...WORDS, ...Object.keys(VALUED).map((k) => k.slice(0, -1))]);
-    return `invalid parameter "${word}"${best && !word.startsWith(`${best}=`) ? `; did you mean "${best}"?` : ''}`;
+    return `invalid parameter "${word}"${best ? `; did you mean "${best}"?` : ''}`;
   });
 }
