@@ -1,5 +1,6 @@
 // The nginx-doctor command line: the same core as the language server, for CI and other editors.
 import { runCheck } from './cli/check';
+import { runFix } from './cli/fix';
 import { UsageError } from './cli/args';
 import { VERSION } from './version';
 import { startStdioServer } from './lsp/start';
@@ -9,14 +10,16 @@ const HELP = `nginx-doctor ${VERSION}: finds the nginx config mistakes that caus
 Usage:
   nginx-doctor check [--format text|json|sarif] [--nginx-version X.Y.Z] [--prefix DIR]
                      [--conf-dir DIR] [--rule ID=off|error|warning|info|hint] FILE...
+  nginx-doctor fix [--dry-run] [--nginx-version X.Y.Z] [--conf-dir DIR] [--rule ID=LEVEL] FILE...
+                                    apply every preferred quick fix (--dry-run prints a diff)
   nginx-doctor lsp --stdio          start the language server on stdin/stdout
   nginx-doctor --version | --help
 
-check exits 0 when there is no error, 1 when there is at least one, 2 on a usage or I/O failure.
+check and fix exit 0 when no error is left, 1 when there is one, 2 on a usage or I/O failure.
 Includes are resolved relative to the root config's directory (nginx's conf prefix), or --conf-dir.
 `;
 
-const PLANNED = new Set(['explain', 'match', 'fix', 'tail', 'doctor']);
+const PLANNED = new Set(['tail', 'doctor']);
 
 function main(argv: string[]): void {
   const [cmd, ...rest] = argv;
@@ -29,6 +32,8 @@ function main(argv: string[]): void {
       io.out(`${VERSION}\n`);
     } else if (cmd === 'check') {
       process.exitCode = runCheck(rest, io);
+    } else if (cmd === 'fix') {
+      process.exitCode = runFix(rest, io);
     } else if (cmd === 'lsp') {
       startStdioServer();
     } else if (PLANNED.has(cmd)) {

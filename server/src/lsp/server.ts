@@ -11,6 +11,8 @@ import { detectNginxVersion } from './nginx-version';
 import { pathToUri, toLspDiagnostic, uriToPath } from './convert';
 import { DEFAULT_SETTINGS, FILE_INFO, TRUST_CHANGED, type FileInfo, type FileInfoParams, type InitializationOptions, type TrustChangedParams } from '../protocol/protocol';
 import { VERSION } from '../version';
+import { codeActions, FIX_ALL_KIND } from './code-actions';
+import { CodeActionKind } from 'vscode-languageserver/node';
 
 export function startServer(connection: Connection): void {
   const documents = new TextDocuments(TextDocument);
@@ -60,6 +62,7 @@ export function startServer(connection: Connection): void {
   connection.onInitialize((params: InitializeParams): InitializeResult => {
     const opts = (params.initializationOptions ?? {}) as Partial<InitializationOptions>;
     trusted = opts.trusted === true;
+    workspace.trusted = trusted;
     canAskSettings = !!params.capabilities.workspace?.configuration;
     hasFolderEvents = !!params.capabilities.workspace?.workspaceFolders;
     const folders = params.workspaceFolders?.map((f) => uriToPath(f.uri)) ?? (params.rootUri ? [uriToPath(params.rootUri)] : []);
@@ -67,6 +70,7 @@ export function startServer(connection: Connection): void {
     return {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       },
       serverInfo: { name: 'nginx-doctor', version: VERSION },
@@ -101,6 +105,7 @@ export function startServer(connection: Connection): void {
 
   connection.onNotification(TRUST_CHANGED, async (p: TrustChangedParams) => {
     trusted = p.trusted;
+    workspace.trusted = trusted;
     await refreshSettings();
     workspace.rerunAll();
   });
@@ -144,6 +149,15 @@ export function startServer(connection: Connection): void {
     const paths = e.changes.map((c) => uriToPath(c.uri)).filter((p) => !workspace.isOpen(p));
     const structural = e.changes.some((c) => c.type !== FileChangeType.Changed);
     if (paths.length || structural) workspace.filesChanged(paths, structural);
+  });
+
+  connection.onCodeAction((params) => {
+    try {
+      return codeActions(workspace, params, uriOf);
+    } catch (e) {
+      connection.console.error(`code actions failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+      return [];
+    }
   });
 
   documents.listen(connection);

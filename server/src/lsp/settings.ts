@@ -20,5 +20,6 @@ export function normalizeSettings(raw: Partial<Settings>): Settings {
     confDir: typeof raw.confDir === 'string' ? raw.confDir : '',
     rules: raw.rules && typeof raw.rules === 'object' ? raw.rules : {},
     nginxPath: typeof raw.nginxPath === 'string' && raw.nginxPath ? raw.nginxPath : 'nginx',
+    websocketReadTimeout: typeof raw.websocketReadTimeout === 'string' && /^\d+(ms|[smhd])?$/.test(raw.websocketReadTimeout) ? raw.websocketReadTimeout : '3600s',
   };
 }

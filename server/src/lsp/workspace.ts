@@ -5,7 +5,7 @@
 import { dirname, isAbsolute, join, resolve as resolvePath, basename } from 'node:path';
 import {
   analyze, defaultCatalog, isRootConfig, ParseCache, snippetContext,
-  type Analysis, type BlockKind, type Diagnostic, type FileHost,
+  type Analysis, type AnalyzeOptions, type BlockKind, type Diagnostic, type FileHost, type SnippetContext,
 } from '../core/index';
 import { DiskHost, OverlayHost } from '../node/node-host';
 import { findRootConfigs } from './roots';
@@ -42,6 +42,8 @@ export class Workspace {
   folders: string[] = [];
   settings: Settings;
   nginxVersion: string | null = null;
+  /** False in restricted mode: no process, and no probing of this machine (unix sockets). */
+  trusted = false;
   debounceMs = 200;
 
   constructor(private readonly hooks: WorkspaceHooks, settings: Settings) {
@@ -150,26 +152,33 @@ export class Workspace {
     this.schedule(affected);
   }
 
-  run(unit: Unit): void {
-    const started = Date.now();
-    const common = {
+  /** The options an analysis of this root (or snippet) runs with. */
+  analyzeOptions(path: string, kind: Unit['kind']): AnalyzeOptions & { contextReason?: SnippetContext['reason'] } {
+    const common: AnalyzeOptions = {
       host: this.host,
       catalog: defaultCatalog(),
       cache: this.cache,
       nginxVersion: this.nginxVersion,
       severities: this.settings.rules,
+      ruleOptions: { websocketReadTimeout: this.settings.websocketReadTimeout, checkLocalSockets: this.trusted },
     };
     const confDir = this.settings.confDir ? this.resolveSetting(this.settings.confDir) : undefined;
-    if (unit.kind === 'root') {
-      unit.analysis = analyze(unit.path, { ...common, ...(confDir ? { confDir } : {}) });
-    } else {
-      const text = this.host.readFile(unit.path) ?? '';
-      const ctx = snippetContext(this.cache.get(unit.path, text), defaultCatalog());
+    if (kind === 'root') return { ...common, ...(confDir ? { confDir } : {}) };
+    const text = this.host.readFile(path) ?? '';
+    const ctx = snippetContext(this.cache.get(path, text), defaultCatalog());
+    const dir = dirname(path);
+    const base = confDir ?? (SNIPPET_DIRS.has(basename(dir)) ? dirname(dir) : dir);
+    return { ...common, confDir: base, startContext: ctx.context, rootText: text, contextReason: ctx.reason };
+  }
+
+  run(unit: Unit): void {
+    const started = Date.now();
+    const opts = this.analyzeOptions(unit.path, unit.kind);
+    unit.analysis = analyze(unit.path, opts);
+    if (unit.kind === 'snippet') {
+      const ctx = { context: opts.startContext!, reason: opts.contextReason! };
       unit.startContext = ctx.context;
       unit.contextReason = ctx.reason;
-      const dir = dirname(unit.path);
-      const base = confDir ?? (SNIPPET_DIRS.has(basename(dir)) ? dirname(dir) : dir);
-      unit.analysis = analyze(unit.path, { ...common, confDir: base, startContext: ctx.context, rootText: text });
       if (ctx.reason !== 'comment' && !this.snippetNoticeGiven) {
         this.snippetNoticeGiven = true;
         this.hooks.snippetAssumed(unit);

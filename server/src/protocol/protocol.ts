@@ -18,6 +18,8 @@ export interface Settings {
   rules: Record<string, SeveritySetting>;
   /** The nginx binary used for `nginx -v` (machine setting, trusted workspaces only). */
   nginxPath: string;
+  /** proxy_read_timeout that the WebSocket quick fix sets. */
+  websocketReadTimeout: string;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -26,6 +28,7 @@ export const DEFAULT_SETTINGS: Settings = {
   confDir: '',
   rules: {},
   nginxPath: 'nginx',
+  websocketReadTimeout: '3600s',
 };
 
 /** Options the client sends in `initialize`. */

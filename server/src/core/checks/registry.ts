@@ -49,6 +49,8 @@ import { rule as unixSocketMissing } from './rules/unix-socket-missing';
 import { rule as upstreamWithoutKeepalive } from './rules/upstream-without-keepalive';
 import { rule as invalidParameter } from './rules/invalid-parameter';
 import { rule as invalidUrl } from './rules/invalid-url';
+import { rule as invalidIfCondition } from './rules/invalid-if-condition';
+import { rule as invalidRegex } from './rules/invalid-regex';
 export const RULES: readonly Rule[] = [
   syntax,
   unknownDirective,
@@ -97,4 +99,6 @@ export const RULES: readonly Rule[] = [
   upstreamWithoutKeepalive,
   invalidParameter,
   invalidUrl,
+  invalidIfCondition,
+  invalidRegex,
 ];

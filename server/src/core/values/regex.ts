@@ -5,7 +5,8 @@
 
 export function regexError(pattern: string): string | null {
   // (?x) makes "#" start comments and white space insignificant: too much to follow here.
-  if (/\(\?[a-zA-Z^-]*x/.test(pattern)) return null;
+  // (*VERB:NAME) names and (*pla:...) assertions have their own syntax.
+  if (/\(\?[a-zA-Z^-]*x/.test(pattern) || pattern.includes('(*')) return null;
   let depth = 0;
   let i = 0;
   const n = pattern.length;

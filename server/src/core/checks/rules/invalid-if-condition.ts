@@ -4,12 +4,13 @@
 // are -f -d -e -x or their ! forms. nginx says `invalid condition "..."` and refuses to start.
 import type { Rule } from '../rule';
 import { classify, isTemplatePlaceholder } from '../structure';
-import { ifTokens, parseIfCondition } from '../../values/if-condition';
+import { ifTokens, parseIfCondition, type IfToken } from '../../values/if-condition';
 
-function hint(message: string, token: string): string {
-  if (/^["'].*\$/.test(token)) return `${message}; the left side must be a bare variable such as $host (quote only the right side)`;
-  if (message.startsWith('invalid condition') && !token.endsWith(')')) return `${message}; is the closing ")" missing?`;
-  return message;
+function hint(tokens: readonly IfToken[], token: IfToken): string {
+  if (token === tokens[0] && !token.value.startsWith('(')) return '; the condition must be in parentheses, e.g. if ($var = value) { ... }';
+  if (token === tokens[tokens.length - 1] && !token.value.endsWith(')')) return '; is the closing ")" missing?';
+  if (/^\(?["']/.test(token.value)) return '; the left side must be a bare variable such as $host (quotes belong on the right side only)';
+  return '';
 }
 
 export const rule: Rule = {
@@ -25,9 +26,7 @@ export const rule: Rule = {
       const tokens = ifTokens(node.d.args, node.file.source.text);
       const { problem } = parseIfCondition(tokens);
       if (!problem) continue;
-      const last = problem.token === tokens[tokens.length - 1];
-      const message = last || problem.message.includes('"$') ? problem.message : hint(problem.message, problem.token.value.replace(/^\(/, ''));
-      ctx.report(node, last ? hint(message, problem.token.value) : message, { start: problem.token.start, end: problem.token.end });
+      ctx.report(node, problem.message + hint(tokens, problem.token), { start: problem.token.start, end: problem.token.end });
     }
   },
 };
