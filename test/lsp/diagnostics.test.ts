@@ -3,7 +3,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { LspClient, messageText } from '../helpers/lsp-client';
-import type { Diagnostic } from 'vscode-languageserver-protocol';
+import { CodeActionRequest, type CodeAction, type Diagnostic } from 'vscode-languageserver-protocol';
+import { pathToFileURL } from 'node:url';
 import { tempTree } from '../helpers/temp-tree';
 import { CLI } from '../helpers/repo';
 
@@ -28,7 +29,8 @@ const WS = `location /ws {
 }
 `;
 
-const messages = (d: Diagnostic[]): string[] => d.map(messageText).sort();
+// Errors only: the proxy rules add warnings and hints these tests are not about.
+const messages = (d: Diagnostic[]): string[] => d.filter((x) => x.severity === 1).map(messageText).sort();
 
 test('diagnostics reach every file of the include graph, and follow edits', async () => {
   const tree = tempTree({ 'nginx.conf': ROOT, 'conf.d/app.conf': APP, 'snippets/ws.conf': WS });
@@ -64,7 +66,7 @@ test('an included snippet is checked in its root context, an unsaved buffer wins
     assert.deepEqual(messages(ws), []);
     // Edit the snippet without saving: the root's analysis must see the buffer, not the disk.
     await client.change(tree.path('snippets/ws.conf'), WS.replace('proxy_pass', 'proxy_passs'), 2);
-    const edited = await client.waitForDiagnostics(tree.path('snippets/ws.conf'), (d) => d.length === 1);
+    const edited = await client.waitForDiagnostics(tree.path('snippets/ws.conf'), (d) => messages(d).length === 1);
     assert.match(messageText(edited[0]!), /unknown directive "proxy_passs"/);
     assert.equal(client.messages.length, 0, 'no "checked alone" notice for an included snippet');
   } finally {
@@ -78,7 +80,7 @@ test('a snippet no root includes is checked alone in an inferred context, and th
   const { client } = await LspClient.start({ folders: [tree.dir] });
   try {
     await client.open(tree.path('sites/a.conf'), WS);
-    const a = await client.waitForDiagnostics(tree.path('sites/a.conf'), (d) => d.length > 0);
+    const a = await client.waitForDiagnostics(tree.path('sites/a.conf'), (d) => messages(d).length > 0);
     // Without the root's map the variable is unknown; the location is fine in an inferred server context.
     assert.deepEqual(messages(a), ['unknown "connection_upgrade" variable']);
     await client.waitFor('notice', () => client.messages.length > 0);
@@ -97,13 +99,13 @@ test('changes on disk to an included file re-analyse the open root', async () =>
   const { client } = await LspClient.start({ folders: [tree.dir] });
   try {
     await client.open(tree.path('nginx.conf'), ROOT);
-    await client.waitForDiagnostics(tree.path('nginx.conf'), (d) => d.length === 0);
+    await client.waitForDiagnostics(tree.path('nginx.conf'), (d) => messages(d).length === 0);
     tree.write('conf.d/app.conf', APP);
     await client.filesChanged([{ path: tree.path('conf.d/app.conf'), type: 2 }]);
     await client.waitForDiagnostics(tree.path('conf.d/app.conf'), (d) => d.length === 1);
     tree.write('conf.d/new.conf', 'server { listen 8082; proxy_pass http://x; }\n');
     await client.filesChanged([{ path: tree.path('conf.d/new.conf'), type: 1 }]);
-    const added = await client.waitForDiagnostics(tree.path('conf.d/new.conf'), (d) => d.length === 1);
+    const added = (await client.waitForDiagnostics(tree.path('conf.d/new.conf'), (d) => messages(d).length === 1)).filter((x) => x.severity === 1);
     assert.match(messageText(added[0]!), /"proxy_pass" directive is not allowed here/);
   } finally {
     await client.stop();
@@ -141,5 +143,34 @@ test('multi-root workspaces: each folder has its own roots, settings severities 
     await client.stop();
     a.remove();
     b.remove();
+  }
+});
+
+test('quick fixes come as code actions, with a fix-all source action', async () => {
+  const text = 'events {}\nhttp {\n    upstream app { server 127.0.0.1:3000; keepalive 8; }\n    server {\n        listen 80;\n        location / {\n            proxy_pass http://app;\n        }\n    }\n}\n';
+  const tree = tempTree({ 'nginx.conf': text });
+  const { client } = await LspClient.start({ folders: [tree.dir], settings: { nginxVersion: '1.24.0' } });
+  try {
+    await client.open(tree.path('nginx.conf'), text);
+    const diags = await client.waitForDiagnostics(tree.path('nginx.conf'), (d) => d.some((x) => x.code === 'keepalive-without-http11'));
+    const target = diags.find((x) => x.code === 'keepalive-without-http11')!;
+    const uri = pathToFileURL(tree.path('nginx.conf')).href;
+    const actions = (await client.conn.sendRequest(CodeActionRequest.type, { textDocument: { uri }, range: target.range, context: { diagnostics: [target] } })) as CodeAction[];
+    const fix = actions.find((a) => a.title === 'Add "proxy_http_version 1.1;"')!;
+    assert.ok(fix, `actions: ${actions.map((a) => a.title).join(' | ')}`);
+    assert.equal(fix.isPreferred, true);
+    const edit = fix.edit!.changes![uri]![0]!;
+    assert.deepEqual([edit.range.start, edit.newText], [{ line: 7, character: 0 }, '            proxy_http_version 1.1;\n']);
+    assert.ok(actions.some((a) => a.title === 'Disable keepalive-without-http11 for this line'));
+    const all = (await client.conn.sendRequest(CodeActionRequest.type, { textDocument: { uri }, range: target.range, context: { diagnostics: [], only: ['source.fixAll'] } })) as CodeAction[];
+    assert.equal(all.length, 1);
+    assert.match(all[0]!.title, /^Fix all nginx-doctor problems in this file \(\d+\)$/);
+    const newText = all[0]!.edit!.changes![uri]![0]!.newText;
+    for (const line of ['proxy_http_version 1.1;', 'proxy_set_header Connection "";', 'proxy_set_header Host $host;']) {
+      assert.ok(newText.includes(`            ${line}\n`), `fix-all adds ${line}`);
+    }
+  } finally {
+    await client.stop();
+    tree.remove();
   }
 });
