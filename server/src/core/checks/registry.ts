@@ -51,6 +51,7 @@ import { rule as invalidParameter } from './rules/invalid-parameter';
 import { rule as invalidUrl } from './rules/invalid-url';
 import { rule as invalidIfCondition } from './rules/invalid-if-condition';
 import { rule as invalidRegex } from './rules/invalid-regex';
+import { rule as invalidMapBody } from './rules/invalid-map-body';
 export const RULES: readonly Rule[] = [
   syntax,
   unknownDirective,
@@ -101,4 +102,5 @@ export const RULES: readonly Rule[] = [
   invalidUrl,
   invalidIfCondition,
   invalidRegex,
+  invalidMapBody,
 ];

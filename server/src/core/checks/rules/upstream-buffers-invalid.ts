@@ -6,6 +6,8 @@
 import type { ConfigNode } from '../../workspace/config-set';
 import type { Rule, RuleContext } from '../rule';
 import { parseOffset, parseSize } from '../../values/units';
+import { insertAfter } from '../../fixes/builders';
+import type { Fix } from '../../diagnostic';
 
 const PAGE = 4096;
 const PREFIXES = ['proxy', 'fastcgi', 'uwsgi', 'scgi'];
@@ -66,7 +68,11 @@ function checkLevel(ctx: RuleContext, level: ConfigNode, p: string): void {
   }
   if (busySize > (n - 1) * b) {
     const detail = `${busy ? '' : `the default ${p}_busy_buffers_size is ${fmt(busySize)}, `}${n - 1} of ${n} buffers make ${fmt((n - 1) * b)}`;
-    return report(ctx, busy?.node ?? bufsNode ?? size?.node ?? null, `"${p}_busy_buffers_size" must be less than the size of all "${p}_buffers" minus one buffer (${detail}); use e.g. "${p}_buffers ${Math.max(n, Math.ceil(busySize / b) + 1)} ${fmt(b)}"`);
+    // More buffers of the same size always satisfy both busy-size bounds.
+    const count = Math.ceil(busySize / b) + 1;
+    const target = busy?.node ?? bufsNode ?? size?.node ?? null;
+    const fix = buffersFix(ctx, level, bufsNode, p, count, b);
+    return report(ctx, target, `"${p}_busy_buffers_size" must be less than the size of all "${p}_buffers" minus one buffer (${detail}); use e.g. "${p}_buffers ${count} ${fmt(b)}"`, fix);
   }
   if ((temp?.value ?? 2 * s) < s) {
     return report(ctx, culprit(temp), `"${p}_temp_file_write_size" must be equal to or greater than the maximum of the value of "${p}_buffer_size" and one of the "${p}_buffers" ${why}`);
@@ -76,6 +82,17 @@ function checkLevel(ctx: RuleContext, level: ConfigNode, p: string): void {
   }
 }
 
-function report(ctx: RuleContext, node: ConfigNode | null, message: string): void {
-  if (node) ctx.report(node, message);
+function report(ctx: RuleContext, node: ConfigNode | null, message: string, fix?: Fix | null): void {
+  if (node) ctx.report(node, message, fix ? { fixes: [fix] } : {});
+}
+
+/** Sets "<p>_buffers COUNT SIZE": replaces the effective directive when it is in this level, else adds one. */
+function buffersFix(ctx: RuleContext, level: ConfigNode, bufs: ConfigNode | null, p: string, count: number, size: number): Fix | null {
+  const line = `${p}_buffers ${count} ${fmt(size)};`;
+  if (bufs) {
+    return { title: `Use "${line}"`, isPreferred: true, edits: [{ file: bufs.file.source.path, start: bufs.d.start, end: bufs.d.end, newText: line }] };
+  }
+  const anchor = ctx.model.effective(level, `${p}_buffer_size`).nodes[0];
+  if (!anchor) return null;
+  return { title: `Add "${line}"`, isPreferred: true, edits: [insertAfter(anchor, [line])] };
 }
