@@ -2,7 +2,8 @@
 //     gzip yes;
 //   #      ^^^ error[invalid-flag-value]: invalid value "yes" in "gzip" directive, it must be "on" or "off"
 // Carets mark columns of the nearest preceding line that is not an annotation; one caret asserts
-// only the start, several also the end. A message ending in "..." matches as a prefix.
+// only the start, several also the end; "# <- ..." points at column 0. A message ending in "..."
+// matches as a prefix.
 
 export interface Expectation {
   line: number;
@@ -15,7 +16,7 @@ export interface Expectation {
   annotationLine: number;
 }
 
-const ANNOTATION = /^(\s*#\s*)(\^+)\s+(error|warning|info|hint)\[([a-z0-9-]+)\]:\s?(.*)$/;
+const ANNOTATION = /^(\s*#\s*)(\^+|<-+)\s+(error|warning|info|hint)\[([a-z0-9-]+)\]:\s?(.*)$/;
 
 export function isAnnotation(line: string): boolean {
   return ANNOTATION.test(line);
@@ -31,8 +32,10 @@ export function readExpectations(text: string): Expectation[] {
       target = i;
       return;
     }
-    const column = m[1]!.length;
-    const carets = m[2]!.length;
+    // "<-" points at column 0, where a caret cannot stand (the "#" is there).
+    const arrow = m[2]!.startsWith('<');
+    const column = arrow ? 0 : m[1]!.length;
+    const carets = arrow ? 1 : m[2]!.length;
     const message = m[5]!.trimEnd();
     const prefix = message.endsWith('...');
     out.push({

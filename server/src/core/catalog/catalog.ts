@@ -97,6 +97,7 @@ export class Catalog {
 
   /** True when a variable name is built in (directly or by prefix) for the family in this version. */
   isBuiltinVariable(name: string, family: string, version: Version | null): boolean {
+    name = name.toLowerCase();
     const ok = (v: VariableRecord): boolean =>
       (v.family === family || family === 'any') && (!version || inRange(version, v.since, v.until));
     if ((this.vars.get(name) ?? []).some(ok)) return true;

@@ -52,6 +52,7 @@ import { rule as invalidUrl } from './rules/invalid-url';
 import { rule as invalidIfCondition } from './rules/invalid-if-condition';
 import { rule as invalidRegex } from './rules/invalid-regex';
 import { rule as invalidMapBody } from './rules/invalid-map-body';
+import { rule as unsubstitutedPlaceholder } from './rules/unsubstituted-placeholder';
 export const RULES: readonly Rule[] = [
   syntax,
   unknownDirective,
@@ -103,4 +104,5 @@ export const RULES: readonly Rule[] = [
   invalidIfCondition,
   invalidRegex,
   invalidMapBody,
+  unsubstitutedPlaceholder,
 ];

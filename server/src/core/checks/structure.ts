@@ -63,6 +63,7 @@ function describeRange(recs: readonly DirectiveRecord[]): string {
   const since = recs.map((r) => r.since ?? '').filter(Boolean).sort(cmp)[0];
   const untils = recs.map((r) => r.until);
   const until = untils.includes(undefined) ? undefined : untils.sort((a, b) => cmp(a!, b!)).pop();
+  if (since === '1.18.0' && until) return `nginx up to ${until}`;
   if (since && until) return `nginx ${since} to ${until}`;
   if (since) return `nginx ${since} and later`;
   return until ? `nginx up to ${until}` : 'other nginx versions';

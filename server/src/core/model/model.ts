@@ -17,7 +17,7 @@ export class Model {
   readonly servers: ConfigNode[] = [];
   readonly locations: ConfigNode[] = [];
   readonly upstreams = new Map<string, ConfigNode[]>();
-  /** Variables that the config itself defines (set, map, geo, captures ...), by name. */
+  /** Variables that the config itself defines (set, map, geo, captures ...), by lowercased name (nginx ignores case). */
   readonly definedVariables = new Map<string, ConfigNode[]>();
 
   constructor(readonly set: ConfigSet) {
@@ -34,14 +34,14 @@ export class Model {
   private collectVariables(n: ConfigNode, name: string): void {
     const args = n.d.args;
     const define = (v: string | undefined): void => {
-      if (v && v.startsWith('$') && v.length > 1) push(this.definedVariables, v.slice(1).replace(/^\{(.*)\}$/, '$1'), n);
+      if (v && v.startsWith('$') && v.length > 1) push(this.definedVariables, v.slice(1).replace(/^\{(.*)\}$/, '$1').toLowerCase(), n);
     };
     if (name === 'map' || name === 'split_clients') define(args[1]?.value);
     else if (name === 'geo') define(args.length >= 2 ? args[1]?.value : args[0]?.value);
     else if (name === 'set' || /_(set|var)$/.test(name) || /^set_/.test(name)) define(args[0]?.value);
     for (const a of args) {
       if (a.value.indexOf('(?') < 0) continue;
-      for (const m of a.value.matchAll(CAPTURE)) push(this.definedVariables, m[1]!, n);
+      for (const m of a.value.matchAll(CAPTURE)) push(this.definedVariables, m[1]!.toLowerCase(), n);
     }
   }
 

@@ -8,6 +8,9 @@ export interface ListenAddress {
   unix: boolean;
   /** Set when nginx would reject the port. */
   invalidPort?: string;
+  /** A port range "8000-8010" (nginx 1.15.10+): its last port. */
+  portEnd?: number;
+  invalidRange?: boolean;
 }
 
 export function parseListen(arg: string, defaultPort = 80): ListenAddress {
@@ -29,6 +32,12 @@ export function parseListen(arg: string, defaultPort = 80): ListenAddress {
   }
   if (host === '0.0.0.0') host = '*';
   if (portText === undefined) return { host, port: defaultPort, unix: false };
+  const range = /^(\d+)-(\d+)$/.exec(portText);
+  if (range) {
+    const [lo, hi] = [Number(range[1]), Number(range[2])];
+    if (lo >= 1 && hi <= 65535 && lo <= hi) return { host, port: lo, unix: false, portEnd: hi };
+    return { host, port: null, unix: false, invalidPort: portText, invalidRange: true };
+  }
   const port = /^\d+$/.test(portText) ? Number(portText) : NaN;
   if (!(port >= 1 && port <= 65535)) return { host, port: null, unix: false, invalidPort: portText };
   return { host, port, unix: false };

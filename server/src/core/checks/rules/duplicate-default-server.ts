@@ -16,7 +16,7 @@ export const rule: Rule = {
       const addr = parseListen(args[0] ?? '');
       if (addr.invalidPort !== undefined || args[0]!.includes('$')) continue;
       const shown = addr.unix ? addr.host : `${addr.host === '*' ? '0.0.0.0' : addr.host}:${addr.port}`;
-      const key = `${node.ctx}:${args.includes('udp') ? 'udp:' : ''}${shown}`;
+      const key = `${node.ctx}:${args.includes('udp') || args.includes('quic') ? 'udp:' : ''}${shown}`;
       const first = seen.get(key);
       if (!first) {
         seen.set(key, { file: node.file.source.path, start: node.d.start, end: node.d.headEnd });

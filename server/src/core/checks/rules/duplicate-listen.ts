@@ -10,7 +10,7 @@ function key(node: ConfigNode): string | null {
   const a = parseListen(arg);
   if (a.invalidPort !== undefined) return null;
   const host = a.unix ? a.host : `${a.host === '*' ? '0.0.0.0' : a.host}:${a.port}`;
-  return node.d.args.some((x) => x.value === 'udp') ? `udp ${host}` : host;
+  return node.d.args.some((x) => x.value === 'udp' || x.value === 'quic') ? `udp ${host}` : host;
 }
 
 function listensOf(server: ConfigNode): ConfigNode[] {

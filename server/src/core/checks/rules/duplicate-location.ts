@@ -2,13 +2,12 @@
 // same URI at one level: `duplicate location "/api"` (ngx_http_join_exact_locations).
 import type { ConfigNode } from '../../workspace/config-set';
 import type { Rule } from '../rule';
+import { locationInfo } from './location-nesting';
 
 function key(node: ConfigNode): string | null {
-  const a = node.d.args;
-  if (a.length === 1) return a[0]!.value.startsWith('@') ? null : `prefix:${a[0]!.value}`;
-  if (a.length === 2 && a[0]!.value === '=') return `exact:${a[1]!.value}`;
-  if (a.length === 2 && a[0]!.value === '^~') return `prefix:${a[1]!.value}`;
-  return null;
+  const info = locationInfo(node);
+  if (!info || info.regex || info.named) return null;
+  return `${info.exact ? 'exact' : 'prefix'}:${info.name}`;
 }
 
 export const rule: Rule = {
@@ -28,7 +27,7 @@ export const rule: Rule = {
           seen.set(k, loc);
           continue;
         }
-        const uri = loc.d.args[loc.d.args.length - 1]!.value;
+        const uri = locationInfo(loc)!.name;
         ctx.report(loc, `duplicate location "${uri}"`, {
           related: [{ file: first.file.source.path, start: first.d.start, end: first.d.headEnd, message: 'first defined here' }],
         });

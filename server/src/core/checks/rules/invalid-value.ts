@@ -10,11 +10,14 @@ import { parseListen } from '../../values/listen';
 
 type Validator = (value: string) => boolean;
 
+const INT32_MAX = 2147483647;
+
 const BY_TYPE: Record<string, Validator> = {
   size: (v) => parseSize(v) !== null,
   offset: (v) => parseOffset(v) !== null,
-  time_ms: (v) => parseTime(v) !== null,
-  time_s: (v) => parseTime(v, true) !== null,
+  // nginx keeps times in 32-bit values: milliseconds for *_timeout-like slots, seconds otherwise.
+  time_ms: (v) => (parseTime(v) ?? Infinity) <= INT32_MAX,
+  time_s: (v) => (parseTime(v, true) ?? Infinity) / 1000 <= INT32_MAX,
   number: (v) => /^\d+$/.test(v),
 };
 
@@ -39,7 +42,7 @@ export const rule: Rule = {
         if (!BY_TYPE[type]!(args[0]!.value)) invalid(ctx, node, args[0]!);
       } else if (type === 'bufs' && args.length === 2) {
         if (!/^[1-9]\d*$/.test(args[0]!.value)) invalid(ctx, node, args[0]!);
-        else if (parseSize(args[1]!.value) === null) invalid(ctx, node, args[1]!);
+        else if (!parseSize(args[1]!.value)) invalid(ctx, node, args[1]!);
       } else if ((type === 'enum' || type === 'bitmask') && v.records[0]!.values?.length) {
         const allowed = v.records.flatMap((r) => r.values ?? []).map((x) => x.toLowerCase());
         for (const a of args) {
@@ -60,6 +63,6 @@ function checkListen(ctx: RuleContext, node: ConfigNode): void {
   if (!arg || isTemplatePlaceholder(arg.value) || arg.value.includes('$')) return;
   const parsed = parseListen(arg.value);
   if (parsed.invalidPort !== undefined) {
-    ctx.report(node, `invalid port in "${arg.value}" of the "listen" directive`, { start: arg.start, end: arg.end });
+    ctx.report(node, `invalid port${parsed.invalidRange ? ' range' : ''} in "${arg.value}" of the "listen" directive`, { start: arg.start, end: arg.end });
   }
 }

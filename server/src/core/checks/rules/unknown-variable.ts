@@ -54,7 +54,7 @@ function checkArg(ctx: RuleContext, node: ConfigNode, raw: string, start: number
   const family = familyOf(node.ctx);
   for (const m of raw.matchAll(VARIABLE)) {
     const braced = m[1] !== undefined;
-    const name = (m[1] ?? m[2])!;
+    const name = (m[1] ?? m[2])!.toLowerCase();
     if (template && braced && /^[A-Z_][A-Z0-9_]*$/.test(name)) continue;
     if (/^\d/.test(name) || ctx.model.definedVariables.has(name)) continue;
     if (ctx.catalog.isBuiltinVariable(name, family, ctx.version)) continue;

@@ -12,7 +12,7 @@ export const rule: Rule = {
   check(ctx) {
     for (const node of ctx.model.named('proxy_pass')) {
       const t = passTarget(ctx, node);
-      if (!t?.upstream || !node.parent || effectiveHeaders(ctx, node.parent).headers.has('host')) continue;
+      if (node.ctx.startsWith('stream') || !t?.upstream || !node.parent || effectiveHeaders(ctx, node.parent).headers.has('host')) continue;
       const edit = addListDirectives(ctx.model, node.parent, ['proxy_set_header Host $host;']);
       ctx.report(node, `requests reach upstream "${t.host}" with "Host: ${t.host}"; backends that route by name need proxy_set_header Host $host`, {
         ...(edit ? { fixes: [{ title: 'Send the client\'s Host header', edits: [edit], isPreferred: true }] } : {}),
