@@ -7,7 +7,15 @@
 // back reference. What JavaScript cannot express (recursion, conditionals, \p, UTF mode ...) is
 // refused with a reason instead of being approximated.
 
-export type Translation = { ok: true; re: RegExp; source: string } | { ok: false; reason: string };
+export type Translation =
+  | {
+      ok: true;
+      re: RegExp;
+      source: string;
+      /** PCRE capture number -> JavaScript capture number (they differ after atomic groups). */
+      groups: number[];
+    }
+  | { ok: false; reason: string };
 
 interface Flags {
   i: boolean;
@@ -27,9 +35,10 @@ export function translatePcre(pattern: string, caseless = false): Translation {
   if (hit) return hit;
   let result: Translation;
   try {
-    const source = new Translator(toByteString(pattern), caseless).run();
+    const t = new Translator(toByteString(pattern), caseless);
+    const source = t.run();
     try {
-      result = { ok: true, re: new RegExp(source), source };
+      result = { ok: true, re: new RegExp(source), source, groups: t.groupMap };
     } catch (e) {
       result = { ok: false, reason: `the translated pattern is not valid in JavaScript (${(e as Error).message})` };
     }
@@ -159,7 +168,7 @@ class Translator {
   private flags: Flags;
   private readonly stack: Group[] = [];
   /** PCRE capture number -> JavaScript capture number. */
-  private readonly groupMap: number[] = [0];
+  readonly groupMap: number[] = [0];
   private jsGroups = 0;
   private readonly names = new Set<string>();
   /** Start (index in out) of the last atom, for quantifiers. -1: nothing quantifiable. */

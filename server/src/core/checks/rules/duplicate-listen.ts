@@ -9,7 +9,7 @@ function key(node: ConfigNode): string | null {
   if (!arg || arg.includes('$')) return null;
   const a = parseListen(arg);
   if (a.invalidPort !== undefined) return null;
-  const host = a.unix ? a.host : `${a.host === '*' ? '0.0.0.0' : a.host}:${a.port}`;
+  const host = a.unix ? a.host : `${a.host === '*' ? '0.0.0.0' : a.host === 'localhost' ? '127.0.0.1' : a.host}:${a.port}`;
   return node.d.args.some((x) => x.value === 'udp' || x.value === 'quic') ? `udp ${host}` : host;
 }
 

@@ -1,5 +1,5 @@
-// Rule: duplicate-log-format. Two log_format directives with one name: nginx stops with
-// `duplicate "log_format" name "main"`.
+// Rule: duplicate-log-format. Two log_format directives with one name, or a redefinition of the
+// built-in "combined": nginx stops with `duplicate "log_format" name "main"`.
 import type { ConfigNode } from '../../workspace/config-set';
 import type { Rule } from '../rule';
 
@@ -8,20 +8,19 @@ export const rule: Rule = {
   severity: 'error',
   summary: 'two log_format directives with the same name',
   check(ctx) {
-    const seen = new Map<string, ConfigNode>();
+    const seen = new Map<string, ConfigNode | 'builtin'>([['http:combined', 'builtin']]);
     for (const node of ctx.model.named('log_format')) {
-      if (!node.d.args[0] || (node.ctx !== 'http' && node.ctx !== 'stream')) continue;
-      const key = `${node.ctx}:${node.d.args[0].value}`;
+      const arg = node.d.args[0];
+      if (!arg || (node.ctx !== 'http' && node.ctx !== 'stream')) continue;
+      // Names are compared as written here (nginx allows "main" and "Main"), though access_log ignores case.
+      const key = `${node.ctx}:${arg.value}`;
       const first = seen.get(key);
       if (!first) {
         seen.set(key, node);
         continue;
       }
-      ctx.report(node, `duplicate "log_format" name "${node.d.args[0].value}"`, {
-        start: node.d.args[0].start,
-        end: node.d.args[0].end,
-        related: [{ file: first.file.source.path, start: first.d.start, end: first.d.headEnd, message: 'first defined here' }],
-      });
+      const related = first === 'builtin' ? [] : [{ file: first.file.source.path, start: first.d.start, end: first.d.headEnd, message: 'first defined here' }];
+      ctx.report(node, `duplicate "log_format" name "${arg.value}"${first === 'builtin' ? ' ("combined" is built in; pick another name)' : ''}`, { start: arg.start, end: arg.end, related });
     }
   },
 };

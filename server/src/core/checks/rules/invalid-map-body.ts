@@ -15,6 +15,21 @@ function at(e: ConfigNode): { start: number; end: number } {
   return { start: e.d.start, end: e.d.headEnd };
 }
 
+/**
+ * The hash entries ngx_hash_add_key makes for a key (lower-cased): with "hostnames", ".example.com"
+ * is both the exact name and a head wildcard, "*.example.com" a head and "www.example.*" a tail
+ * wildcard. 'invalid' for a wildcard nginx refuses.
+ */
+function hashEntries(key: string, hostnames: boolean): string[] | 'invalid' {
+  const k = key.toLowerCase();
+  if (!hostnames) return [`exact:${k}`];
+  if ((k.match(/\*/g)?.length ?? 0) > 1 || k.includes('..')) return 'invalid';
+  if (k.length > 1 && k.startsWith('.')) return [`exact:${k.slice(1)}`, `head:${k.slice(1)}`];
+  if (k.length > 2 && k.startsWith('*.')) return [`head:${k.slice(2)}`];
+  if (k.length > 2 && k.endsWith('.*')) return [`tail:${k.slice(0, -1)}`];
+  return k.includes('*') ? 'invalid' : [`exact:${k}`];
+}
+
 function checkMap(ctx: RuleContext, block: ConfigNode): void {
   let hostnames = false;
   let defaultEntry: ConfigNode | undefined;
@@ -36,16 +51,19 @@ function checkMap(ctx: RuleContext, block: ConfigNode): void {
       continue;
     }
     if (key.startsWith('~') || isTemplatePlaceholder(key)) continue;
-    const exact = (key.startsWith('\\') ? key.slice(1) : key).toLowerCase();
-    // in hostnames mode, wildcard keys are hashed separately: only exact names are compared here
-    if (hostnames && (exact.includes('*') || exact.startsWith('.'))) continue;
-    const first = keys.get(exact);
+    const name = { start: e.d.nameStart, end: e.d.nameEnd };
+    const hashed = hashEntries(key.startsWith('\\') ? key.slice(1) : key, hostnames);
+    if (hashed === 'invalid') {
+      ctx.report(e, `invalid hostname or wildcard "${key}"`, name);
+      continue;
+    }
+    const first = hashed.map((h) => keys.get(h)).find(Boolean);
     if (first) {
       ctx.report(e, `conflicting parameter "${key}"; this key is already mapped`, {
-        start: e.d.nameStart, end: e.d.nameEnd,
+        ...name,
         related: [{ file: first.file.source.path, start: first.d.nameStart, end: first.d.nameEnd, message: 'first mapped here' }],
       });
-    } else keys.set(exact, e);
+    } else for (const h of hashed) keys.set(h, e);
   }
 }
 

@@ -1,20 +1,58 @@
-// Rule: listen-ssl-without-certificate. A server that listens with "ssl" but has no
-// ssl_certificate (own or inherited from http) and does not reject handshakes:
-// `no "ssl_certificate" is defined for the "listen ... ssl" directive`.
-import type { Rule } from '../rule';
+// Rule: listen-ssl-without-certificate. Once any server listens with "ssl" on an address:port,
+// that address:port speaks TLS, and its default server (default_server, else the first server
+// listening there) must have a certificate: otherwise nginx stops with `no "ssl_certificate" is
+// defined for the "listen ... ssl" directive`. Other servers there without a certificate pass
+// nginx -t, but their clients get the default server's certificate (a name mismatch). In stream,
+// every server with "listen ... ssl" needs one.
+import type { ConfigNode } from '../../workspace/config-set';
+import type { Rule, RuleContext } from '../rule';
+import { parseListen } from '../../values/listen';
+
+function addrKey(l: ConfigNode): string | null {
+  const a = parseListen(l.d.args[0]?.value ?? '');
+  if (a.invalidPort !== undefined || l.d.args[0]?.value.includes('$')) return null;
+  return a.unix ? a.host : `${a.host === '*' ? '0.0.0.0' : a.host === 'localhost' ? '127.0.0.1' : a.host}:${a.port}`;
+}
+
+function hasCertificate(ctx: RuleContext, server: ConfigNode): boolean {
+  if (ctx.model.effective(server, 'ssl_certificate').nodes.length) return true;
+  return ctx.model.effective(server, 'ssl_reject_handshake').nodes[0]?.d.args[0]?.value === 'on';
+}
+
+const FIX_HINT = 'add ssl_certificate and ssl_certificate_key to this server (or to http)';
 
 export const rule: Rule = {
   id: 'listen-ssl-without-certificate',
   severity: 'error',
   summary: 'listen ... ssl in a server without ssl_certificate',
   check(ctx) {
-    for (const server of ctx.model.servers) {
-      const listen = server.children.find((c) => c.d.name === 'listen' && c.d.args.slice(1).some((a) => a.value === 'ssl'));
-      if (!listen) continue;
-      if (ctx.model.effective(server, 'ssl_certificate').nodes.length) continue;
-      const reject = ctx.model.effective(server, 'ssl_reject_handshake').nodes[0];
-      if (reject?.d.args[0]?.value === 'on') continue;
-      ctx.report(listen, 'no "ssl_certificate" is defined for the "listen ... ssl" directive; add ssl_certificate and ssl_certificate_key to this server (or to http)');
+    const byAddr = new Map<string, { ssl: boolean; listens: ConfigNode[] }>();
+    for (const l of ctx.model.named('listen')) {
+      if (l.ctx === 'stream_server') {
+        if (l.d.args.slice(1).some((a) => a.value === 'ssl') && l.parent && !hasCertificate(ctx, l.parent)) {
+          ctx.report(l, `no "ssl_certificate" is defined for the "listen ... ssl" directive; ${FIX_HINT}`);
+        }
+        continue;
+      }
+      if (l.ctx !== 'server') continue;
+      const key = addrKey(l);
+      if (!key) continue;
+      const entry = byAddr.get(key) ?? { ssl: false, listens: [] };
+      entry.ssl ||= l.d.args.slice(1).some((a) => a.value === 'ssl');
+      entry.listens.push(l);
+      byAddr.set(key, entry);
+    }
+    const reported = new Set<ConfigNode>();
+    for (const [addr, { ssl, listens }] of byAddr) {
+      if (!ssl) continue;
+      const def = listens.find((l) => l.d.args.slice(1).some((a) => a.value === 'default_server' || a.value === 'default')) ?? listens[0]!;
+      for (const l of listens) {
+        const server = l.parent!;
+        if (reported.has(server) || hasCertificate(ctx, server)) continue;
+        reported.add(server);
+        if (l === def) ctx.report(l, `no "ssl_certificate" is defined for the "listen ... ssl" directive: this is the default server for ${addr}, which speaks TLS; ${FIX_HINT}`);
+        else ctx.report(l, `this server has no ssl_certificate, so TLS clients asking for it get the certificate of the default server for ${addr} (a name mismatch)`, { severity: 'warning' });
+      }
     }
   },
 };

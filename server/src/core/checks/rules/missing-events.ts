@@ -10,8 +10,10 @@ export const rule: Rule = {
     const { set } = ctx;
     if (set.startContext !== 'main') return;
     const top = set.main;
-    if (top.some((n) => n.d.name === 'events') || !top.some((n) => ['http', 'stream', 'mail'].includes(n.d.name))) return;
-    const first = top.find((n) => ['http', 'stream', 'mail'].includes(n.d.name))!;
-    ctx.report(first, 'no "events" section in configuration; add "events { }" at the top level');
+    if (top.some((n) => n.d.name === 'events')) return;
+    const first = top.find((n) => ['http', 'stream', 'mail'].includes(n.d.name)) ?? top[0];
+    const message = 'no "events" section in configuration; add "events { }" at the top level';
+    if (first) ctx.report(first, message);
+    else ctx.reportAt(set.rootPath, 0, 0, message);
   },
 };

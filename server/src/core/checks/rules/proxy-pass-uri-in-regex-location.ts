@@ -14,8 +14,8 @@ export function proxyPassUri(url: string): string {
     const i = rest.indexOf(':', 5);
     return i < 0 ? '' : rest.slice(i + 1);
   }
-  const slash = rest.indexOf('/');
-  return slash < 0 ? '' : rest.slice(slash);
+  const at = rest.search(/[/?]/);
+  return at < 0 ? '' : rest.slice(at);
 }
 
 export const rule: Rule = {

@@ -29,19 +29,21 @@ export const rule: Rule = {
   check(ctx) {
     const prefixes = PREFIXES.filter((p) => SUFFIXES.some((s) => ctx.model.uses(p + s)));
     if (prefixes.length === 0) return;
-    const levels = ctx.set.all.filter((n) => n.body === 'server' || n.body === 'location' || n.body === 'if_location' || n.body === 'limit_except');
+    const levels: (ConfigNode | null)[] = ctx.set.all.filter((n) => n.body === 'server' || n.body === 'location' || n.body === 'if_location' || n.body === 'limit_except');
+    // A snippet analysed alone stands in a server or location: its top level is merged like one.
+    if (ctx.set.startContext === 'server' || ctx.set.startContext === 'location') levels.push(null);
     for (const level of levels) for (const p of prefixes) checkLevel(ctx, level, p);
   },
 };
 
-function setting(ctx: RuleContext, level: ConfigNode, name: string, parse: (v: string) => number | null): Setting | 'invalid' | null {
+function setting(ctx: RuleContext, level: ConfigNode | null, name: string, parse: (v: string) => number | null): Setting | 'invalid' | null {
   const node = ctx.model.effective(level, name).nodes[0];
   if (!node) return null;
   const v = node.d.args[0] ? parse(node.d.args[0].value) : null;
   return v === null ? 'invalid' : { node, value: v };
 }
 
-function checkLevel(ctx: RuleContext, level: ConfigNode, p: string): void {
+function checkLevel(ctx: RuleContext, level: ConfigNode | null, p: string): void {
   const size = setting(ctx, level, `${p}_buffer_size`, parseSize);
   const busy = setting(ctx, level, `${p}_busy_buffers_size`, parseSize);
   const temp = setting(ctx, level, `${p}_temp_file_write_size`, parseSize);
@@ -87,7 +89,7 @@ function report(ctx: RuleContext, node: ConfigNode | null, message: string, fix?
 }
 
 /** Sets "<p>_buffers COUNT SIZE": replaces the effective directive when it is in this level, else adds one. */
-function buffersFix(ctx: RuleContext, level: ConfigNode, bufs: ConfigNode | null, p: string, count: number, size: number): Fix | null {
+function buffersFix(ctx: RuleContext, level: ConfigNode | null, bufs: ConfigNode | null, p: string, count: number, size: number): Fix | null {
   const line = `${p}_buffers ${count} ${fmt(size)};`;
   if (bufs) {
     return { title: `Use "${line}"`, isPreferred: true, edits: [{ file: bufs.file.source.path, start: bufs.d.start, end: bufs.d.end, newText: line }] };

@@ -4,7 +4,7 @@ import type { Arg } from '../../../syntax/ast';
 import type { ConfigNode } from '../../../workspace/config-set';
 import { familyOf } from '../../../catalog/catalog';
 import { inRange, type Version } from '../../../util/version';
-import { parseSize } from '../../../values/units';
+import { parseSize, parseTime } from '../../../values/units';
 import { ngxAtoi } from '../../../values/numbers';
 import { closestMatch } from '../../../util/strings';
 import { firstFinding, type Finding } from './types';
@@ -23,6 +23,17 @@ const size = (what: string) => (v: string, whole: string): string | null => (par
 const fastopen = (v: string, whole: string): string | null => (ngxAtoi(v) !== null ? null : `invalid fastopen "${whole}"`);
 const ipv6only = (v: string, whole: string): string | null => (v === 'on' || v === 'off' ? null : `invalid ipv6only flags "${whole.slice(9)}"`);
 
+/** on, off, or keepidle:keepintvl:keepcnt (each optional, not all zero). */
+const soKeepalive = (v: string): string | null => {
+  if (v === 'on' || v === 'off') return null;
+  const [idle = '', intvl = '', ...rest] = v.split(':');
+  const cnt = rest.join(':');
+  const times = [idle, intvl].map((t) => (t === '' ? 0 : parseTime(t, true)));
+  const count = cnt === '' ? 0 : ngxAtoi(cnt);
+  if (times.includes(null) || count === null || (times.every((t) => t === 0) && count === 0)) return `invalid so_keepalive value: "${v}"`;
+  return null;
+};
+
 const COMMON: ListenParam[] = [
   { name: 'bind' },
   { name: 'ssl' },
@@ -31,8 +42,7 @@ const COMMON: ListenParam[] = [
   { name: 'rcvbuf=', value: size('rcvbuf') },
   { name: 'sndbuf=', value: size('sndbuf') },
   { name: 'ipv6only=', value: ipv6only },
-  // on, off or keepidle:keepintvl:keepcnt; the tunable form depends on the platform
-  { name: 'so_keepalive=' },
+  { name: 'so_keepalive=', value: soKeepalive },
   { name: 'multipath', since: '1.29.7' },
 ];
 
@@ -86,7 +96,7 @@ export function checkListen(node: ConfigNode, version: Version | null): Finding 
     const known = params.filter((p) => matches(p, word));
     if (known.length === 0) return `invalid parameter "${word}"${suggestion(word, params, version)}`;
     const here = known.find((p) => !version || inRange(version, p.since, p.until));
-    if (!here) return `invalid parameter "${word}" (it exists in ${describe(known[0]!)})`;
+    if (!here) return `invalid parameter "${word}"; it exists in ${describe(known[0]!)}`;
     return here.value ? here.value(word.slice(here.name.length), word) : null;
   });
 }

@@ -28,7 +28,7 @@ export function checkSessionCache(node: ConfigNode): Finding | null {
       const rest = v.slice(7);
       if (rest.startsWith(':')) return `invalid session cache "${v}"`;
       const size = zoneSize(rest);
-      if (size === 'invalid') return `invalid session cache "${v}" (write "shared:NAME:SIZE", e.g. "shared:SSL:10m")`;
+      if (size === 'invalid') return `invalid session cache "${v}"; write "shared:NAME:SIZE", e.g. "shared:SSL:10m"`;
       return size < 8 * PAGE ? `session cache "${v}" is too small` : null;
     }
     return `invalid session cache "${v}"`;
@@ -42,7 +42,7 @@ export function checkLimitZone(node: ConfigNode): Finding | null {
     const v = arg.value;
     if (v.startsWith('zone=')) {
       const size = zoneSize(v.slice(5));
-      if (size === 'invalid') return `invalid zone size "${v}" (write "zone=NAME:SIZE", e.g. "zone=${v.slice(5) || 'one'}:10m")`;
+      if (size === 'invalid') return `invalid zone size "${v}"; write "zone=NAME:SIZE", e.g. "zone=${v.slice(5) || 'one'}:10m"`;
       return size < 8 * PAGE ? `zone "${v}" is too small` : null;
     }
     if (withRate && v.startsWith('rate=')) {
@@ -63,7 +63,7 @@ type CacheParamCheck = (v: string, whole: string) => string | null;
 const msTime = (v: string): boolean => parseTime(v) !== null && !/[yM]/.test(v);
 
 const CACHE_PARAMS: Record<string, CacheParamCheck> = {
-  'levels=': (v, w) => (/^([12](:[12]){0,2})?$/.test(v) ? null : `invalid "levels" "${w}" (one to three levels of 1 or 2 characters, e.g. "levels=1:2")`),
+  'levels=': (v, w) => (/^([12](:[12]){0,2})?$/.test(v) ? null : `invalid "levels" "${w}"; use one to three levels of 1 or 2, e.g. "levels=1:2"`),
   'use_temp_path=': (v, w) => (v === 'on' || v === 'off' ? null : `invalid use_temp_path value "${w}", it must be "on" or "off"`),
   'keys_zone=': (v, w) => {
     const size = zoneSize(v);

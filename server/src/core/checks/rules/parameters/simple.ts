@@ -30,7 +30,7 @@ export function checkErrorLog(node: ConfigNode): Finding | null {
       debug = true;
       return null;
     }
-    return `invalid log level "${v}" (one of: ${LEVELS.join(', ')})`;
+    return `invalid log level "${v}"; expected one of: ${LEVELS.join(', ')}`;
   });
 }
 
@@ -38,7 +38,7 @@ const MAIL_PROTOCOLS = ['smtp', 'pop3', 'imap'];
 
 export function checkMailProtocol(node: ConfigNode): Finding | null {
   const arg = node.d.args[0]!;
-  return MAIL_PROTOCOLS.includes(arg.value) ? null : { arg, message: `unknown protocol "${arg.value}" (one of: ${MAIL_PROTOCOLS.join(', ')})` };
+  return MAIL_PROTOCOLS.includes(arg.value) ? null : { arg, message: `unknown protocol "${arg.value}"; expected one of: ${MAIL_PROTOCOLS.join(', ')}` };
 }
 
 /** Directives whose number has bounds, from the ngx_conf_num_bounds_t posts in nginx's sources. */
@@ -79,7 +79,7 @@ export function checkVariableName(node: ConfigNode): Finding | null {
   for (const i of VARIABLE_ARGS[node.d.name]!(node.d.args.length)) {
     const arg = node.d.args[i];
     if (!arg) continue;
-    if (!arg.value.startsWith('$')) return { arg, message: `invalid variable name "${arg.value}" (variable names start with "$")` };
+    if (!arg.value.startsWith('$')) return { arg, message: `invalid variable name "${arg.value}"; variable names start with "$"` };
     if (arg.value === '$') return { arg, message: 'invalid variable name "$"' };
   }
   return null;

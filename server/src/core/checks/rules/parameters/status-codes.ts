@@ -11,7 +11,9 @@ export function checkReturn(node: ConfigNode): Finding | null {
   if (code === null) {
     const url = /^(http:\/\/|https:\/\/|\$scheme)/.test(first.value);
     if (args.length === 1 && url) return null;
-    const hint = url ? '' : ' (a status code such as 301, or a URL starting with "http://", "https://" or "$scheme")';
+    const hint = url
+      ? '; with two arguments the first must be a status code, e.g. return 301 URL'
+      : '; expected a status code such as 301, or a URL starting with "http://", "https://" or "$scheme"';
     return { arg: first, message: `invalid return code "${first.value}"${hint}` };
   }
   return code > 999 ? { arg: first, message: `invalid return code "${first.value}"` } : null;

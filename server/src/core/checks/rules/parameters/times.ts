@@ -18,7 +18,7 @@ function invalidValue(node: ConfigNode, i: number, hint = ''): Finding {
 export function checkExpires(node: ConfigNode): Finding | null {
   const args = node.d.args;
   const modified = args.length === 2;
-  if (modified && args[0]!.value !== 'modified') return invalidValue(node, 0, ' (the first of two values must be "modified")');
+  if (modified && args[0]!.value !== 'modified') return invalidValue(node, 0, '; the first of two values must be "modified"');
   const i = args.length - 1;
   let v = args[i]!.value;
   if (v.includes('$')) return null;
@@ -27,7 +27,7 @@ export function checkExpires(node: ConfigNode): Finding | null {
   if (daily && modified) return { arg: args[i]!, message: 'daily time cannot be used with "modified" parameter' };
   if (daily || v.startsWith('+') || v.startsWith('-')) v = v.slice(1);
   const time = seconds(v);
-  if (time === null) return invalidValue(node, i, ' (a time such as "30d", "12h" or "1y", "@15h30m", "epoch", "max" or "off")');
+  if (time === null) return invalidValue(node, i, '; expected a time such as "30d" or "12h", "@15h30m", "epoch", "max" or "off"');
   if (daily && time > 24 * 3600 * 1000) return { arg: args[i]!, message: 'daily time value must be less than 24 hours' };
   return null;
 }
@@ -44,13 +44,16 @@ export function checkCacheValid(node: ConfigNode): Finding | null {
   const args = node.d.args;
   const time = args[args.length - 1]!;
   if (seconds(time.value) === null) {
-    const hint = /^\d+ms$/.test(time.value) ? ' (cache validity is counted in seconds: "ms" is not accepted)' : '';
+    const hint = /^\d+ms$/.test(time.value) ? '; cache validity is counted in seconds, "ms" is not accepted' : '';
     return { arg: time, message: `invalid time value "${time.value}"${hint}` };
   }
   for (const arg of args.slice(0, -1)) {
     if (arg.value === 'any') continue;
     const status = ngxAtoi(arg.value);
-    if (status === null || status < 100 || status > 599) return { arg, message: `invalid status "${arg.value}"` };
+    if (status === null || status < 100 || status > 599) {
+      const hint = !/^\d+$/.test(arg.value) && seconds(arg.value) !== null ? '; a time with spaces must be quoted, e.g. "1h 30m"' : '';
+      return { arg, message: `invalid status "${arg.value}"${hint}` };
+    }
   }
   return null;
 }
