@@ -69,6 +69,21 @@ export function blockOf(node: ConfigNode): ConfigNode | null {
   return node.parent;
 }
 
+const WS_PATH = /(^|\/)(ws|wss|websocket|websockets|socket\.io|sockjs|cable|signalr|hubs?|graphql-ws|live|realtime)(\/|$|\\|\?)/i;
+
+function locationPath(block: ConfigNode | null): string {
+  for (let b = block; b; b = b.parent) if (b.body === 'location') return b.d.args[b.d.args.length - 1]?.value ?? '';
+  return '';
+}
+
+/** A block meant for WebSocket: it passes Upgrade or a Connection "upgrade", or its path is a well-known WebSocket endpoint. */
+export function isWebSocketBlock(ctx: RuleContext, block: ConfigNode | null): boolean {
+  const { headers } = effectiveHeaders(ctx, block);
+  if (headers.get('upgrade')?.d.args[1]?.value.includes('$http_upgrade')) return true;
+  if (/upgrade/i.test(headers.get('connection')?.d.args[1]?.value ?? '')) return true;
+  return WS_PATH.test(locationPath(block));
+}
+
 export const HTTP_PORTS = new Set([80, 8000, 8008, 8080, 8081, 8088, 8888, 3000, 3001, 4000, 5000, 5173, 8765, 9080]);
 
 export function isIpLiteral(host: string): boolean {

@@ -64,10 +64,19 @@ export function insertIntoBlock(block: ConfigNode, lines: readonly string[], whe
   return { file: file.path, start: closeAt, end: closeAt, newText: eol + body + eol + indentAt(file, block.d.start) };
 }
 
-/** Inserts lines right after a directive, on their own lines with its indentation. */
+/**
+ * Inserts lines right after a directive, on their own lines with its indentation; when more
+ * text follows on the same line ("location / { proxy_pass x; }"), on that line instead, so the
+ * new directives stay inside the same block.
+ */
 export function insertAfter(node: ConfigNode, lines: readonly string[]): TextEdit {
   const file = node.file.source;
   const eol = eolOf(file);
+  const lineEnd = file.lines.lineStart(file.lines.positionAt(node.d.end).line) + file.lines.lineText(file.lines.positionAt(node.d.end).line).length;
+  const rest = file.text.slice(node.d.end, lineEnd);
+  if (rest.trim() !== '' && !rest.trim().startsWith('#')) {
+    return { file: file.path, start: node.d.end, end: node.d.end, newText: ' ' + lines.join(' ') };
+  }
   const indent = indentAt(file, node.d.start);
   const line = file.lines.positionAt(node.d.end).line;
   const at = line + 1 < file.lines.lineCount ? file.lines.lineStart(line + 1) : file.text.length;

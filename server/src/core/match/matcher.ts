@@ -131,6 +131,12 @@ export class Matcher {
       return result;
     }
     let host: string;
+    if (req.host !== null && validateHost(toBytes(req.host)) === null) {
+      result.server = def;
+      result.status = 400;
+      result.reason.push(`invalid Host header "${req.host}" (400); the default server answers`);
+      return result;
+    }
     if (t.host !== null) {
       host = t.host;
       result.reason.push(`host "${fromBytes(host)}" from the absolute request target (it wins over Host)`);

@@ -149,7 +149,8 @@ export class ServerTable {
       entry.notes.push(`conflicting server name "${n}" on ${entryText(entry)}, ignored (the first server keeps it)`);
     };
     for (const s of entry.servers) {
-      for (const raw of s.names) {
+      // a server without server_name has the name "" (ngx_http_core_merge_srv_conf)
+      for (const raw of s.names.length ? s.names : ['']) {
         if (raw.startsWith('~')) {
           const pattern = raw.slice(1);
           const t = translatePcre(pattern, /[A-Z]/.test(pattern));

@@ -2,7 +2,7 @@
 // "Connection: close" unless proxy_set_header Connection "" clears it, so upstream keepalive
 // never takes effect; a hard-coded "close" defeats it on any version.
 import type { Rule } from '../rule';
-import { effectiveHeaders, passTarget, versionView } from '../proxy';
+import { effectiveHeaders, isWebSocketBlock, passTarget, versionView } from '../proxy';
 import { addListDirectives } from '../../fixes/headers';
 import { replaceText } from '../../fixes/builders';
 
@@ -26,7 +26,8 @@ export const rule: Rule = {
         });
         continue;
       }
-      if (conn || view.keepaliveByDefault) continue;
+      // A WebSocket location needs Connection "upgrade" on handshakes: websocket-missing-upgrade adds the map.
+      if (conn || view.keepaliveByDefault || isWebSocketBlock(ctx, node.parent)) continue;
       const edit = addListDirectives(ctx.model, node.parent, ['proxy_set_header Connection "";']);
       ctx.report(node, `upstream "${target!.host}" keeps idle connections, but nginx sends "Connection: close" with every request here unless proxy_set_header Connection "" clears it${view.note}`, {
         ...(edit ? { fixes: [{ title: 'Add proxy_set_header Connection "" (inherited headers copied down)', edits: [edit], isPreferred: true }] } : {}),

@@ -2,19 +2,11 @@
 // handshake, or its path is a well-known WebSocket endpoint) that lacks one of the three pieces
 // nginx needs to pass an upgrade on: proxy_http_version 1.1, "Upgrade $http_upgrade" and a
 // Connection header that says "upgrade". The handshake fails (400, or a 502 from the backend).
-import type { ConfigNode } from '../../workspace/config-set';
 import type { Rule } from '../rule';
-import { effectiveHeaders, versionView } from '../proxy';
+import { effectiveHeaders, isWebSocketBlock, versionView } from '../proxy';
 import { addDirectives, addListDirectives } from '../../fixes/headers';
 import { connectionUpgradeMap, MAP_VARIABLE } from '../../fixes/connection-map';
 import type { TextEdit } from '../../diagnostic';
-
-const WS_PATH = /(^|\/)(ws|wss|websocket|websockets|socket\.io|sockjs|cable|signalr|hubs?|graphql-ws|live|realtime)(\/|$|\\|\?)/i;
-
-function locationPath(block: ConfigNode | null): string {
-  for (let b = block; b; b = b.parent) if (b.body === 'location') return b.d.args[b.d.args.length - 1]?.value ?? '';
-  return '';
-}
 
 export const rule: Rule = {
   id: 'websocket-missing-upgrade',
@@ -31,8 +23,7 @@ export const rule: Rule = {
       const version = ctx.model.effective(block, 'proxy_http_version').nodes[0]?.d.args[0]?.value ?? (view.keepaliveByDefault ? '1.1' : '1.0');
       const hasUpgrade = !!upgrade?.d.args[1]?.value.includes('$http_upgrade');
       const hasConn = !!conn && /upgrade|\$/i.test(conn.d.args[1]?.value ?? '');
-      const meant = hasUpgrade || hasConn || WS_PATH.test(locationPath(block));
-      if (!meant) continue;
+      if (!hasUpgrade && !hasConn && !isWebSocketBlock(ctx, block)) continue;
       const missing: string[] = [];
       const lines: string[] = [];
       const headerLines: string[] = [];

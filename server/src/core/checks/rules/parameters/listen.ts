@@ -4,7 +4,8 @@ import type { Arg } from '../../../syntax/ast';
 import type { ConfigNode } from '../../../workspace/config-set';
 import { familyOf } from '../../../catalog/catalog';
 import { inRange, type Version } from '../../../util/version';
-import { parseSize, parseTime } from '../../../values/units';
+import { parseSize } from '../../../values/units';
+import { ngxParseTime } from '../../../values/ngx-time';
 import { ngxAtoi } from '../../../values/numbers';
 import { closestMatch } from '../../../util/strings';
 import { firstFinding, type Finding } from './types';
@@ -28,7 +29,7 @@ const soKeepalive = (v: string): string | null => {
   if (v === 'on' || v === 'off') return null;
   const [idle = '', intvl = '', ...rest] = v.split(':');
   const cnt = rest.join(':');
-  const times = [idle, intvl].map((t) => (t === '' ? 0 : parseTime(t, true)));
+  const times = [idle, intvl].map((t) => (t === '' ? 0 : ngxParseTime(t, true)));
   const count = cnt === '' ? 0 : ngxAtoi(cnt);
   if (times.includes(null) || count === null || (times.every((t) => t === 0) && count === 0)) return `invalid so_keepalive value: "${v}"`;
   return null;

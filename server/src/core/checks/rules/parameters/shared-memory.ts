@@ -6,7 +6,8 @@
 import type { Arg } from '../../../syntax/ast';
 import type { ConfigNode } from '../../../workspace/config-set';
 import { inRange, type Version } from '../../../util/version';
-import { parseOffset, parseSize, parseTime } from '../../../values/units';
+import { parseOffset, parseSize } from '../../../values/units';
+import { ngxParseTime } from '../../../values/ngx-time';
 import { ngxAtoi } from '../../../values/numbers';
 import { firstFinding, type Finding } from './types';
 
@@ -60,7 +61,7 @@ export function checkLimitZone(node: ConfigNode): Finding | null {
 
 type CacheParamCheck = (v: string, whole: string) => string | null;
 
-const msTime = (v: string): boolean => parseTime(v) !== null && !/[yM]/.test(v);
+const msTime = (v: string): boolean => ngxParseTime(v, false) !== null;
 
 const CACHE_PARAMS: Record<string, CacheParamCheck> = {
   'levels=': (v, w) => (/^([12](:[12]){0,2})?$/.test(v) ? null : `invalid "levels" "${w}"; use one to three levels of 1 or 2, e.g. "levels=1:2"`),
@@ -70,7 +71,7 @@ const CACHE_PARAMS: Record<string, CacheParamCheck> = {
     if (size === 'invalid') return `invalid keys zone size "${w}"`;
     return size < 2 * PAGE ? `keys zone "${w}" is too small` : null;
   },
-  'inactive=': (v, w) => (parseTime(v, true) !== null ? null : `invalid inactive value "${w}"`),
+  'inactive=': (v, w) => (ngxParseTime(v, true) !== null ? null : `invalid inactive value "${w}"`),
   'max_size=': (v, w) => (parseOffset(v) !== null ? null : `invalid max_size value "${w}"`),
   'min_free=': (v, w) => (parseOffset(v) !== null ? null : `invalid min_free value "${w}"`),
   'loader_files=': (v, w) => (ngxAtoi(v) !== null ? null : `invalid loader_files value "${w}"`),

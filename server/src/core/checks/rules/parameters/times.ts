@@ -1,13 +1,14 @@
 // Time values read by custom handlers: expires (ngx_http_headers_expires), keepalive_timeout
 // (ngx_http_core_keepalive) and the *_cache_valid family (ngx_http_file_cache_valid_set_slot).
-// Second-based times refuse "ms"; millisecond-based ones refuse "y" and "M" (ngx_parse_time).
+// Second-based times refuse "ms"; millisecond-based ones refuse "y" and "M" (ngx_parse_time, ported
+// exactly in values/ngx-time.ts).
 import type { ConfigNode } from '../../../workspace/config-set';
-import { parseTime } from '../../../values/units';
+import { ngxParseTime } from '../../../values/ngx-time';
 import { ngxAtoi } from '../../../values/numbers';
 import type { Finding } from './types';
 
-const seconds = (v: string): number | null => parseTime(v, true);
-const milliseconds = (v: string): number | null => (/[yM]/.test(v) ? null : parseTime(v));
+const seconds = (v: string): number | null => ngxParseTime(v, true);
+const milliseconds = (v: string): number | null => ngxParseTime(v, false);
 
 function invalidValue(node: ConfigNode, i: number, hint = ''): Finding {
   const arg = node.d.args[i]!;
@@ -28,7 +29,7 @@ export function checkExpires(node: ConfigNode): Finding | null {
   if (daily || v.startsWith('+') || v.startsWith('-')) v = v.slice(1);
   const time = seconds(v);
   if (time === null) return invalidValue(node, i, '; expected a time such as "30d" or "12h", "@15h30m", "epoch", "max" or "off"');
-  if (daily && time > 24 * 3600 * 1000) return { arg: args[i]!, message: 'daily time value must be less than 24 hours' };
+  if (daily && time > 24 * 3600) return { arg: args[i]!, message: 'daily time value must be less than 24 hours' };
   return null;
 }
 

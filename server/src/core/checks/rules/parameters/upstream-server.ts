@@ -2,7 +2,7 @@
 // ngx_stream_upstream_server). resolve, service=, route=, drain and slow_start= are accepted in
 // every version: NGINX Plus had them long before open source nginx did.
 import type { ConfigNode } from '../../../workspace/config-set';
-import { parseTime } from '../../../values/units';
+import { ngxParseTime } from '../../../values/ngx-time';
 import { ngxAtoi } from '../../../values/numbers';
 import { closestMatch } from '../../../util/strings';
 import { firstFinding, type Finding } from './types';
@@ -13,9 +13,9 @@ const VALUED: Record<string, ValueCheck> = {
   'weight=': (v) => !!ngxAtoi(v),
   'max_conns=': (v) => ngxAtoi(v) !== null,
   'max_fails=': (v) => ngxAtoi(v) !== null,
-  'fail_timeout=': (v) => parseTime(v, true) !== null,
+  'fail_timeout=': (v) => ngxParseTime(v, true) !== null,
   'service=': (v) => v !== '',
-  'slow_start=': (v) => parseTime(v, true) !== null,
+  'slow_start=': (v) => ngxParseTime(v, true) !== null,
   'route=': () => true,
 };
 
