@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseOffset, parseSize, parseTime } from '../../server/src/core/values/units';
+import { parseOffset, parseSize } from '../../server/src/core/values/units';
+import { ngxParseTime } from '../../server/src/core/values/ngx-time';
 import { parseListen } from '../../server/src/core/values/listen';
 import { editDistance, closestMatch } from '../../server/src/core/util/strings';
 import { inRange, parseVersion } from '../../server/src/core/util/version';
@@ -17,14 +18,15 @@ test('sizes take k and m, offsets also g', () => {
 });
 
 test('times combine units in decreasing order; bare numbers are seconds', () => {
-  assert.equal(parseTime('60'), 60_000);
-  assert.equal(parseTime('1h 30m'), 5_400_000);
-  assert.equal(parseTime('1h30m'), 5_400_000);
-  assert.equal(parseTime('500ms'), 500);
-  assert.equal(parseTime('500ms', true), null);
-  assert.equal(parseTime('10x'), null);
-  assert.equal(parseTime('30s 1h'), null);
-  assert.equal(parseTime('1d'), 86_400_000);
+  assert.equal(ngxParseTime('60', false), 60_000);
+  assert.equal(ngxParseTime('1h 30m', false), 5_400_000);
+  assert.equal(ngxParseTime('1h30m', false), 5_400_000);
+  assert.equal(ngxParseTime('500ms', false), 500);
+  assert.equal(ngxParseTime('500ms', true), null);
+  assert.equal(ngxParseTime('10x', false), null);
+  assert.equal(ngxParseTime('30s 1h', false), null);
+  assert.equal(ngxParseTime('1d', true), 86_400);
+  assert.equal(ngxParseTime('1y', false), null, 'millisecond times refuse years');
 });
 
 test('listen addresses and ports', () => {

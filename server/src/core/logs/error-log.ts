@@ -153,14 +153,15 @@ function parseContext(text: string, at: number, truncated: boolean): ErrorContex
   }
   p = q + ', server: '.length;
   // server: no white space; ends at the next known key or the end
-  const rest = (from: number, idx: number): ErrorContext | null => fields(text, from, idx, ctx, truncated);
+  const failed = new Set<number>();
+  const rest = (from: number, idx: number): ErrorContext | null => fields(text, from, idx, ctx, truncated, failed);
   for (let k = p; k <= end; k++) {
     const c = text[k];
     if (k === end) {
       ctx.server = text.slice(p, k);
       return ctx;
     }
-    if (c === ' ' || c === '\n' || c === '\t') return truncated && k === end ? ctx : null;
+    if (c === ' ' || c === '\n' || c === '\t') return null;
     if (c === ',' && text[k + 1] === ' ') {
       const r = rest(k, 0);
       if (r) {
@@ -173,9 +174,19 @@ function parseContext(text: string, at: number, truncated: boolean): ErrorContex
 }
 
 /** Parses the quoted fields from `p` (at ", key: ") on, in nginx's fixed order, starting at field index idx. */
-function fields(text: string, p: number, idx: number, ctx: ErrorContext, truncated: boolean): ErrorContext | null {
+function fields(text: string, p: number, idx: number, ctx: ErrorContext, truncated: boolean, failed: Set<number>): ErrorContext | null {
   const end = text.length;
   if (p === end) return ctx;
+  // a failure from (p, idx) does not depend on how we got there: remember it (no exponential retries)
+  const memo = p * 8 + idx;
+  if (failed.has(memo)) return null;
+  const r = fieldsAt(text, p, idx, ctx, truncated, failed);
+  if (!r) failed.add(memo);
+  return r;
+}
+
+function fieldsAt(text: string, p: number, idx: number, ctx: ErrorContext, truncated: boolean, failed: Set<number>): ErrorContext | null {
+  const end = text.length;
   for (let i = idx; i < QUOTED.length; i++) {
     const key = `, ${QUOTED[i]}: "`;
     if (!text.startsWith(key, p)) {
@@ -192,7 +203,7 @@ function fields(text: string, p: number, idx: number, ctx: ErrorContext, truncat
       if (text.startsWith(', ', q + 1)) {
         const saved = { ...ctx };
         (ctx as Record<string, string>)[QUOTED[i]!] = text.slice(vStart, q);
-        const r = fields(text, q + 1, i + 1, ctx, truncated);
+        const r = fields(text, q + 1, i + 1, ctx, truncated, failed);
         if (r) return r;
         for (const k of Object.keys(ctx)) delete (ctx as Record<string, unknown>)[k];
         Object.assign(ctx, saved);
@@ -210,6 +221,7 @@ function fields(text: string, p: number, idx: number, ctx: ErrorContext, truncat
     ctx.bytes = bytes[0].slice(2);
     return ctx;
   }
-  if (truncated && /^, (b(y(t(e(s( (f(r(o(m(\/(t(o( (c(l(i(e(n(t(:[\d/]*)?)?)?)?)?)?)?)?)?)?)?)?)?)?)?)?)?)?)?)?)?$/.test(text.slice(p))) return ctx;
+  const tail = text.slice(p);
+  if (truncated && (', bytes from/to '.startsWith(tail) || tail.startsWith(', bytes from/to '))) return ctx;
   return null;
 }

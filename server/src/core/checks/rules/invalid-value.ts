@@ -5,19 +5,17 @@ import type { ConfigNode } from '../../workspace/config-set';
 import type { Arg } from '../../syntax/ast';
 import type { Rule, RuleContext } from '../rule';
 import { classify, isTemplatePlaceholder } from '../structure';
-import { parseOffset, parseSize, parseTime } from '../../values/units';
+import { parseOffset, parseSize } from '../../values/units';
+import { ngxParseTime } from '../../values/ngx-time';
 import { parseListen } from '../../values/listen';
 
 type Validator = (value: string) => boolean;
 
-const INT32_MAX = 2147483647;
-
 const BY_TYPE: Record<string, Validator> = {
   size: (v) => parseSize(v) !== null,
   offset: (v) => parseOffset(v) !== null,
-  // nginx keeps times in 32-bit values: milliseconds for *_timeout-like slots, seconds otherwise.
-  time_ms: (v) => (parseTime(v) ?? Infinity) <= INT32_MAX,
-  time_s: (v) => (parseTime(v, true) ?? Infinity) / 1000 <= INT32_MAX,
+  time_ms: (v) => ngxParseTime(v, false) !== null,
+  time_s: (v) => ngxParseTime(v, true) !== null,
   number: (v) => /^\d+$/.test(v),
 };
 

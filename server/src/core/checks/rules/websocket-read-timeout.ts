@@ -3,7 +3,7 @@
 // dashboards disconnect every minute.
 import type { Rule } from '../rule';
 import { effectiveHeaders } from '../proxy';
-import { parseTime } from '../../values/units';
+import { ngxParseTime } from '../../values/ngx-time';
 import { addDirectives } from '../../fixes/headers';
 
 export const rule: Rule = {
@@ -18,12 +18,12 @@ export const rule: Rule = {
       const upgrade = effectiveHeaders(ctx, block).headers.get('upgrade');
       if (!upgrade?.d.args[1]?.value.includes('$http_upgrade')) continue;
       const timeout = ctx.model.effective(block, 'proxy_read_timeout').nodes[0];
-      const ms = timeout ? parseTime(timeout.d.args[0]?.value ?? '') : 60_000;
+      const ms = timeout ? ngxParseTime(timeout.d.args[0]?.value ?? '', false) : 60_000;
       if (ms === null || ms > 60_000) continue;
       const shown = timeout ? timeout.d.args[0]!.value : '60s (the default)';
       const lines = [`proxy_read_timeout ${wanted};`];
       const send = ctx.model.effective(block, 'proxy_send_timeout').nodes[0];
-      if (!send || (parseTime(send.d.args[0]?.value ?? '') ?? 0) <= 60_000) lines.push(`proxy_send_timeout ${wanted};`);
+      if (!send || (ngxParseTime(send.d.args[0]?.value ?? '', false) ?? 0) <= 60_000) lines.push(`proxy_send_timeout ${wanted};`);
       const edit = timeout && timeout.parent === block
         ? { file: timeout.file.source.path, start: timeout.d.args[0]!.start, end: timeout.d.args[0]!.end, newText: wanted }
         : addDirectives(ctx.model, block, lines);
