@@ -156,7 +156,7 @@ test('quick fixes come as code actions, with a fix-all source action', async () 
     const target = diags.find((x) => x.code === 'keepalive-without-http11')!;
     const uri = pathToFileURL(tree.path('nginx.conf')).href;
     const actions = (await client.conn.sendRequest(CodeActionRequest.type, { textDocument: { uri }, range: target.range, context: { diagnostics: [target] } })) as CodeAction[];
-    const fix = actions.find((a) => a.title === 'Add "proxy_http_version 1.1;"')!;
+    const fix = actions.find((a) => a.title === 'Use "proxy_http_version 1.1;"')!;
     assert.ok(fix, `actions: ${actions.map((a) => a.title).join(' | ')}`);
     assert.equal(fix.isPreferred, true);
     const edit = fix.edit!.changes![uri]![0]!;

@@ -36,3 +36,43 @@ export function addDirectives(model: Model, block: ConfigNode, lines: string[]):
   if (anchor && anchor.file === block.file) return insertAfter(anchor, lines);
   return insertIntoBlock(block, lines);
 }
+
+/**
+ * Edits that make `name value` hold in a block: the block's own directive of that name gets the
+ * new value (adding another would be "duplicate"), otherwise a new line is added.
+ */
+export function setDirectives(model: Model, block: ConfigNode, settings: [name: string, value: string][]): TextEdit[] {
+  const edits: TextEdit[] = [];
+  const add: string[] = [];
+  for (const [name, value] of settings) {
+    const own = model.directivesIn(block, name)[0];
+    const args = own?.d.args;
+    if (own && args?.length) edits.push({ file: own.file.source.path, start: args[0]!.start, end: args[args.length - 1]!.end, newText: value });
+    else add.push(`${name} ${value};`);
+  }
+  const inserted = add.length ? addDirectives(model, block, add) : null;
+  if (inserted) edits.push(inserted);
+  return edits;
+}
+
+/** Like addListDirectives, but a header the block already sets gets its value replaced. */
+export function setHeaders(model: Model, block: ConfigNode, headers: [name: string, value: string][], directive = 'proxy_set_header'): TextEdit[] {
+  const edits: TextEdit[] = [];
+  const add: string[] = [];
+  for (const [name, value] of headers) {
+    const own = model.directivesIn(block, directive).find((n) => n.d.args[0]?.value.toLowerCase() === name.toLowerCase());
+    const arg = own?.d.args[1];
+    if (own && arg) edits.push({ file: own.file.source.path, start: arg.start, end: arg.end, newText: value });
+    else add.push(`${directive} ${name} ${value};`);
+  }
+  const inserted = add.length ? addListDirectives(model, block, add, directive) : null;
+  if (inserted) edits.push(inserted);
+  return edits;
+}
+
+/** The block a fix for a directive inside "if" or "limit_except" goes to: the enclosing location. */
+export function fixBlock(node: ConfigNode): ConfigNode | null {
+  let b = node.parent;
+  while (b && (b.body === 'if_location' || b.body === 'limit_except' || b.body === 'if_server')) b = b.parent;
+  return b;
+}

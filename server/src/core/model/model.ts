@@ -16,6 +16,7 @@ const CAPTURE = /\(\?(?:P?<|')([A-Za-z_][A-Za-z0-9_]*)[>']/g;
 export class Model {
   readonly servers: ConfigNode[] = [];
   readonly locations: ConfigNode[] = [];
+  /** Upstream blocks by lowercased name (nginx compares upstream names ignoring case). */
   readonly upstreams = new Map<string, ConfigNode[]>();
   /** Variables that the config itself defines (set, map, geo, captures ...), by lowercased name (nginx ignores case). */
   readonly definedVariables = new Map<string, ConfigNode[]>();
@@ -26,7 +27,7 @@ export class Model {
       push(this.byName, name, n);
       if (n.body === 'server') this.servers.push(n);
       else if (n.body === 'location') this.locations.push(n);
-      else if ((n.body === 'upstream' || n.body === 'stream_upstream') && n.d.args[0]) push(this.upstreams, n.d.args[0].value, n);
+      else if ((n.body === 'upstream' || n.body === 'stream_upstream') && n.d.args[0]) push(this.upstreams, n.d.args[0].value.toLowerCase(), n);
       this.collectVariables(n, name);
     }
   }

@@ -4,7 +4,7 @@
 // failure" or "unrecognized name".
 import type { Rule } from '../rule';
 import { isIpLiteral, passTarget } from '../proxy';
-import { addDirectives } from '../../fixes/headers';
+import { fixBlock, setDirectives } from '../../fixes/headers';
 
 export const rule: Rule = {
   id: 'https-upstream-without-sni',
@@ -14,10 +14,11 @@ export const rule: Rule = {
     for (const node of ctx.model.named('proxy_pass')) {
       const t = passTarget(ctx, node);
       if (!t || t.scheme !== 'https' || t.hasVariables || t.upstream || t.unix || isIpLiteral(t.host) || t.host === 'localhost' || !t.host.includes('.')) continue;
-      if (!node.parent || ctx.model.effective(node.parent, 'proxy_ssl_server_name').nodes[0]?.d.args[0]?.value === 'on') continue;
-      const edit = addDirectives(ctx.model, node.parent, ['proxy_ssl_server_name on;']);
+      if (!node.parent || ctx.model.effective(node.parent, 'proxy_ssl_server_name').nodes[0]?.d.args[0]?.value.toLowerCase() === 'on') continue;
+      const block = fixBlock(node);
+      const edits = block ? setDirectives(ctx.model, block, [['proxy_ssl_server_name', 'on']]) : [];
       ctx.report(node, `nginx does not send the server name "${t.host}" (SNI) in its TLS handshake unless proxy_ssl_server_name is on; many HTTPS backends then fail the handshake (502)`, {
-        ...(edit ? { fixes: [{ title: 'Add "proxy_ssl_server_name on;"', edits: [edit], isPreferred: true }] } : {}),
+        ...(edits.length ? { fixes: [{ title: 'Use "proxy_ssl_server_name on;"', edits, isPreferred: true }] } : {}),
       });
     }
   },

@@ -3,7 +3,7 @@
 // never takes effect; a hard-coded "close" defeats it on any version.
 import type { Rule } from '../rule';
 import { effectiveHeaders, isWebSocketBlock, passTarget, versionView } from '../proxy';
-import { addListDirectives } from '../../fixes/headers';
+import { addListDirectives, fixBlock } from '../../fixes/headers';
 import { replaceText } from '../../fixes/builders';
 
 export const rule: Rule = {
@@ -16,7 +16,7 @@ export const rule: Rule = {
       const target = passTarget(ctx, node);
       const upstream = target?.upstream;
       const keepalive = upstream?.children.find((c) => c.d.name === 'keepalive');
-      if (!upstream || !node.parent || (!keepalive && !view.keepaliveByDefault)) continue;
+      if (!upstream || !node.parent || (!keepalive && !view.keepaliveByDefault) || keepalive?.d.args[0]?.value === '0') continue;
       const { headers } = effectiveHeaders(ctx, node.parent);
       const conn = headers.get('connection');
       const value = conn?.d.args[1];
@@ -28,7 +28,8 @@ export const rule: Rule = {
       }
       // A WebSocket location needs Connection "upgrade" on handshakes: websocket-missing-upgrade adds the map.
       if (conn || view.keepaliveByDefault || isWebSocketBlock(ctx, node.parent)) continue;
-      const edit = addListDirectives(ctx.model, node.parent, ['proxy_set_header Connection "";']);
+      const block = fixBlock(node);
+      const edit = block ? addListDirectives(ctx.model, block, ['proxy_set_header Connection "";']) : null;
       ctx.report(node, `upstream "${target!.host}" keeps idle connections, but nginx sends "Connection: close" with every request here unless proxy_set_header Connection "" clears it${view.note}`, {
         ...(edit ? { fixes: [{ title: 'Add proxy_set_header Connection "" (inherited headers copied down)', edits: [edit], isPreferred: true }] } : {}),
       });

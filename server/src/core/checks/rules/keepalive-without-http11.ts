@@ -4,7 +4,7 @@
 // new connection (TIME_WAIT pile-up, "Cannot assign requested address", 502).
 import type { Rule } from '../rule';
 import { passTarget, versionView } from '../proxy';
-import { addDirectives } from '../../fixes/headers';
+import { fixBlock, setDirectives } from '../../fixes/headers';
 
 export const rule: Rule = {
   id: 'keepalive-without-http11',
@@ -19,10 +19,11 @@ export const rule: Rule = {
       if (!keepalive || !node.parent) continue;
       const version = ctx.model.effective(node.parent, 'proxy_http_version').nodes[0]?.d.args[0]?.value ?? '1.0';
       if (version !== '1.0') continue;
-      const edit = addDirectives(ctx.model, node.parent, ['proxy_http_version 1.1;']);
+      const block = fixBlock(node);
+      const edits = block ? setDirectives(ctx.model, block, [['proxy_http_version', '1.1']]) : [];
       ctx.report(node, `upstream "${target!.host}" keeps idle connections ("keepalive ${keepalive.d.args[0]?.value ?? ''}"), but requests go out as HTTP/1.0 here, so nginx closes each connection after one response${view.note}`, {
         related: [{ file: keepalive.file.source.path, start: keepalive.d.start, end: keepalive.d.headEnd, message: 'keepalive set here' }],
-        ...(edit ? { fixes: [{ title: 'Add "proxy_http_version 1.1;"', edits: [edit], isPreferred: true }] } : {}),
+        ...(edits.length ? { fixes: [{ title: 'Use "proxy_http_version 1.1;"', edits, isPreferred: true }] } : {}),
       });
     }
   },

@@ -17,7 +17,8 @@ export const rule: Rule = {
     for (const node of PASSES.flatMap((p) => ctx.model.named(p))) {
       const t = passTarget(ctx, node);
       if (!t || t.hasVariables || t.unix || t.upstream || t.port !== null || isIpLiteral(t.host) || t.host === 'localhost' || t.host === '') continue;
-      const near = closestMatch(t.host, names);
+      const nearKey = closestMatch(t.host, names);
+      const near = nearKey ? ctx.model.upstreams.get(nearKey)![0]!.d.args[0]!.value : undefined;
       if (!near && t.host.includes('.')) continue;
       const arg = node.d.args[0]!;
       const raw = node.file.source.text.slice(arg.start, arg.end);

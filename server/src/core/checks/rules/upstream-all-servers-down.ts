@@ -11,7 +11,8 @@ export const rule: Rule = {
       if (up.body !== 'upstream' && up.body !== 'stream_upstream') continue;
       const servers = up.children.filter((c) => c.d.name === 'server');
       if (servers.length === 0 || !servers.every((s) => s.d.args.slice(1).some((a) => a.value === 'down'))) continue;
-      ctx.report(up, `every server of upstream "${up.d.args[0]?.value ?? ''}" is marked down, so each request gets 502 "no live upstreams"`);
+      const result = up.body === 'stream_upstream' ? 'each connection is closed ("no live upstreams")' : 'each request gets 502 "no live upstreams"';
+      ctx.report(up, `every server of upstream "${up.d.args[0]?.value ?? ''}" is marked down, so ${result}`);
     }
   },
 };

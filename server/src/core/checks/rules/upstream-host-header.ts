@@ -3,7 +3,7 @@
 // then answer 404/421 or route to the wrong site.
 import type { Rule } from '../rule';
 import { effectiveHeaders, passTarget } from '../proxy';
-import { addListDirectives } from '../../fixes/headers';
+import { addListDirectives, fixBlock } from '../../fixes/headers';
 
 export const rule: Rule = {
   id: 'upstream-host-header',
@@ -13,7 +13,8 @@ export const rule: Rule = {
     for (const node of ctx.model.named('proxy_pass')) {
       const t = passTarget(ctx, node);
       if (node.ctx.startsWith('stream') || !t?.upstream || !node.parent || effectiveHeaders(ctx, node.parent).headers.has('host')) continue;
-      const edit = addListDirectives(ctx.model, node.parent, ['proxy_set_header Host $host;']);
+      const block = fixBlock(node);
+      const edit = block ? addListDirectives(ctx.model, block, ['proxy_set_header Host $host;']) : null;
       ctx.report(node, `requests reach upstream "${t.host}" with "Host: ${t.host}"; backends that route by name need proxy_set_header Host $host`, {
         ...(edit ? { fixes: [{ title: 'Send the client\'s Host header', edits: [edit], isPreferred: true }] } : {}),
       });

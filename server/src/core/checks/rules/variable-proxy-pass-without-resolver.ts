@@ -10,6 +10,7 @@ const URI_VARIABLES = /\$(request_uri|uri|document_uri|is_args|args|query_string
 /** The host of a *_pass URL without its port; URI variables glued to it are not part of it. */
 function hostPart(url: string): string {
   const rest = url.replace(/^[a-z]+:\/\//i, '').replace(URI_VARIABLES, '');
+  if (rest.startsWith('unix:')) return 'unix:';
   const hostPort = rest.split('/')[0]!;
   return hostPort.startsWith('[') ? hostPort : hostPort.replace(/:[^:]*$/, '');
 }

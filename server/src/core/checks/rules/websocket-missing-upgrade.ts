@@ -4,7 +4,7 @@
 // Connection header that says "upgrade". The handshake fails (400, or a 502 from the backend).
 import type { Rule } from '../rule';
 import { effectiveHeaders, isWebSocketBlock, versionView } from '../proxy';
-import { addDirectives, addListDirectives } from '../../fixes/headers';
+import { fixBlock, setDirectives, setHeaders } from '../../fixes/headers';
 import { connectionUpgradeMap, MAP_VARIABLE } from '../../fixes/connection-map';
 import type { TextEdit } from '../../diagnostic';
 
@@ -25,29 +25,26 @@ export const rule: Rule = {
       const hasConn = !!conn && /upgrade|\$/i.test(conn.d.args[1]?.value ?? '');
       if (!hasUpgrade && !hasConn && !isWebSocketBlock(ctx, block)) continue;
       const missing: string[] = [];
-      const lines: string[] = [];
-      const headerLines: string[] = [];
+      const settings: [string, string][] = [];
+      const headerSets: [string, string][] = [];
       if (version !== '1.1') {
         missing.push('proxy_http_version 1.1');
-        lines.push('proxy_http_version 1.1;');
+        settings.push(['proxy_http_version', '1.1']);
       }
       if (!hasUpgrade) {
         missing.push('Upgrade');
-        headerLines.push('proxy_set_header Upgrade $http_upgrade;');
+        headerSets.push(['Upgrade', '$http_upgrade']);
       }
       if (!hasConn) {
         missing.push('Connection');
-        headerLines.push(`proxy_set_header Connection ${MAP_VARIABLE};`);
+        headerSets.push(['Connection', MAP_VARIABLE]);
       }
       if (missing.length === 0) continue;
-      const edits: TextEdit[] = [];
-      const main = addDirectives(ctx.model, block, lines);
-      if (lines.length && main) edits.push(main);
-      const hdr = headerLines.length ? addListDirectives(ctx.model, block, headerLines) : null;
-      if (hdr) edits.push(hdr);
-      const map = headerLines.some((l) => l.includes(MAP_VARIABLE)) ? connectionUpgradeMap(ctx.set, ctx.model.definedVariables.has('connection_upgrade')) : null;
+      const target = fixBlock(node);
+      const edits: TextEdit[] = target ? [...setDirectives(ctx.model, target, settings), ...setHeaders(ctx.model, target, headerSets)] : [];
+      const map = !hasConn ? connectionUpgradeMap(ctx.set, ctx.model.definedVariables.has('connection_upgrade')) : null;
       if (map && map !== 'impossible') edits.push(map);
-      const fixable = map !== 'impossible' && edits.length > 0 && edits.length >= (lines.length ? 1 : 0) + (headerLines.length ? 1 : 0);
+      const fixable = map !== 'impossible' && edits.length > 0;
       ctx.report(node, `this location looks like a WebSocket endpoint but lacks ${missing.join(', ')}, so nginx does not pass the upgrade on${version === '1.0' ? view.note : ''}`, {
         ...(fixable ? { fixes: [{ title: `Add ${missing.join(', ')} for WebSocket`, edits, isPreferred: true }] } : {}),
       });

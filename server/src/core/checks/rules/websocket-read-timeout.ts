@@ -4,7 +4,7 @@
 import type { Rule } from '../rule';
 import { effectiveHeaders } from '../proxy';
 import { ngxParseTime } from '../../values/ngx-time';
-import { addDirectives } from '../../fixes/headers';
+import { fixBlock, setDirectives } from '../../fixes/headers';
 
 export const rule: Rule = {
   id: 'websocket-read-timeout',
@@ -21,14 +21,14 @@ export const rule: Rule = {
       const ms = timeout ? ngxParseTime(timeout.d.args[0]?.value ?? '', false) : 60_000;
       if (ms === null || ms > 60_000) continue;
       const shown = timeout ? timeout.d.args[0]!.value : '60s (the default)';
-      const lines = [`proxy_read_timeout ${wanted};`];
+      const settings: [string, string][] = [['proxy_read_timeout', wanted]];
       const send = ctx.model.effective(block, 'proxy_send_timeout').nodes[0];
-      if (!send || (ngxParseTime(send.d.args[0]?.value ?? '', false) ?? 0) <= 60_000) lines.push(`proxy_send_timeout ${wanted};`);
-      const edit = timeout && timeout.parent === block
-        ? { file: timeout.file.source.path, start: timeout.d.args[0]!.start, end: timeout.d.args[0]!.end, newText: wanted }
-        : addDirectives(ctx.model, block, lines);
-      ctx.report(timeout && timeout.parent === block ? timeout : node, `this location upgrades to WebSocket, and nginx closes a WebSocket that is quiet for proxy_read_timeout ${shown}`, {
-        ...(edit ? { fixes: [{ title: `Raise proxy_read_timeout to ${wanted}`, edits: [edit], isPreferred: true }] } : {}),
+      if (!send || (ngxParseTime(send.d.args[0]?.value ?? '', false) ?? 0) <= 60_000) settings.push(['proxy_send_timeout', wanted]);
+      const target = fixBlock(node);
+      const edits = target ? setDirectives(ctx.model, target, settings) : [];
+      const own = timeout && timeout.parent === target;
+      ctx.report(own ? timeout : node, `this location upgrades to WebSocket, and nginx closes a WebSocket that is quiet for proxy_read_timeout ${shown}`, {
+        ...(edits.length ? { fixes: [{ title: `Raise proxy_read_timeout to ${wanted}`, edits, isPreferred: true }] } : {}),
       });
     }
   },
