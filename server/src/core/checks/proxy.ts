@@ -18,8 +18,19 @@ export interface PassTarget {
 
 const KEEPALIVE_DEFAULT = parseVersion('1.29.7')!;
 
+// Several rules ask the same questions about the same nodes; nodes live for one analysis.
+const targetMemo = new WeakMap<ConfigNode, PassTarget | null>();
+const headerMemo = new WeakMap<ConfigNode, { level: ConfigNode | null; headers: Map<string, ConfigNode> }>();
+
 /** Parses "http://host:port/uri", "unix:/path:" forms and bare "host:port" (fastcgi_pass). */
 export function passTarget(ctx: RuleContext, node: ConfigNode): PassTarget | null {
+  if (targetMemo.has(node)) return targetMemo.get(node)!;
+  const t = computeTarget(ctx, node);
+  targetMemo.set(node, t);
+  return t;
+}
+
+function computeTarget(ctx: RuleContext, node: ConfigNode): PassTarget | null {
   const raw = node.d.args[0]?.value;
   if (!raw) return null;
   const m = /^([a-z]+):\/\/(.*)$/i.exec(raw);
@@ -40,6 +51,15 @@ export function passTarget(ctx: RuleContext, node: ConfigNode): PassTarget | nul
 
 /** Effective proxy_set_header entries of a block, by lowercased header name. */
 export function effectiveHeaders(ctx: RuleContext, block: ConfigNode | null, directive = 'proxy_set_header'): { level: ConfigNode | null; headers: Map<string, ConfigNode> } {
+  const memo = block && directive === 'proxy_set_header';
+  const hit = memo ? headerMemo.get(block) : undefined;
+  if (hit) return hit;
+  const out = computeHeaders(ctx, block, directive);
+  if (memo) headerMemo.set(block, out);
+  return out;
+}
+
+function computeHeaders(ctx: RuleContext, block: ConfigNode | null, directive: string): { level: ConfigNode | null; headers: Map<string, ConfigNode> } {
   const eff = ctx.model.effective(block, directive);
   const headers = new Map<string, ConfigNode>();
   for (const n of eff.nodes) if (n.d.args[0]) headers.set(n.d.args[0].value.toLowerCase(), n);
