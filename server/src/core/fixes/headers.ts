@@ -17,12 +17,21 @@ export function directiveText(node: ConfigNode): string {
  */
 export function addListDirectives(model: Model, block: ConfigNode, lines: string[], directive = 'proxy_set_header'): TextEdit | null {
   const own = model.directivesIn(block, directive);
-  if (own.length) return insertAfter(own[own.length - 1]!, lines);
+  // Only lines written in the block itself: one from an included snippet is shared with
+  // every other block that includes it.
+  const written = own.filter((n) => writtenIn(n, block));
+  if (written.length) return insertAfter(written[written.length - 1]!, lines);
+  if (own.length) return addDirectives(model, block, lines);
   const inherited = model.effective(block.parent, directive).nodes.filter((n) => !lines.some((l) => sameHeader(l, n)));
   const all = [...inherited.map(directiveText), ...lines];
   const anchor = model.directivesIn(block, 'proxy_pass')[0] ?? model.directivesIn(block, 'grpc_pass')[0];
   if (anchor && anchor.file === block.file) return insertAfter(anchor, all);
   return insertIntoBlock(block, all);
+}
+
+/** True when the directive is written in the block's own text (not brought in by an include). */
+export function writtenIn(node: ConfigNode, block: ConfigNode): boolean {
+  return node.parent === block && node.via === null && node.file === block.file;
 }
 
 function sameHeader(line: string, node: ConfigNode): boolean {
@@ -45,9 +54,13 @@ export function setDirectives(model: Model, block: ConfigNode, settings: [name: 
   const edits: TextEdit[] = [];
   const add: string[] = [];
   for (const [name, value] of settings) {
-    const own = model.directivesIn(block, name)[0];
+    const any = model.directivesIn(block, name);
+    const own = any.find((n) => writtenIn(n, block));
     const args = own?.d.args;
     if (own && args?.length) edits.push({ file: own.file.source.path, start: args[0]!.start, end: args[args.length - 1]!.end, newText: value });
+    // Set by an included snippet at this level: a second one would be "duplicate", and editing
+    // the snippet would change every block that includes it, so there is no safe edit.
+    else if (any.length) return [];
     else add.push(`${name} ${value};`);
   }
   const inserted = add.length ? addDirectives(model, block, add) : null;
@@ -60,7 +73,7 @@ export function setHeaders(model: Model, block: ConfigNode, headers: [name: stri
   const edits: TextEdit[] = [];
   const add: string[] = [];
   for (const [name, value] of headers) {
-    const own = model.directivesIn(block, directive).find((n) => n.d.args[0]?.value.toLowerCase() === name.toLowerCase());
+    const own = model.directivesIn(block, directive).find((n) => writtenIn(n, block) && n.d.args[0]?.value.toLowerCase() === name.toLowerCase());
     const arg = own?.d.args[1];
     if (own && arg) edits.push({ file: own.file.source.path, start: arg.start, end: arg.end, newText: value });
     else add.push(`${directive} ${name} ${value};`);
