@@ -4,8 +4,17 @@ import { readdirSync, statSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 
-const ALL_TIERS = ['unit', 'rules', 'cli', 'lsp', 'differential', 'e2e'];
-const tiers = process.argv.slice(2).length ? process.argv.slice(2) : ALL_TIERS;
+const ALL_TIERS = ['unit', 'rules', 'cli', 'lsp', 'differential', 'oracle', 'e2e'];
+// "--cases N" and "--seed N" (for the oracle tier) travel to the tests as environment variables
+const argv = process.argv.slice(2);
+for (const opt of ['cases', 'seed']) {
+  const i = argv.indexOf(`--${opt}`);
+  if (i >= 0) {
+    process.env[`NGINX_DOCTOR_ORACLE_${opt.toUpperCase()}`] = argv[i + 1] ?? '';
+    argv.splice(i, 2);
+  }
+}
+const tiers = argv.length ? argv : ALL_TIERS;
 
 function collect(dir) {
   if (!existsSync(dir)) return [];

@@ -1,6 +1,8 @@
 // The nginx-doctor command line: the same core as the language server, for CI and other editors.
 import { runCheck } from './cli/check';
 import { runFix } from './cli/fix';
+import { runMatch } from './cli/match';
+import { runExplain } from './cli/explain';
 import { UsageError } from './cli/args';
 import { VERSION } from './version';
 import { startStdioServer } from './lsp/start';
@@ -12,10 +14,16 @@ Usage:
                      [--conf-dir DIR] [--rule ID=off|error|warning|info|hint] FILE...
   nginx-doctor fix [--dry-run] [--nginx-version X.Y.Z] [--conf-dir DIR] [--rule ID=LEVEL] FILE...
                                     apply every preferred quick fix (--dry-run prints a diff)
+  nginx-doctor match --config ROOT [--addr IP] [--format text|json] URL...
+                                    which server block and location nginx picks for each URL
+  nginx-doctor explain --config ROOT [--format text|json] [--all] [LOGFILE|-]
+                                    link 502/504 error- and access-log lines to their location,
+                                    with the cause and what to check (reads stdin for "-")
   nginx-doctor lsp --stdio          start the language server on stdin/stdout
   nginx-doctor --version | --help
 
 check and fix exit 0 when no error is left, 1 when there is one, 2 on a usage or I/O failure.
+match and explain exit 0, or 2 on a usage or I/O failure.
 Includes are resolved relative to the root config's directory (nginx's conf prefix), or --conf-dir.
 `;
 
@@ -34,6 +42,18 @@ function main(argv: string[]): void {
       process.exitCode = runCheck(rest, io);
     } else if (cmd === 'fix') {
       process.exitCode = runFix(rest, io);
+    } else if (cmd === 'match') {
+      process.exitCode = runMatch(rest, io);
+    } else if (cmd === 'explain') {
+      // a closed pipe (explain ... | head) ends the run quietly
+      process.stdout.on('error', (e: NodeJS.ErrnoException) => (e.code === 'EPIPE' ? process.exit(0) : fail(e, io)));
+      const asyncIo = {
+        out: (t: string) => process.stdout.write(t),
+        err: io.err,
+        drain: () => new Promise<void>((res) => process.stdout.once('drain', () => res())),
+        stdin: process.stdin,
+      };
+      runExplain(rest, asyncIo).then((code) => (process.exitCode = code), (e: unknown) => fail(e, io));
     } else if (cmd === 'lsp') {
       startStdioServer();
     } else if (PLANNED.has(cmd)) {
@@ -43,13 +63,17 @@ function main(argv: string[]): void {
       throw new UsageError(`unknown command "${cmd}"`);
     }
   } catch (e) {
-    if (e instanceof UsageError) {
-      io.err(`nginx-doctor: ${e.message}\nRun "nginx-doctor --help" for usage.\n`);
-      process.exitCode = 2;
-    } else {
-      io.err(`nginx-doctor: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-      process.exitCode = 2;
-    }
+    fail(e, io);
+  }
+}
+
+function fail(e: unknown, io: { err: (t: string) => void }): void {
+  if (e instanceof UsageError) {
+    io.err(`nginx-doctor: ${e.message}\nRun "nginx-doctor --help" for usage.\n`);
+    process.exitCode = 2;
+  } else {
+    io.err(`nginx-doctor: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    process.exitCode = 2;
   }
 }
 

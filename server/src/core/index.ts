@@ -27,3 +27,8 @@ export type { ServerInfo } from './match/servers';
 export { translatePcre, type Translation } from './match/pcre';
 export { parseTarget, parseRequestLine, normalizePath, validateHost } from './match/uri';
 export { toBytes, fromBytes } from './match/bytes';
+export { parseErrorText, splitContext, type ErrorLogEntry, type ErrorContext } from './logs/error-log';
+export { compileLogFormat, logFormatsFromConfig, parseAccessLine, COMBINED, type LogFormat, type AccessLogEntry } from './logs/access-log';
+export { LogReader, type LogEntry, type ReaderStats, type ReaderOptions } from './logs/reader';
+export { CAUSES, classify, causeById, type Cause, type Classification } from './logs/causes';
+export { Explainer, parseUpstream, passTargets, type Explanation, type Confidence, type Candidate } from './logs/explain';

@@ -153,8 +153,7 @@ function parseContext(text: string, at: number, truncated: boolean): ErrorContex
   }
   p = q + ', server: '.length;
   // server: no white space; ends at the next known key or the end
-  const failed = new Set<number>();
-  const rest = (from: number, idx: number): ErrorContext | null => fields(text, from, idx, ctx, truncated, failed);
+  const memo = new Map<number, Parsed | null>();
   for (let k = p; k <= end; k++) {
     const c = text[k];
     if (k === end) {
@@ -163,65 +162,70 @@ function parseContext(text: string, at: number, truncated: boolean): ErrorContex
     }
     if (c === ' ' || c === '\n' || c === '\t') return null;
     if (c === ',' && text[k + 1] === ' ') {
-      const r = rest(k, 0);
+      const r = fields(text, k, 0, truncated, memo);
       if (r) {
         ctx.server = text.slice(p, k);
-        return r;
+        return Object.assign(ctx, r.fields);
       }
     }
   }
   return null;
 }
 
-/** Parses the quoted fields from `p` (at ", key: ") on, in nginx's fixed order, starting at field index idx. */
-function fields(text: string, p: number, idx: number, ctx: ErrorContext, truncated: boolean, failed: Set<number>): ErrorContext | null {
-  const end = text.length;
-  if (p === end) return ctx;
-  // a failure from (p, idx) does not depend on how we got there: remember it (no exponential retries)
-  const memo = p * 8 + idx;
-  if (failed.has(memo)) return null;
-  const r = fieldsAt(text, p, idx, ctx, truncated, failed);
-  if (!r) failed.add(memo);
+interface Parsed {
+  /** Number of fields found: the parse with the most fields wins (nginx writes every field it has). */
+  count: number;
+  fields: ErrorContext;
+}
+
+/**
+ * Parses the quoted fields from `p` (at ", key: ") on, in nginx's fixed order, starting at field
+ * index idx. Quoted values may contain quotes, so every quote followed by a later key (or the end)
+ * is a possible end; the parse that finds the most fields wins. Results are memoised per (p, idx).
+ */
+function fields(text: string, p: number, idx: number, truncated: boolean, memo: Map<number, Parsed | null>): Parsed | null {
+  const key = p * 8 + idx;
+  if (memo.has(key)) return memo.get(key)!;
+  memo.set(key, null); // guards against cycles (none expected: p only grows)
+  const r = fieldsAt(text, p, idx, truncated, memo);
+  memo.set(key, r);
   return r;
 }
 
-function fieldsAt(text: string, p: number, idx: number, ctx: ErrorContext, truncated: boolean, failed: Set<number>): ErrorContext | null {
+function fieldsAt(text: string, p: number, idx: number, truncated: boolean, memo: Map<number, Parsed | null>): Parsed | null {
   const end = text.length;
+  if (p === end) return { count: 0, fields: {} };
+  let best: Parsed | null = null;
+  // most fields first; on a tie the later quote (a longer value for this field) wins, since the
+  // values that carry quotes (request line, URI) come before the short ones (host)
+  const consider = (r: Parsed | null): void => {
+    if (r && (!best || r.count >= best.count)) best = r;
+  };
   for (let i = idx; i < QUOTED.length; i++) {
-    const key = `, ${QUOTED[i]}: "`;
-    if (!text.startsWith(key, p)) {
-      if (truncated && key.startsWith(text.slice(p))) return ctx;
+    const k = `, ${QUOTED[i]}: "`;
+    if (!text.startsWith(k, p)) {
+      if (truncated && k.startsWith(text.slice(p))) consider({ count: 0, fields: {} });
       continue;
     }
-    const vStart = p + key.length;
-    // candidate ends: a quote followed by a later key or the end of the text
+    const vStart = p + k.length;
+    const name = QUOTED[i]!;
     for (let q = text.indexOf('"', vStart); q >= 0; q = text.indexOf('"', q + 1)) {
       if (q + 1 === end) {
-        (ctx as Record<string, string>)[QUOTED[i]!] = text.slice(vStart, q);
-        return ctx;
+        consider({ count: 1, fields: { [name]: text.slice(vStart, q) } });
+        continue;
       }
       if (text.startsWith(', ', q + 1)) {
-        const saved = { ...ctx };
-        (ctx as Record<string, string>)[QUOTED[i]!] = text.slice(vStart, q);
-        const r = fields(text, q + 1, i + 1, ctx, truncated, failed);
-        if (r) return r;
-        for (const k of Object.keys(ctx)) delete (ctx as Record<string, unknown>)[k];
-        Object.assign(ctx, saved);
+        const r = fields(text, q + 1, i + 1, truncated, memo);
+        if (r) consider({ count: r.count + 1, fields: { [name]: text.slice(vStart, q), ...r.fields } });
       }
     }
-    if (truncated) {
-      (ctx as Record<string, string>)[QUOTED[i]!] = text.slice(vStart);
-      return ctx;
-    }
-    return null;
+    if (!best && truncated) consider({ count: 1, fields: { [name]: text.slice(vStart) } });
+    return best;
   }
   // stream module statistics
   const bytes = /^, bytes from\/to client:\d+\/\d+, bytes from\/to upstream:\d+\/\d+$/.exec(text.slice(p));
-  if (bytes) {
-    ctx.bytes = bytes[0].slice(2);
-    return ctx;
-  }
+  if (bytes) return { count: 1, fields: { bytes: bytes[0].slice(2) } };
   const tail = text.slice(p);
-  if (truncated && (', bytes from/to '.startsWith(tail) || tail.startsWith(', bytes from/to '))) return ctx;
-  return null;
+  if (truncated && (', bytes from/to '.startsWith(tail) || tail.startsWith(', bytes from/to '))) return { count: 0, fields: {} };
+  return best;
 }

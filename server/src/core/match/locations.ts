@@ -6,7 +6,7 @@
 // exact and prefix locations with one name, nested locations searched before the level's regexes.
 import type { ConfigNode } from '../workspace/config-set';
 import { filenameCmp, toBytes } from './bytes';
-import { translatePcre } from './pcre';
+import { translatePcre, runPcre, type CompiledPcre } from './pcre';
 
 export type Modifier = '' | '=' | '^~' | '~' | '~*';
 
@@ -20,7 +20,7 @@ export interface LocationInfo {
   exact: boolean;
   noregex: boolean;
   named: boolean;
-  regex: RegExp | null;
+  regex: CompiledPcre | null;
   /** Set when the regex could not be translated to JavaScript. */
   regexProblem?: string;
   parent: LocationInfo | null;
@@ -101,7 +101,7 @@ export function buildLevel(block: ConfigNode, parent: LocationInfo | null, casel
     };
     if (isRegex) {
       const t = translatePcre(parsed.name, parsed.modifier === '~*' || caselessFs);
-      if (t.ok) info.regex = t.re;
+      if (t.ok) info.regex = t;
       else info.regexProblem = t.reason;
     }
     info.autoRedirect = !isRegex && parsed.name.endsWith('/') && c.children.some((x) => PASS.has(x.d.name));
@@ -297,8 +297,13 @@ export function findLocation(level: Level, uri: string, st: FindState): FindCode
         st.reasons.push(`${describe(loc)} could not be evaluated (${loc.regexProblem}); assumed not to match`);
         continue;
       }
-      loc.regex.lastIndex = 0;
-      if (loc.regex.test(uri)) {
+      const run = runPcre(loc.regex, uri);
+      if (!run.known) {
+        st.unknownRegexes.push(loc);
+        st.reasons.push(`${describe(loc)} could not be evaluated for this URI (a case-insensitive back reference on non-ASCII bytes); assumed not to match`);
+        continue;
+      }
+      if (run.m) {
         st.current = loc;
         st.reasons.push(`first matching regex in config order: ${describe(loc)}`);
         findLocation(loc.level, uri, st);

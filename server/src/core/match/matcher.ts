@@ -11,7 +11,7 @@ import { fromBytes, toBytes } from './bytes';
 import { parseTarget, validateHost, normalizePath } from './uri';
 import { buildLevel, describe, findLocation, type FindState, type Level, type LocationInfo } from './locations';
 import { ServerTable, entryText, type AddrEntry, type ServerInfo } from './servers';
-import { translatePcre } from './pcre';
+import { translatePcre, runPcre } from './pcre';
 
 export interface MatcherOptions {
   /** Port for server blocks without `listen` (80 as root, 8000 otherwise). Default 80. */
@@ -172,11 +172,13 @@ export class Matcher {
    * Match a URI inside a known server block (what explain does once the log line named the
    * server). `target` is the raw request target from the log's request line.
    */
-  matchInServer(server: ServerInfo, target: string, host = ''): MatchResult {
+  matchInServer(server: ServerInfo, target: string, host = '', mergeSlashes?: boolean): MatchResult {
     const result: MatchResult = { server, location: null, status: null, uri: '', reason: [], candidates: [], certain: true, chain: [] };
     const entry = this.table.addrs.find((a) => a.servers.includes(server));
     const def = entry?.defaultServer ?? server;
-    const t = parseTarget(toBytes(target), this.flag(def.node, 'merge_slashes', true));
+    const merge = mergeSlashes ?? this.flag(def.node, 'merge_slashes', true);
+    if (!merge) result.reason.push('merge_slashes is off in the default server of the address:port: repeated slashes are kept');
+    const t = parseTarget(toBytes(target), merge);
     if (!t.ok) {
       result.status = 400;
       result.reason.push(t.reason);
@@ -364,7 +366,7 @@ export class Matcher {
       if (d.d.name === 'if') {
         if (d.children.some((c) => REWRITE_DIRECTIVES.has(c.d.name) || /_pass$/.test(c.d.name))) {
           r.certain = false;
-          r.reason.push(`if (${args.join(' ')}) at ${where(d)} may change this; its condition is not evaluated (assumed false)`);
+          r.reason.push(`if ${args.join(' ')} at ${where(d)} may change this; its condition is not evaluated (assumed false)`);
         }
         continue;
       }
@@ -400,8 +402,13 @@ export class Matcher {
         r.reason.push(`rewrite at ${where(d)} could not be evaluated (${t.reason}); stopped following rewrites`);
         return 'final';
       }
-      t.re.lastIndex = 0;
-      const m = t.re.exec(ctx.uri);
+      const run = runPcre(t, ctx.uri);
+      if (!run.known) {
+        r.certain = false;
+        r.reason.push(`rewrite at ${where(d)} could not be evaluated for this URI; stopped following rewrites`);
+        return 'final';
+      }
+      const m = run.m;
       if (!m) continue;
       const caps = { m, groups: t.groups };
       const redirect = /^(https?:\/\/|\$scheme)/.test(replacement) || flag === 'redirect' || flag === 'permanent';

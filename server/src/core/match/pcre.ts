@@ -14,8 +14,22 @@ export type Translation =
       source: string;
       /** PCRE capture number -> JavaScript capture number (they differ after atomic groups). */
       groups: number[];
+      /**
+       * True when the regex relies on JavaScript's "i" flag (a case-insensitive back reference):
+       * exact for ASCII subjects only, since JavaScript also folds bytes 0xC0-0xFE, PCRE does not.
+       */
+      asciiOnly: boolean;
     }
   | { ok: false; reason: string };
+
+export type CompiledPcre = Extract<Translation, { ok: true }>;
+
+/** Runs a translated regex on a byte string: known=false when its answer cannot be trusted for it. */
+export function runPcre(t: CompiledPcre, subject: string): { known: boolean; m: RegExpExecArray | null } {
+  if (t.asciiOnly && /[^\x00-\x7f]/.test(subject)) return { known: false, m: null };
+  t.re.lastIndex = 0;
+  return { known: true, m: t.re.exec(subject) };
+}
 
 interface Flags {
   i: boolean;
@@ -38,7 +52,7 @@ export function translatePcre(pattern: string, caseless = false): Translation {
     const t = new Translator(toByteString(pattern), caseless);
     const source = t.run();
     try {
-      result = { ok: true, re: new RegExp(source), source, groups: t.groupMap };
+      result = { ok: true, re: new RegExp(source, t.needsIFlag ? 'i' : ''), source, groups: t.groupMap, asciiOnly: t.needsIFlag };
     } catch (e) {
       result = { ok: false, reason: `the translated pattern is not valid in JavaScript (${(e as Error).message})` };
     }
@@ -173,6 +187,15 @@ class Translator {
   private readonly names = new Set<string>();
   /** Start (index in out) of the last atom, for quantifiers. -1: nothing quantifiable. */
   private lastAtom = -1;
+  /** Some part of the pattern is case-sensitive. */
+  private sensitivePart = false;
+  /** A back reference sits in a case-insensitive part. */
+  private caselessBackref = false;
+
+  /** The translation needs JavaScript's "i" flag (uniformly caseless pattern with back references). */
+  get needsIFlag(): boolean {
+    return this.caselessBackref;
+  }
 
   constructor(
     private readonly p: string,
@@ -183,8 +206,14 @@ class Translator {
 
   run(): string {
     this.startVerbs();
-    while (this.pos < this.p.length) this.step();
+    while (this.pos < this.p.length) {
+      if (!this.flags.i) this.sensitivePart = true;
+      this.step();
+    }
     if (this.stack.length) throw new Unsupported('missing ")" in the pattern');
+    if (this.caselessBackref && this.sensitivePart) {
+      throw new Unsupported('a back reference in a case-insensitive part of a partly case-sensitive pattern cannot be translated exactly');
+    }
     return this.out.join('');
   }
 
@@ -194,7 +223,7 @@ class Translator {
 
   private startVerbs(): void {
     for (;;) {
-      const m = /^\(\*([A-Z_]+(?:=\d+)?)\)/.exec(this.p.slice(this.pos));
+      const m = /^\(\*([A-Z_0-9]+(?:=\d+)?)\)/.exec(this.p.slice(this.pos));
       if (!m) return;
       if (!/^(LF|NO_JIT|NO_START_OPT|NO_AUTO_POSSESS|NO_DOTSTAR_ANCHOR)$/.test(m[1]!)) {
         this.fail(`the start-of-pattern option (*${m[1]}) is not supported (it changes how PCRE reads the subject)`);
@@ -383,14 +412,14 @@ class Translator {
   }
 
   private backref(pcreNumber: number): void {
-    if (this.flags.i) this.fail('a back reference in a case-insensitive part cannot be translated exactly');
+    if (this.flags.i) this.caselessBackref = true;
     const js = this.groupMap[pcreNumber];
     if (js === undefined) this.fail(`back reference to group ${pcreNumber}, which is not defined before it`);
     this.atom(`(?:\\${js})`);
   }
 
   private namedBackref(name: string): void {
-    if (this.flags.i) this.fail('a back reference in a case-insensitive part cannot be translated exactly');
+    if (this.flags.i) this.caselessBackref = true;
     if (!this.names.has(name)) this.fail(`back reference to group "${name}", which is not defined before it`);
     this.atom(`\\k<${name}>`);
   }

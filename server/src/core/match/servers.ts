@@ -7,7 +7,7 @@
 import type { ConfigNode } from '../workspace/config-set';
 import { parseListen } from '../values/listen';
 import { asciiLower, toBytes } from './bytes';
-import { translatePcre } from './pcre';
+import { translatePcre, runPcre, type CompiledPcre } from './pcre';
 
 export interface ServerInfo {
   node: ConfigNode;
@@ -33,7 +33,7 @@ export interface ListenInfo {
 interface RegexName {
   server: ServerInfo;
   name: string;
-  re: RegExp | null;
+  re: CompiledPcre | null;
   problem?: string;
 }
 
@@ -128,11 +128,15 @@ export class ServerTable {
     if (host.length) {
       for (const r of entry.regex) {
         if (!r.re) continue;
-        r.re.lastIndex = 0;
-        if (r.re.test(host)) return { server: r.server, how: `regex server_name "${r.name}" is the first regex that matches` };
+        const run = runPcre(r.re, host);
+        if (!run.known) {
+          r.problem = 'a case-insensitive back reference on a non-ASCII host';
+          continue;
+        }
+        if (run.m) return { server: r.server, how: `regex server_name "${r.name}" is the first regex that matches` };
       }
     }
-    const unknown = entry.regex.filter((r) => !r.re).map((r) => `"${r.name}" (${r.problem})`);
+    const unknown = entry.regex.filter((r) => !r.re || r.problem).map((r) => `"${r.name}" (${r.problem})`);
     const why = unknown.length ? `; could not evaluate ${unknown.join(', ')}` : '';
     return {
       server: entry.defaultServer,
@@ -154,7 +158,7 @@ export class ServerTable {
         if (raw.startsWith('~')) {
           const pattern = raw.slice(1);
           const t = translatePcre(pattern, /[A-Z]/.test(pattern));
-          entry.regex.push(t.ok ? { server: s, name: raw, re: t.re } : { server: s, name: raw, re: null, problem: t.reason });
+          entry.regex.push(t.ok ? { server: s, name: raw, re: t } : { server: s, name: raw, re: null, problem: t.reason });
           continue;
         }
         let name = raw.toLowerCase() === '$hostname' ? this.opts.hostname ?? null : asciiLower(toBytes(raw));

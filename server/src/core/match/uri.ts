@@ -79,6 +79,7 @@ export function parseTarget(target: string, mergeSlashes = true): Target {
   for (let k = 0; k < unparsed.length; k++) {
     const c = unparsed.charCodeAt(k);
     if (c < 0x20 || c === 0x7f) return { ok: false, reason: 'a control character in the request target makes the request invalid (400)' };
+    if (c === 0x20) return { ok: false, reason: 'a space inside the request target makes the request line invalid (400)' };
   }
   const norm = normalizePath(emptyPath ? unparsed : unparsed, mergeSlashes, emptyPath);
   if (!norm.ok) return norm;

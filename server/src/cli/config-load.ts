@@ -1,0 +1,14 @@
+// Loads a root config from disk for the commands that match requests against it (match, explain).
+import { dirname } from 'node:path';
+import { buildConfigSet, defaultCatalog, type ConfigSet } from '../core/index';
+import { DiskHost } from '../node/node-host';
+
+export class ConfigLoadError extends Error {}
+
+export function loadConfig(root: string, confDir?: string): ConfigSet {
+  const host = new DiskHost();
+  if (host.readFile(root) === undefined) {
+    throw new ConfigLoadError(`cannot read "${root}": ${host.isDirectory(root) ? 'it is a directory' : 'no such file or not readable'}`);
+  }
+  return buildConfigSet(root, { host, catalog: defaultCatalog(), confDir: confDir ?? dirname(root) });
+}

@@ -1,0 +1,272 @@
+// The catalogue of upstream failures nginx logs (nginx-facts §2): every message classified into a
+// cause id with the status the client got, a plain explanation, the checks worth doing and the
+// directives that control it. Directive names are written for the proxy module; explain.ts swaps
+// the "proxy_" prefix for fastcgi_/grpc_/uwsgi_/scgi_ when the location uses that module.
+import type { ErrorLogEntry } from './error-log';
+
+export interface Cause {
+  id: string;
+  /** What the client got: 502, 504 ..., null when it depends or the response was only cut short. */
+  status: number | null;
+  title: string;
+  explanation: string;
+  checks: string[];
+  directives: string[];
+}
+
+const C = (id: string, status: number | null, title: string, explanation: string, checks: string[], directives: string[]): Cause => ({
+  id, status, title, explanation, checks, directives,
+});
+
+export const CAUSES: readonly Cause[] = [
+  // ----- 502: connecting -----
+  C('upstream-refused', 502, 'backend refused the connection',
+    'nginx reached the backend address but nothing was listening there (or a unix socket file exists with no process behind it). The backend is down, restarting, or listening on another port or interface.',
+    ['Is the backend process running? (systemctl status, docker ps)', 'Does it listen on the exact address and port in the upstream field? (ss -ltnp)', 'A backend bound to 127.0.0.1 is not reachable on another interface, and one bound to ::1 not on 127.0.0.1', 'A stale unix socket file needs its service restarted'],
+    ['proxy_pass', 'upstream', 'server']),
+  C('upstream-socket-missing', 502, 'backend unix socket does not exist',
+    'The unix socket named in the upstream address is not there: the backend (php-fpm, gunicorn, ...) is not running, listens on another path, or the socket lives in a private /tmp (systemd PrivateTmp) that nginx cannot see.',
+    ['ls -l the socket path from the upstream field', 'Compare it with the backend\'s listen setting (php-fpm pool "listen =", gunicorn --bind)', 'Avoid sockets in /tmp when the backend runs with PrivateTmp=true'],
+    ['fastcgi_pass', 'proxy_pass', 'uwsgi_pass']),
+  C('upstream-permission-denied', 502, 'permission denied connecting to the backend',
+    'The kernel refused the connect() with EACCES. For a unix socket the nginx worker user cannot write to the socket file; for a TCP address this is almost always SELinux refusing network connections from the web server.',
+    ['unix socket: check owner, group and mode of the socket and its directories (php-fpm listen.owner / listen.group / listen.mode) against the nginx "user"', 'TCP: getsebool httpd_can_network_connect; enable it with setsebool -P httpd_can_network_connect 1', 'Look for AVC denials: ausearch -m avc -ts recent'],
+    ['user', 'proxy_pass', 'fastcgi_pass']),
+  C('upstream-unreachable', 502, 'backend network unreachable',
+    'There is no route to the backend host (network unreachable, host unreachable, or a firewall answering with REJECT).',
+    ['Can this machine reach the address at all? (ip route get ADDR, nc -vz ADDR PORT)', 'Check firewalls between nginx and the backend', 'Is the backend host or container up, and is its IP still the one nginx resolved at start-up?'],
+    ['proxy_pass', 'upstream', 'server', 'resolver']),
+  C('upstream-address-exhausted', 502, 'no local address/port left to connect from',
+    'connect() failed with EADDRNOTAVAIL: the machine ran out of ephemeral ports towards this backend (many short-lived connections in TIME_WAIT), or proxy_bind names an address this host does not have.',
+    ['Count connections in TIME_WAIT to the backend (ss -tan state time-wait | wc -l)', 'Reuse connections: keepalive in the upstream block plus proxy_http_version 1.1 and proxy_set_header Connection ""', 'Check net.ipv4.ip_local_port_range and any proxy_bind address'],
+    ['keepalive', 'proxy_http_version', 'proxy_set_header', 'proxy_bind']),
+  C('upstream-backlog-full', 502, 'backend unix socket backlog full',
+    'connect() to a unix socket failed with EAGAIN: the backend\'s accept queue is full because all its workers are busy.',
+    ['Raise the backend\'s worker count (php-fpm pm.max_children) or make requests faster', 'Raise the backend\'s listen backlog (php-fpm listen.backlog) and net.core.somaxconn', 'Look for slow requests in the backend\'s own logs'],
+    ['fastcgi_pass', 'proxy_pass']),
+  C('upstream-kernel-connect-timeout', 502, 'the kernel gave up connecting to the backend',
+    'The operating system\'s TCP connect timeout fired before nginx\'s own: SYNs to the backend were never answered (host down, firewall dropping packets).',
+    ['Check the backend host is up and that packets to the port are not silently dropped', 'proxy_connect_timeout is longer than the kernel\'s SYN retry time; lower it to fail over faster'],
+    ['proxy_connect_timeout', 'proxy_next_upstream']),
+  C('no-live-upstreams', 502, 'no live servers in the upstream group',
+    'Every server of the upstream group is marked failed (max_fails within fail_timeout), down, or at max_conns, so nginx did not even try. This follows earlier connection errors: those are the real cause.',
+    ['Look at the error lines just before this one for the first failures', 'Check the backends of the group are up', 'max_fails/fail_timeout decide how long a failed server is skipped (default 1 failure, 10s)'],
+    ['upstream', 'server', 'max_fails', 'fail_timeout', 'proxy_next_upstream']),
+  C('upstream-unresolved', 502, 'backend host name could not be resolved',
+    'proxy_pass uses a variable, so nginx resolves the host name at request time with its own resolver, and the DNS query failed (name not found, server failure, or timeout).',
+    ['dig the name against the resolver address nginx uses', 'In containers, use the platform resolver (Docker: 127.0.0.11; Kubernetes: the cluster DNS and fully qualified service names)', 'Check the spelling of the name in the variable'],
+    ['resolver', 'resolver_timeout', 'proxy_pass']),
+  C('no-resolver', 502, 'no resolver for a host name in a variable proxy_pass',
+    'proxy_pass contains a variable and its host part is a name that is neither an upstream group nor an IP address, so nginx must resolve it at request time, but no resolver is configured.',
+    ['Add a resolver directive (e.g. resolver 127.0.0.53; or your DNS server)', 'Or define an upstream group with that name, or use a literal address'],
+    ['resolver', 'proxy_pass', 'upstream']),
+  C('upstream-tls-to-plain-http', 502, 'HTTPS spoken to a plain-HTTP backend',
+    'proxy_pass (or grpc_pass) uses https:// / grpcs://, but the backend port speaks plain HTTP: the TLS handshake got an HTTP answer ("wrong version number").',
+    ['Use http:// in proxy_pass for this port, or point it at the backend\'s TLS port'],
+    ['proxy_pass', 'grpc_pass', 'proxy_ssl_protocols']),
+  C('upstream-tls-handshake-failed', 502, 'TLS handshake with the backend failed',
+    'The TLS handshake with the backend failed: no common protocol or cipher, the backend needs SNI (proxy_ssl_server_name is off by default), wants a client certificate, or closed the connection during the handshake.',
+    ['Try openssl s_client -connect ADDR -servername NAME against the backend', 'Turn on proxy_ssl_server_name (and set proxy_ssl_name) for SNI-routed backends such as CDNs and ingress controllers', 'Compare proxy_ssl_protocols / proxy_ssl_ciphers with what the backend accepts'],
+    ['proxy_ssl_server_name', 'proxy_ssl_name', 'proxy_ssl_protocols', 'proxy_ssl_ciphers', 'proxy_ssl_certificate']),
+  C('upstream-tls-verify-failed', 502, 'backend certificate not trusted',
+    'proxy_ssl_verify is on and the backend\'s certificate did not verify: its chain does not lead to proxy_ssl_trusted_certificate, it expired, or its name does not match proxy_ssl_name.',
+    ['Inspect the chain: openssl s_client -connect ADDR -servername NAME -showcerts', 'Point proxy_ssl_trusted_certificate at the CA that issued the backend certificate', 'Check proxy_ssl_name (default: the proxy_pass host) matches a name in the certificate; raise proxy_ssl_verify_depth for longer chains'],
+    ['proxy_ssl_verify', 'proxy_ssl_trusted_certificate', 'proxy_ssl_name', 'proxy_ssl_verify_depth']),
+  C('upstream-send-failed', 502, 'backend closed while nginx was sending the request',
+    'Writing the request (usually a large body) to the backend failed with a broken pipe or reset: the backend closed the connection early, typically because of its own body-size limit or a crash.',
+    ['Check the backend\'s request size limits and its logs', 'Check whether large uploads fail while small requests work'],
+    ['client_max_body_size', 'proxy_request_buffering', 'proxy_send_timeout']),
+  C('upstream-prematurely-closed', 502, 'backend closed the connection without an answer',
+    'The backend accepted the request and closed the connection before sending a complete response header: it crashed, a worker was killed (php-fpm request_terminate_timeout, OOM killer), or a keepalive connection was closed by the backend at the same moment.',
+    ['Look at the backend\'s logs at that time for crashes, timeouts or restarts', 'Check the backend\'s own timeouts (php-fpm request_terminate_timeout, gunicorn --timeout)', 'With upstream keepalive, make the backend\'s idle timeout longer than nginx\'s keepalive_timeout'],
+    ['proxy_read_timeout', 'keepalive_timeout', 'proxy_next_upstream']),
+  C('upstream-reset', 502, 'backend reset the connection',
+    'The backend (or something between nginx and it) reset the connection while nginx waited for the response header: the process was killed, or a load balancer or firewall dropped the connection.',
+    ['Check the backend\'s logs and restarts at that time', 'Check idle timeouts of load balancers and firewalls between nginx and the backend'],
+    ['proxy_read_timeout', 'proxy_next_upstream', 'keepalive_timeout']),
+  C('upstream-header-too-big', 502, 'backend response header too big for the buffer',
+    'The status line and headers of the backend response did not fit in proxy_buffer_size (one memory page, 4k or 8k, by default). Large Set-Cookie or Location headers are the usual reason.',
+    ['Measure the response headers (curl -sD - -o /dev/null to the backend directly)', 'Raise proxy_buffer_size (e.g. 16k); keep proxy_busy_buffers_size consistent with proxy_buffers', 'Or make the application send smaller headers'],
+    ['proxy_buffer_size', 'proxy_buffers', 'proxy_busy_buffers_size']),
+  C('upstream-invalid-header', 502, 'backend sent an invalid response header',
+    'nginx could not parse a response header line or status from the backend (control characters, a malformed status, a bad header name).',
+    ['Fetch the URL from the backend directly and inspect the raw headers (curl -v, or nc)', 'Fix the application or framework that writes the header'],
+    ['proxy_pass', 'proxy_next_upstream']),
+  C('upstream-framing-conflict', 502, 'backend sent conflicting message framing',
+    'The backend sent both Content-Length and Transfer-Encoding, duplicate or invalid Content-Length values, or an unknown Transfer-Encoding. nginx refuses such responses to prevent response smuggling.',
+    ['Inspect the raw response headers from the backend', 'Fix the application, or a middle layer that adds a second framing header'],
+    ['proxy_pass']),
+  C('fastcgi-protocol-mismatch', 502, 'fastcgi_pass points at something that does not speak FastCGI',
+    'The bytes that came back are not FastCGI records. "unsupported FastCGI protocol version: 72" means the backend answered in HTTP (72 is the letter H): fastcgi_pass is aimed at a web server or an HTTP port.',
+    ['Point fastcgi_pass at the FastCGI listener (php-fpm\'s "listen"), not an HTTP port', 'If the backend speaks HTTP, use proxy_pass instead'],
+    ['fastcgi_pass', 'proxy_pass']),
+  C('fastcgi-prematurely-closed', 502, 'FastCGI backend ended its output before the headers',
+    'The FastCGI application finished (or closed stdout) before sending a complete header block: it crashed, exited, or printed nothing.',
+    ['Check the FastCGI pool\'s log (php-fpm) for fatal errors or killed workers at that time', 'Run the script from the command line to see if it prints anything'],
+    ['fastcgi_pass', 'fastcgi_read_timeout']),
+  C('grpc-to-http1-backend', 502, 'grpc_pass points at an HTTP/1 server',
+    'nginx spoke HTTP/2 and read the backend\'s HTTP/1.x answer as an HTTP/2 frame header: "too large http2 frame: 4740180" is the text "HTT" read as a frame length.',
+    ['Point grpc_pass at the gRPC (HTTP/2) port of the backend', 'For a plain HTTP/1 backend use proxy_pass'],
+    ['grpc_pass', 'proxy_pass']),
+  C('grpc-protocol-error', 502, 'gRPC / HTTP/2 protocol error from the backend',
+    'The backend broke the HTTP/2 protocol, rejected the stream (RST_STREAM), sent GOAWAY, or answered without a valid :status.',
+    ['Check the gRPC server\'s logs for the stream error', 'Test the backend with grpcurl directly', 'Check that TLS settings match (grpc:// vs grpcs://)'],
+    ['grpc_pass', 'grpc_read_timeout', 'grpc_buffer_size']),
+  // ----- 504 -----
+  C('upstream-connect-timeout', 504, 'timed out connecting to the backend',
+    'The TCP connection to the backend was not established within proxy_connect_timeout: SYNs are dropped (firewall, wrong IP, host down) or the backend\'s accept queue is overflowing.',
+    ['nc -vz -w 3 ADDR PORT from the nginx host', 'Check firewalls that drop rather than reject', 'Check the backend\'s listen backlog and load'],
+    ['proxy_connect_timeout', 'proxy_next_upstream', 'proxy_next_upstream_timeout']),
+  C('upstream-tls-timeout', 504, 'timed out in the TLS handshake with the backend',
+    'The TLS handshake with the backend did not finish within proxy_connect_timeout: the port accepts TCP but does not answer TLS (a plain service, or an overloaded TLS terminator).',
+    ['Check the backend port actually speaks TLS (openssl s_client)', 'Check the backend\'s load'],
+    ['proxy_connect_timeout', 'proxy_pass', 'proxy_ssl_server_name']),
+  C('upstream-send-timeout', 504, 'timed out sending the request to the backend',
+    'The backend stopped reading the request (usually a large upload) for longer than proxy_send_timeout.',
+    ['Check the backend is reading request bodies and is not stuck', 'For slow uploads raise proxy_send_timeout, or buffer the body first (proxy_request_buffering on)'],
+    ['proxy_send_timeout', 'proxy_request_buffering', 'client_max_body_size']),
+  C('upstream-read-timeout', 504, 'backend too slow to answer',
+    'The backend did not send the response header within proxy_read_timeout (60s by default): a slow query, a blocked worker, or a long job done inside the request.',
+    ['Find the slow request in the backend\'s logs or APM', 'Raise proxy_read_timeout for this location only if the backend is legitimately slow', 'Move long work to a background job'],
+    ['proxy_read_timeout', 'proxy_next_upstream']),
+  // ----- other outcomes -----
+  C('upstream-not-http', 9, 'backend answered something that is not HTTP',
+    'The reply did not start with an HTTP status line, so nginx passed it through as HTTP/0.9 with no headers (the access log shows status 009). The backend speaks another protocol, or http:// points at a TLS port.',
+    ['Check which service listens on that port', 'Use https:// if the port speaks TLS; use fastcgi_pass / grpc_pass / uwsgi_pass for those protocols'],
+    ['proxy_pass']),
+  C('upstream-body-truncated', null, 'response cut short while reading the body from the backend',
+    'The failure happened after the response header had already been sent to the client ("while reading upstream"), so there was no 502: the client got a truncated body and the access log shows the backend\'s status (often 200).',
+    ['Check the backend\'s logs for crashes or timeouts while streaming', 'For slow streams raise proxy_read_timeout (it applies between two reads)', 'Check Content-Length and chunked encoding written by the application'],
+    ['proxy_read_timeout', 'proxy_buffering', 'proxy_max_temp_file_size']),
+  C('upgraded-connection-timeout', null, 'idle WebSocket (upgraded) connection timed out',
+    'A connection upgraded with 101 (WebSocket and similar) carried no data for proxy_read_timeout, so nginx closed the tunnel. The access log keeps 101; nothing failed during the handshake.',
+    ['Send pings from the application more often than proxy_read_timeout', 'Or raise proxy_read_timeout / proxy_send_timeout in the WebSocket location'],
+    ['proxy_read_timeout', 'proxy_send_timeout']),
+  C('upstream-server-disabled', null, 'a backend server was marked unavailable',
+    'After max_fails failures within fail_timeout nginx stops sending requests to this server for fail_timeout. This is a warning that follows connection or timeout errors; when all servers are disabled, requests get "no live upstreams".',
+    ['Look at the failures just before this line', 'Tune max_fails / fail_timeout on the server line'],
+    ['max_fails', 'fail_timeout', 'proxy_next_upstream']),
+  C('fastcgi-stderr', null, 'the FastCGI application wrote to stderr',
+    'The application (usually PHP) printed a message on stderr; nginx logs it at error level. It is not an nginx failure by itself: the status is whatever the application returned.',
+    ['Read the message: PHP fatal errors mean a 500 from the application', 'Fix the application, or log to a file instead of stderr (PHP error_log)'],
+    ['fastcgi_intercept_errors', 'fastcgi_catch_stderr']),
+  C('fastcgi-primary-script-unknown', 404, 'PHP-FPM could not find the script',
+    'PHP-FPM did not find the file named by SCRIPT_FILENAME and answered 404 "File not found.". The usual reasons: the root seen by nginx differs from PHP-FPM\'s (containers, chroot), or SCRIPT_FILENAME is built wrong.',
+    ['Check fastcgi_param SCRIPT_FILENAME $document_root$fastcgi_script_name; (or include fastcgi.conf)', 'Check that root points at the same path inside the PHP-FPM container or chroot', 'Check PHP-FPM can read the file (permissions, open_basedir)'],
+    ['root', 'fastcgi_param', 'fastcgi_split_path_info', 'try_files']),
+  C('worker-connections-exhausted', 500, 'worker_connections exhausted',
+    'A worker process reached worker_connections. Each proxied request uses two connections (client and backend), so the limit is reached at half the expected load.',
+    ['Raise worker_connections in the events block (and the open-file limit with worker_rlimit_nofile)', 'Check for slow backends holding connections'],
+    ['worker_connections', 'worker_rlimit_nofile', 'worker_processes']),
+  C('too-many-open-files', 500, 'out of file descriptors',
+    'The worker process hit its open-file limit (EMFILE), so it could not open a socket or a file.',
+    ['Raise worker_rlimit_nofile and the service\'s LimitNOFILE', 'Keep worker_connections below the file limit'],
+    ['worker_rlimit_nofile', 'worker_connections']),
+  C('client-closed-request', 499, 'client closed the connection before the response',
+    'The client gave up (closed the connection) while nginx was still waiting for the backend. Often a client or load-balancer timeout shorter than the backend\'s response time.',
+    ['Compare the client\'s timeout (or the load balancer\'s) with the backend\'s response time', 'proxy_ignore_client_abort on keeps the backend request running'],
+    ['proxy_ignore_client_abort', 'proxy_read_timeout']),
+  C('unknown', null, 'unclassified log line',
+    'nginx-doctor has no explanation for this message.',
+    [],
+    []),
+];
+
+const BY_ID = new Map(CAUSES.map((c) => [c.id, c]));
+
+export function causeById(id: string): Cause {
+  return BY_ID.get(id) ?? BY_ID.get('unknown')!;
+}
+
+export interface Classification {
+  cause: Cause;
+  /** The status for this line (the cause's, or null when the body phase already began). */
+  status: number | null;
+  /** True when the headers had already been sent (" while reading upstream" and the like). */
+  bodyPhase: boolean;
+}
+
+const BODY_ACTIONS = new Set(['reading upstream', 'sending to client']);
+
+/** Classifies one error-log entry. */
+export function classify(e: Pick<ErrorLogEntry, 'message' | 'errno' | 'action' | 'context' | 'level'>): Classification {
+  const id = classifyId(e);
+  const cause = causeById(id);
+  const bodyPhase = e.action !== undefined && BODY_ACTIONS.has(e.action);
+  let status = cause.status;
+  // a proxy_bind address the host does not have fails before connecting: nginx answers 500
+  if (id === 'upstream-address-exhausted' && /^bind\(/.test(e.message)) status = 500;
+  if (bodyPhase && status !== 499) status = null;
+  return { cause, status, bodyPhase };
+}
+
+function classifyId(e: Pick<ErrorLogEntry, 'message' | 'errno' | 'action' | 'context' | 'level'>): string {
+  const m = e.message;
+  const code = e.errno?.code;
+  const action = e.action ?? '';
+  const toUpstream = /upstream/.test(action) || e.context.upstream !== undefined;
+  const body = BODY_ACTIONS.has(action);
+  const unixPeer = /connect\(\) to unix:/.test(m) || /^[a-z]+:\/\/unix:/.test(e.context.upstream ?? '');
+
+  if (/^(connect\(\)( to \S+)? failed|kevent\(\) reported that connect\(\) failed)/.test(m)) {
+    switch (code) {
+      case 111: return 'upstream-refused';
+      case 2: return 'upstream-socket-missing';
+      case 13: return 'upstream-permission-denied';
+      case 101: case 113: case 112: case 100: case 64: case 65: case 51: return 'upstream-unreachable';
+      case 99: case 49: return 'upstream-address-exhausted';
+      case 11: case 35: return unixPeer ? 'upstream-backlog-full' : 'upstream-address-exhausted';
+      case 110: case 60: return 'upstream-kernel-connect-timeout';
+      case 104: case 54: return 'upstream-reset';
+      case 24: return 'too-many-open-files';
+    }
+    return 'unknown';
+  }
+  if (/^bind\(.*\) failed$/.test(m) && (code === 99 || code === 49) && action === 'connecting to upstream') return 'upstream-address-exhausted';
+  if (/^(socket|accept4?|open|eventfd|socketpair)\(\).* failed$/.test(m) && code === 24) return 'too-many-open-files';
+  if (code === 24 || code === 23) return 'too-many-open-files';
+  if (/worker_connections are not enough/.test(m)) return 'worker-connections-exhausted';
+  if (/^no live upstreams/.test(m)) return 'no-live-upstreams';
+  if (/^upstream server temporarily disabled/.test(m)) return 'upstream-server-disabled';
+  if (/ could not be resolved \(/.test(m) || / could not be resolved$/.test(m)) return 'upstream-unresolved';
+  if (/^no resolver defined to resolve /.test(m)) return 'no-resolver';
+  if (/^upstream timed out/.test(m)) {
+    if (action === 'connecting to upstream') return 'upstream-connect-timeout';
+    if (action === 'SSL handshaking to upstream') return 'upstream-tls-timeout';
+    if (action === 'sending request to upstream') return 'upstream-send-timeout';
+    if (action === 'proxying upgraded connection') return 'upgraded-connection-timeout';
+    if (body) return 'upstream-body-truncated';
+    return 'upstream-read-timeout';
+  }
+  if (/^SSL_do_handshake\(\) failed/.test(m) && (action === 'SSL handshaking to upstream' || toUpstream)) {
+    if (/wrong version number|packet length too long|unknown protocol|record layer failure|http request/i.test(m)) return 'upstream-tls-to-plain-http';
+    return 'upstream-tls-handshake-failed';
+  }
+  if (/^peer closed connection in SSL handshake/.test(m) && action === 'SSL handshaking to upstream') return 'upstream-tls-handshake-failed';
+  if (/^upstream SSL certificate (verify error|does not match)/.test(m)) return 'upstream-tls-verify-failed';
+  if (/^upstream prematurely sent response/.test(m)) return 'upstream-tls-handshake-failed';
+  if (/^(writev|send|sendfile|sendmsg|SSL_write|SSL_sendfile)\(\) failed/.test(m) && action === 'sending request to upstream') return 'upstream-send-failed';
+  if (/^upstream prematurely closed FastCGI (stdout|request)/.test(m)) return body ? 'upstream-body-truncated' : 'fastcgi-prematurely-closed';
+  if (/^upstream prematurely closed connection/.test(m)) {
+    if (body) return 'upstream-body-truncated';
+    if (action === 'proxying upgraded connection') return 'unknown';
+    return 'upstream-prematurely-closed';
+  }
+  if (/^(recv|readv|read|SSL_read)\(\) failed/.test(m) && toUpstream) {
+    if (body) return 'upstream-body-truncated';
+    if (/upstream/.test(action)) return 'upstream-reset';
+  }
+  if (/^upstream sent too big header/.test(m)) return 'upstream-header-too-big';
+  if (/^upstream sent no valid HTTP\/1\.0 header/.test(m)) return 'upstream-not-http';
+  if (/^upstream sent "Content-Length" and "Transfer-Encoding"/.test(m) || /^upstream sent invalid "Content-Length" header/.test(m) || /^upstream sent unknown "Transfer-Encoding"/.test(m)) return 'upstream-framing-conflict';
+  if (/^upstream sent duplicate header line: "(Content-Length|Transfer-Encoding):/i.test(m) && !/, ignored$/.test(m)) return 'upstream-framing-conflict';
+  if (/^upstream sent invalid chunked response/.test(m)) return body ? 'upstream-body-truncated' : 'upstream-invalid-header';
+  if (/^upstream sent (unsupported FastCGI protocol version|invalid FastCGI record type|unexpected FastCGI (request id|record))/.test(m) || /^invalid header after joining FastCGI records/.test(m)) return 'fastcgi-protocol-mismatch';
+  if (/^FastCGI sent in stderr: "Primary script unknown/.test(m)) return 'fastcgi-primary-script-unknown';
+  if (/^FastCGI sent in stderr:/.test(m)) return 'fastcgi-stderr';
+  if (/^upstream sent too large http2 frame: 4740180\b/.test(m)) return 'grpc-to-http1-backend';
+  if (/^upstream (sent .*http2|sent .*frame|sent goaway|rejected request with error|sent (no|invalid|duplicate|unexpected) :status|prematurely closed stream|sent invalid encoded header|sent truncated http2|sent response body larger)/.test(m)) return 'grpc-protocol-error';
+  if (/^upstream sent (invalid header|invalid status|HTTP\/1\.0 response with early hints|invalid header ")/.test(m) || /^memcached sent invalid/.test(m)) return 'upstream-invalid-header';
+  if (/client prematurely closed connection/.test(m) && (toUpstream || /upstream/.test(m))) return 'client-closed-request';
+  return 'unknown';
+}

@@ -1,0 +1,122 @@
+// Linking log lines to server blocks and locations, with confidence, candidates and fixes.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Explainer, LogReader, Matcher, buildConfigSet, defaultCatalog, logFormatsFromConfig, type Explanation, type LogEntry } from '../../server/src/core/index';
+import { DiskHost } from '../../server/src/node/node-host';
+import { memoryHost } from '../helpers/memory-host';
+import { FIXTURES } from '../helpers/repo';
+
+const T = '2026/11/22 02:50:50';
+
+function explainer(conf: string): Explainer {
+  const set = buildConfigSet('/etc/nginx/nginx.conf', { host: memoryHost({ '/etc/nginx/nginx.conf': conf }), catalog: defaultCatalog() });
+  return new Explainer(new Matcher(set));
+}
+
+function explainLines(x: Explainer, text: string): Explanation[] {
+  const r = new LogReader({ formats: logFormatsFromConfig(x.matcher.set) });
+  const entries: LogEntry[] = [...text.split('\n').flatMap((l) => r.push(l)), ...r.end()];
+  return entries.map((e) => x.explain(e));
+}
+
+const line = (l: number | undefined): number | undefined => l;
+const locLine = (x: Explanation): number | undefined => line(x.location ? x.location.node.file.source.lines.positionAt(x.location.node.d.start).line + 1 : undefined);
+
+test('every line of a real nginx 1.22 error log links to its own location', () => {
+  const dir = join(FIXTURES, 'logs', 'real');
+  const set = buildConfigSet(join(dir, 'nginx.conf'), { host: new DiskHost(), catalog: defaultCatalog() });
+  const x = new Explainer(new Matcher(set));
+  const all = explainLines(x, readFileSync(join(dir, 'error.log'), 'utf8'));
+  let linked = 0;
+  for (const e of all) {
+    const id = /^\/c\/([\w-]+)\//.exec(e.request?.target ?? '')?.[1];
+    if (!id) continue;
+    assert.equal(e.location?.name, `/c/${id}`, e.message);
+    assert.equal(e.server?.loggedName, 'causes.test');
+    assert.equal(e.confidence, 'exact', `${e.message}: ${e.reasons.join('; ')}`);
+    linked++;
+  }
+  assert.ok(linked >= 30, `linked ${linked}`);
+  const conn = all.find((e) => e.message.startsWith('client closed connection while waiting'))!;
+  assert.equal(conn.location, null);
+  assert.match(conn.reasons.join(' '), /connection-level/);
+});
+
+test('two blocks logging the same name: Host with a port decides, without it the answer is ambiguous', () => {
+  const x = explainer(`events {} http {
+    server { listen 80; server_name app.test; location / { proxy_pass http://10.0.0.1:8080; } }
+    server { listen 443 ssl; server_name app.test; ssl_certificate c; ssl_certificate_key k; location / { proxy_pass http://10.0.0.2:8080; } location /api/ { proxy_pass http://10.0.0.2:8080; } }
+  }`);
+  const [a, b, c] = explainLines(x, [
+    `${T} [error] 1#1: *1 connect() failed (111: Connection refused) while connecting to upstream, client: 1.2.3.4, server: app.test, request: "GET /x HTTP/1.1", upstream: "http://10.0.0.1:8080/x", host: "app.test"`,
+    `${T} [error] 1#1: *2 upstream timed out (110: Connection timed out) while reading response header from upstream, client: 1.2.3.4, server: app.test, request: "GET /x HTTP/1.1", host: "app.test:443"`,
+    `${T} [error] 1#1: *3 no live upstreams while connecting to upstream, client: 1.2.3.4, server: app.test, request: "GET /x HTTP/1.1", host: "app.test"`,
+  ].join('\n'));
+  // the upstream address tells the two blocks apart
+  assert.equal(a!.confidence, 'likely');
+  assert.equal(locLine(a!), 2);
+  // the port in Host does
+  assert.equal(locLine(b!), 3);
+  assert.notEqual(b!.confidence, 'ambiguous');
+  // nothing does
+  assert.equal(c!.confidence, 'ambiguous');
+  assert.equal(c!.location, null);
+  assert.equal(c!.candidates.length, 2);
+  assert.match(c!.reasons.join(' '), /does not say which server block/);
+});
+
+test('the upstream field picks the try_files fallback that really proxied', () => {
+  const x = explainer(`events {} http {
+    upstream app { server 127.0.0.1:3000; server unix:/run/app.sock; }
+    server { listen 80; server_name shop.test;
+      location / { try_files $uri $uri/ @app; }
+      location @app { proxy_pass http://app; }
+      location /php/ { fastcgi_pass unix:/run/php/fpm.sock; fastcgi_read_timeout 5s; }
+    }
+  }`);
+  const [a, b, c] = explainLines(x, [
+    `${T} [error] 1#1: *1 upstream prematurely closed connection while reading response header from upstream, client: 1.2.3.4, server: shop.test, request: "GET /products/7 HTTP/1.1", upstream: "http://127.0.0.1:3000/products/7", host: "shop.test"`,
+    `${T} [crit] 1#1: *2 connect() to unix:/run/app.sock failed (2: No such file or directory) while connecting to upstream, client: 1.2.3.4, server: shop.test, request: "GET /cart HTTP/1.1", upstream: "http://unix:/run/app.sock:/cart", host: "shop.test"`,
+    `${T} [error] 1#1: *3 upstream timed out (110: Connection timed out) while reading response header from upstream, client: 1.2.3.4, server: shop.test, request: "GET /php/index.php HTTP/1.1", upstream: "fastcgi://unix:/run/php/fpm.sock:", host: "shop.test"`,
+  ].join('\n'));
+  assert.equal(a!.location?.name, '@app');
+  assert.equal(a!.confidence, 'likely');
+  assert.equal(b!.location?.name, '@app');
+  assert.equal(b!.cause.id, 'upstream-socket-missing');
+  assert.ok(b!.fixes.some((f) => /upstream app is defined at \/etc\/nginx\/nginx.conf:2/.test(f)), b!.fixes.join('\n'));
+  assert.equal(c!.location?.name, '/php/');
+  assert.equal(c!.confidence, 'exact');
+  assert.equal(c!.fixes[0], 'fastcgi_read_timeout is 5s (/etc/nginx/nginx.conf:6)');
+  assert.match(c!.summary, /^504: backend too slow to answer for GET \/php\/index.php in location \/php\//);
+});
+
+test('access-log lines link too; combined has no host, so the config\'s servers are all candidates', () => {
+  const x = explainer(`events {} http {
+    log_format main2 '$remote_addr "$request" $status host=$host up=$upstream_addr';
+    server { listen 80; server_name a.test; location /api/ { proxy_pass http://10.0.0.1:80; } }
+    server { listen 80; server_name b.test; location /api/ { proxy_pass http://10.0.0.2:80; } }
+  }`);
+  const [a, b, c] = explainLines(x, [
+    '1.2.3.4 "GET /api/x HTTP/1.1" 502 host=b.test up=10.0.0.2:80',
+    '1.2.3.4 - - [22/Nov/2026:02:50:50 +0000] "GET /api/x HTTP/1.1" 504 0 "-" "curl"',
+    '1.2.3.4 "GET /api/x HTTP/1.1" 200 host=b.test up=10.0.0.2:80',
+  ].join('\n'));
+  assert.equal(a!.server?.loggedName, 'b.test');
+  assert.equal(a!.confidence, 'exact');
+  assert.match(a!.summary, /^502 in the access log/);
+  assert.equal(b!.confidence, 'ambiguous');
+  assert.equal(b!.candidates.length, 2);
+  assert.equal(x.isUpstreamFailure(c!.entry), false);
+});
+
+test('lines from another config: no block logs that name, the host decides; unknown causes stay linked', () => {
+  const x = explainer(`events {} http { server { listen 80; server_name new.test; location / { proxy_pass http://10.0.0.1; } } }`);
+  const [a] = explainLines(x, `${T} [error] 1#1: *1 upstream sent invalid chunked response while reading upstream, client: 1.2.3.4, server: old.test, request: "GET /x HTTP/1.1", upstream: "http://10.0.0.1:80/x", host: "new.test"`);
+  assert.equal(a!.location?.name, '/');
+  assert.match(a!.reasons.join(' '), /no server block logs server: "old.test"/);
+  assert.equal(a!.status, null);
+  assert.equal(a!.bodyPhase, true);
+  assert.match(a!.summary, /^truncated response:/);
+});
