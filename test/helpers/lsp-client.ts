@@ -62,6 +62,61 @@ export class LspClient {
     return { client, init };
   }
 
+  /**
+   * Like start(), announcing extra client capabilities: `textDocument` is merged into the
+   * initialize request's textDocument capabilities (e.g. snippet completion, hierarchical symbols).
+   */
+  static async startWithCapabilities(opts: ClientOptions, textDocument: Record<string, unknown>, clientName?: string): Promise<{ client: LspClient; init: InitializeResult }> {
+    const proc = spawn(process.execPath, opts.command ?? [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const conn = createProtocolConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
+    const client = new LspClient(proc, conn);
+    proc.stderr!.on('data', (d: Buffer) => (client.stderr += d.toString()));
+    conn.onNotification(PublishDiagnosticsNotification.type, (p: PublishDiagnosticsParams) => {
+      client.diagnostics.set(p.uri, p.diagnostics);
+      client.poke();
+    });
+    conn.onNotification(ShowMessageNotification.type, (p) => {
+      client.messages.push(p.message);
+      client.poke();
+    });
+    conn.onRequest(ShowMessageRequest.type, (p) => {
+      client.messages.push(p.message);
+      client.poke();
+      return null;
+    });
+    conn.onRequest(ConfigurationRequest.type, (p) => p.items.map(() => opts.settings ?? {}));
+    conn.onNotification('window/logMessage', () => undefined);
+    conn.listen();
+    const init = await conn.sendRequest(InitializeRequest.type, {
+      processId: process.pid,
+      rootUri: null,
+      ...(clientName ? { clientInfo: { name: clientName } } : {}),
+      capabilities: {
+        workspace: { configuration: true, workspaceFolders: true, didChangeWatchedFiles: { dynamicRegistration: false } },
+        textDocument,
+      },
+      workspaceFolders: opts.folders.map((f) => ({ uri: pathToFileURL(f).href, name: f })),
+      initializationOptions: { trusted: opts.trusted ?? false },
+    });
+    await conn.sendNotification(InitializedNotification.type, {});
+    return { client, init };
+  }
+
+  /** The file URI of a path, as the server sees documents. */
+  uri(path: string): string {
+    return pathToFileURL(path).href;
+  }
+
+  /** Sends a request by method name (textDocument/completion, textDocument/hover ...). */
+  request<R>(method: string, params: unknown): Promise<R> {
+    return this.conn.sendRequest(method, params) as Promise<R>;
+  }
+
+  /** Sends a textDocument/* request at a position of a file. */
+  requestAt<R>(method: string, path: string, line: number, character: number, extra: Record<string, unknown> = {}): Promise<R> {
+    return this.request<R>(method, { textDocument: { uri: this.uri(path) }, position: { line, character }, ...extra });
+  }
+
   private poke(): void {
     this.waiters = this.waiters.filter((w) => {
       if (!w.check()) return true;

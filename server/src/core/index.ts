@@ -32,3 +32,4 @@ export { compileLogFormat, logFormatsFromConfig, parseAccessLine, COMBINED, type
 export { LogReader, type LogEntry, type ReaderStats, type ReaderOptions } from './logs/reader';
 export { CAUSES, classify, causeById, type Cause, type Classification } from './logs/causes';
 export { Explainer, parseUpstream, passTargets, type Explanation, type Confidence, type Candidate } from './logs/explain';
+export * from './features/index';

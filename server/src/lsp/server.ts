@@ -13,6 +13,7 @@ import { DEFAULT_SETTINGS, FILE_INFO, TRUST_CHANGED, type FileInfo, type FileInf
 import { VERSION } from '../version';
 import { codeActions, FIX_ALL_KIND } from './code-actions';
 import { CodeActionKind } from 'vscode-languageserver/node';
+import { featureCapabilities, registerFeatures } from './features/index';
 
 export function startServer(connection: Connection): void {
   const documents = new TextDocuments(TextDocument);
@@ -71,6 +72,7 @@ export function startServer(connection: Connection): void {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
+        ...featureCapabilities(params),
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       },
       serverInfo: { name: 'nginx-doctor', version: VERSION },
@@ -159,6 +161,8 @@ export function startServer(connection: Connection): void {
       return [];
     }
   });
+
+  registerFeatures(connection, workspace, uriOf, ready);
 
   documents.listen(connection);
   connection.listen();
