@@ -25,11 +25,11 @@ test('context from the enclosing blocks of an unfinished file', () => {
   assert.ok(snippet.labels.includes('location') && snippet.labels.includes('server_name'));
 });
 
-test('a name typed before an existing statement is replaced without inserting arguments', () => {
+test('a name typed on a line above another statement gets the full snippet (the next line is not its arguments)', () => {
   const r = labels('server {\n  lis|\n  root /x;\n}\n', 'http');
   const listen = complete({ file: parse(makeSourceFile('/x.conf', 'server {\n  lis\n  root /x;\n}\n')), offset: 14, topContext: 'http', catalog: defaultCatalog(), version: null, snippets: true, models: [] }).find((e) => e.label === 'listen')!;
   assert.ok(r.labels.includes('listen'));
-  assert.equal(listen.insertText, undefined);
+  assert.equal(listen.insertText, 'listen ${1:address};$0');
   assert.deepEqual([listen.start, listen.end], [11, 14]);
 });
 

@@ -75,10 +75,15 @@ export function cursorAt(file: ParsedFile, offset: number, top: BlockKind, catal
   const words: Token[] = [];
   let index = -1;
   let token: Token | null = null;
+  // Words on later lines belong to the next statement while this one is being typed
+  // ("proxy_read_t|" above "proxy_http_version 1.1;" is not one statement of three words).
+  const nl = text.indexOf('\n', offset);
+  const lineEnd = nl < 0 ? text.length : nl;
   for (let j = first; j < toks.length; j++) {
     const t = toks[j]!;
     if (t.kind === 'comment') continue;
     if (t.kind !== 'word' && t.kind !== 'string') break;
+    if (t.start > lineEnd) break;
     if (t.start <= offset && offset <= t.end && token === null) {
       token = t;
       index = words.length;
