@@ -3,12 +3,14 @@ import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { LANGUAGE_ID, TRUST_CHANGED, type InitializationOptions } from '../../server/src/protocol/protocol';
 import { createStatusItem } from './status';
+import { registerTail } from './tail/index';
 
 let client: LanguageClient | undefined;
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const output = vscode.window.createOutputChannel('nginx-doctor', { log: true });
   context.subscriptions.push(output);
+  context.subscriptions.push(registerTail(context, output));
   try {
     client = createClient(context, output);
     context.subscriptions.push(createStatusItem(() => client));

@@ -3,6 +3,7 @@ import { runCheck } from './cli/check';
 import { runFix } from './cli/fix';
 import { runMatch } from './cli/match';
 import { runExplain } from './cli/explain';
+import { runTail } from './cli/tail';
 import { UsageError } from './cli/args';
 import { VERSION } from './version';
 import { startStdioServer } from './lsp/start';
@@ -19,15 +20,21 @@ Usage:
   nginx-doctor explain --config ROOT [--format text|json] [--all] [LOGFILE|-]
                                     link 502/504 error- and access-log lines to their location,
                                     with the cause and what to check (reads stdin for "-")
+  nginx-doctor tail [--config ROOT] [--ssh DEST] [--sudo] [--remote-config] [--format text|json]
+                    [--failures] [--from-start] [--ssh-config FILE] SOURCE... [--command ARGV...]
+                                    follow error logs live (files, ssh://[user@]host/path, paths on
+                                    --ssh DEST, or a command's output); 502/504 lines get their cause
+                                    and server/location file:line. Stops on Ctrl-C (exit 0)
   nginx-doctor lsp --stdio          start the language server on stdin/stdout
   nginx-doctor --version | --help
 
 check and fix exit 0 when no error is left, 1 when there is one, 2 on a usage or I/O failure.
-match and explain exit 0, or 2 on a usage or I/O failure.
+match and explain exit 0, or 2 on a usage or I/O failure; tail exits 0 when stopped, 1 when every
+source failed, 2 on a usage error.
 Includes are resolved relative to the root config's directory (nginx's conf prefix), or --conf-dir.
 `;
 
-const PLANNED = new Set(['tail', 'doctor']);
+const PLANNED = new Set(['doctor']);
 
 function main(argv: string[]): void {
   const [cmd, ...rest] = argv;
@@ -54,6 +61,22 @@ function main(argv: string[]): void {
         stdin: process.stdin,
       };
       runExplain(rest, asyncIo).then((code) => (process.exitCode = code), (e: unknown) => fail(e, io));
+    } else if (cmd === 'tail') {
+      process.stdout.on('error', (e: NodeJS.ErrnoException) => (e.code === 'EPIPE' ? process.exit(0) : fail(e, io)));
+      const tailIo = {
+        out: (t: string) => process.stdout.write(t),
+        err: io.err,
+        drain: () => new Promise<void>((res) => process.stdout.once('drain', () => res())),
+        onStop: (cb: () => void) => {
+          process.once('SIGINT', cb);
+          process.once('SIGTERM', cb);
+        },
+        color: process.stdout.isTTY === true && !process.env.NO_COLOR,
+      };
+      runTail(rest, tailIo).then((code) => {
+        process.exitCode = code;
+        setTimeout(() => process.exit(code), 2000).unref();
+      }, (e: unknown) => fail(e, io));
     } else if (cmd === 'lsp') {
       startStdioServer();
     } else if (PLANNED.has(cmd)) {

@@ -58,3 +58,94 @@ export interface FileInfo {
   versionSource: 'setting' | 'nginx -v' | 'none';
   trusted: boolean;
 }
+
+// ----- Live log tailing (nginx-doctor tail, "Nginx: Tail Error Log...") -------------------------
+
+/** One entry of the `nginxDoctor.logSources` setting (nothing secret: keys stay in ~/.ssh and the agent). */
+export interface LogSourceSetting {
+  /** Shown on every line and in the status bar. */
+  name: string;
+  /** SSH destination ("user@host", "host", an alias from ~/.ssh/config, "ssh://user@host:port"); absent: a local file. */
+  host?: string;
+  /** The log file (on the host when `host` is set). */
+  path?: string;
+  /** A command that prints the log (argv, never a shell string), e.g. ["docker", "exec", "web", "tail", "-F", "/var/log/nginx/error.log"]. */
+  command?: string[];
+  /** Read the remote file through `sudo -n` (passwordless sudo only). */
+  sudo?: boolean;
+  /** The nginx.conf to link lines to: a workspace path, or "remote" for the deployed config (`nginx -T` over the same SSH connection). */
+  config?: string;
+}
+
+/** Settings of the tail view (mirrored in package.json contributes). */
+export interface TailSettings {
+  logSources: LogSourceSetting[];
+  /** Lines kept per view (older ones are dropped), whatever the rate. */
+  tailMaxLines: number;
+}
+
+export const DEFAULT_TAIL_SETTINGS: TailSettings = { logSources: [], tailMaxLines: 10_000 };
+
+export type TailState = 'connecting' | 'live' | 'reconnecting' | 'waiting' | 'failed' | 'stopped';
+
+export type TailFailure =
+  | 'auth' | 'host-key-unknown' | 'host-key-changed' | 'permission-denied' | 'not-found' | 'not-regular'
+  | 'sudo' | 'connection' | 'command' | 'remote' | 'invalid';
+
+/** A place in a config file, 1-based line. `open`: a local copy to open when `file` is remote. */
+export interface TailPlace {
+  file: string;
+  line: number;
+  open?: string;
+}
+
+/**
+ * What `nginx-doctor tail --format json` prints, one JSON object per line; the extension reads
+ * the same stream.
+ */
+export type TailEvent = TailLineEvent | TailStateEvent | TailNoticeEvent;
+
+export interface TailLineEvent {
+  type: 'line';
+  source: string;
+  /** Per-source line counter, from 1. */
+  seq: number;
+  /** Already in the file when following started (history shown first), not a new line. */
+  history?: boolean;
+  /** The log line as written (several physical lines for multi-line FastCGI/Lua entries). */
+  text: string;
+  kind: 'error' | 'access' | 'other';
+  /** Error-log level ("error", "warn" ...); null for access-log and unparsed lines. */
+  level: string | null;
+  time: string | null;
+  /** An upstream failure (what `nginx-doctor explain` reports). */
+  failure: boolean;
+  /** The status the client got (502, 504 ...) when known. */
+  status: number | null;
+  cause?: { id: string; title: string };
+  summary?: string;
+  server?: (TailPlace & { name: string }) | null;
+  location?: (TailPlace & { modifier: string; pattern: string }) | null;
+  confidence?: string;
+  fixes?: string[];
+}
+
+export interface TailStateEvent {
+  type: 'state';
+  source: string;
+  state: TailState;
+  reason?: TailFailure;
+  /** What happened, in words. */
+  message?: string;
+  /** What to do about it. */
+  fix?: string;
+  /** For reconnecting: when the next attempt starts. */
+  retryInMs?: number;
+}
+
+export interface TailNoticeEvent {
+  type: 'notice';
+  source: string;
+  kind: 'rotated' | 'gap' | 'config' | 'stderr';
+  message: string;
+}

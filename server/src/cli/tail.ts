@@ -1,0 +1,190 @@
+// `nginx-doctor tail [--config ROOT] [--ssh DEST] [--sudo] [--format text|json] SOURCE... [--command ARGV...]`:
+// follows error logs live (local files, files on SSH hosts, or a command's output), several at
+// once, and prints every line; upstream failures (502/504 ...) get their cause and the server
+// block and location (file:line) that handled the request. Runs until SIGINT/SIGTERM (exit 0);
+// exit 1 when every source has failed, 2 on usage errors. Log text is neutralised before it
+// reaches the terminal. JSON: one TailEvent per line (server/src/protocol/protocol.ts).
+import { statSync } from 'node:fs';
+import type { LogSourceSetting, TailEvent, TailLineEvent } from '../protocol/protocol';
+import { parseArgs, one, UsageError } from './args';
+import { TailEngine } from '../tail/engine';
+import { SourceError, checkDestination, sourceFromSetting, type SourceSpec } from '../tail/sources';
+import { neutralise, safeJson } from '../tail/terminal';
+
+export interface TailIo {
+  out(text: string): boolean;
+  err(text: string): void;
+  drain(): Promise<void>;
+  /** Calls back once on SIGINT or SIGTERM. */
+  onStop(cb: () => void): void;
+  /** Colours for a terminal. */
+  color?: boolean;
+}
+
+const VALUED = ['config', 'conf-dir', 'ssh', 'format', 'sources', 'ssh-config', 'backlog', 'remote-nginx-conf', 'remote-config-dir'];
+const FLAGS = ['sudo', 'from-start', 'failures', 'remote-config', 'stop-on-stdin-eof'];
+
+export function parseTailSources(argv: string[]): { specs: SourceSpec[]; args: ReturnType<typeof parseArgs> } {
+  const ci = argv.indexOf('--command');
+  const command = ci >= 0 ? argv.slice(ci + 1) : null;
+  const args = parseArgs(ci >= 0 ? argv.slice(0, ci) : argv, VALUED, FLAGS);
+  if (command !== null && command.length === 0) throw new UsageError('--command needs the program and its arguments after it, e.g. --command docker logs -f --tail 0 web');
+  const specs: SourceSpec[] = [];
+  const sudo = args.flags.has('sudo');
+  const remoteConfig = args.flags.has('remote-config');
+  const dest = one(args, 'ssh');
+  try {
+    if (dest !== undefined) checkDestination(dest);
+    for (const p of args.positionals) {
+      const url = /^ssh:\/\/([^/]+)(\/.*)$/.exec(p);
+      if (dest !== undefined) {
+        specs.push(sourceFromSetting({ name: `${dest}:${p}`, host: dest, path: p, sudo, ...(remoteConfig ? { config: 'remote' } : {}) }, specs.length));
+      } else if (url) {
+        specs.push(sourceFromSetting({ name: `${url[1]}:${url[2]}`, host: url[1]!, path: url[2]!, sudo, ...(remoteConfig ? { config: 'remote' } : {}) }, specs.length));
+      } else {
+        if (p.startsWith('ssh:')) throw new UsageError(`"${p}" is not an ssh://[user@]host[:port]/absolute/path URL`);
+        specs.push(sourceFromSetting({ name: p, path: p }, specs.length));
+      }
+    }
+    if (command) specs.push(sourceFromSetting({ name: command[0]!, command }, specs.length));
+    const json = one(args, 'sources');
+    if (json !== undefined) {
+      let list: unknown;
+      try {
+        list = JSON.parse(json);
+      } catch {
+        throw new UsageError('--sources must be a JSON array of {name, host, path, command, sudo, config} objects');
+      }
+      if (!Array.isArray(list)) throw new UsageError('--sources must be a JSON array');
+      for (const s of list) specs.push(sourceFromSetting(s as LogSourceSetting, specs.length));
+    }
+  } catch (e) {
+    if (e instanceof SourceError) throw new UsageError(e.message);
+    throw e;
+  }
+  if (!specs.length) throw new UsageError('tail needs at least one log: a file, --ssh DEST with remote paths, ssh://host/path, or --command ...');
+  if (sudo && !specs.some((s) => s.kind === 'ssh')) throw new UsageError('--sudo is only for SSH sources (--ssh DEST or ssh://host/path)');
+  if (remoteConfig && !specs.some((s) => s.kind === 'ssh')) throw new UsageError('--remote-config needs an SSH source');
+  // names tag every line: make them unique
+  const seen = new Map<string, number>();
+  for (const s of specs) {
+    const n = (seen.get(s.name) ?? 0) + 1;
+    seen.set(s.name, n);
+    if (n > 1) s.name = `${s.name}#${n}`;
+  }
+  return { specs, args };
+}
+
+export async function runTail(argv: string[], io: TailIo): Promise<number> {
+  const { specs, args } = parseTailSources(argv);
+  const format = one(args, 'format') ?? 'text';
+  if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json, not "${format}"`);
+  const backlogText = one(args, 'backlog');
+  const backlog = backlogText === undefined ? 0 : Number(backlogText);
+  if (!Number.isSafeInteger(backlog) || backlog < 0) throw new UsageError('--backlog must be a number of bytes');
+  const root = one(args, 'config');
+  if (root !== undefined) {
+    try {
+      if (!statSync(root).isFile()) throw new Error();
+    } catch {
+      io.err(`nginx-doctor: cannot read "${root}": no such file or not a file\n`);
+      return 2;
+    }
+  }
+  const onlyFailures = args.flags.has('failures');
+  const tagged = specs.length > 1;
+  const c = io.color ? COLORS : NO_COLORS;
+  const sshConfig = one(args, 'ssh-config');
+  const remoteNginxConf = one(args, 'remote-nginx-conf');
+  const remoteConfigDir = one(args, 'remote-config-dir');
+  let finished = false;
+  let resolveDone!: (code: number) => void;
+  const done = new Promise<number>((r) => (resolveDone = r));
+  const failed = new Set<string>();
+  const write = (text: string): boolean => {
+    try {
+      return io.out(text);
+    } catch {
+      return true;
+    }
+  };
+  const engine = new TailEngine({
+    ...(root ? { configRoot: root } : {}),
+    ...(one(args, 'conf-dir') ? { confDir: one(args, 'conf-dir')! } : {}),
+    start: args.flags.has('from-start') ? 'start' : 'end',
+    backlog,
+    ...(sshConfig ? { sshConfigFile: sshConfig } : {}),
+    ...(remoteNginxConf ? { remoteNginxConf } : {}),
+    ...(remoteConfigDir ? { remoteConfigDir } : {}),
+    ...(process.env.NGINX_DOCTOR_TAIL_BACKOFF_MS ? { minBackoffMs: Number(process.env.NGINX_DOCTOR_TAIL_BACKOFF_MS), maxBackoffMs: Number(process.env.NGINX_DOCTOR_TAIL_BACKOFF_MS) * 8 } : {}),
+    drain: () => io.drain(),
+    emit: (e: TailEvent) => {
+      if (e.type === 'state') {
+        if (e.state === 'failed') failed.add(e.source);
+        else failed.delete(e.source);
+        if (failed.size === specs.length && !finished) setImmediate(() => void stop(1));
+      }
+      if (format === 'json') {
+        if (onlyFailures && e.type === 'line' && !e.failure) return true;
+        return write(`${safeJson(e)}\n`);
+      }
+      if (e.type === 'line') {
+        if (onlyFailures && !e.failure) return true;
+        return write(renderLine(e, tagged, c));
+      }
+      const tag = `[${neutralise(e.source)}] `;
+      if (e.type === 'state') {
+        if (e.state === 'stopped') return true;
+        const color = e.state === 'failed' ? c.red : e.state === 'live' ? c.green : c.yellow;
+        let t = `nginx-doctor: ${tag}${color}${e.state}${c.reset}${e.reason ? ` (${e.reason})` : ''}${e.message ? `: ${neutralise(e.message)}` : ''}`;
+        if (e.retryInMs !== undefined) t += `; retrying in ${(e.retryInMs / 1000).toFixed(1)} s`;
+        t += '\n';
+        if (e.fix) t += `  fix: ${neutralise(e.fix)}\n`;
+        io.err(t);
+      } else io.err(`nginx-doctor: ${tag}${neutralise(e.message)}\n`);
+      return true;
+    },
+  });
+  const stop = async (code: number): Promise<void> => {
+    if (finished) return;
+    finished = true;
+    await engine.stop();
+    resolveDone(code);
+  };
+  io.onStop(() => void stop(0));
+  // the editor passes a pipe it never writes to: when the editor goes away, the pipe closes and
+  // the tail (with its ssh connections) ends instead of lingering
+  if (args.flags.has('stop-on-stdin-eof')) {
+    process.stdin.on('error', () => void stop(0));
+    process.stdin.on('end', () => void stop(0));
+    process.stdin.resume();
+  }
+  await engine.start(specs);
+  return done;
+}
+
+interface Palette {
+  red: string;
+  yellow: string;
+  green: string;
+  dim: string;
+  bold: string;
+  reset: string;
+}
+const COLORS: Palette = { red: '\x1b[31m', yellow: '\x1b[33m', green: '\x1b[32m', dim: '\x1b[2m', bold: '\x1b[1m', reset: '\x1b[0m' };
+const NO_COLORS: Palette = { red: '', yellow: '', green: '', dim: '', bold: '', reset: '' };
+
+export function renderLine(e: TailLineEvent, tagged: boolean, c: Palette = NO_COLORS): string {
+  const tag = tagged ? `[${neutralise(e.source)}] ` : '';
+  const text = e.text.split('\n').map(neutralise).join('\n    ');
+  const color = e.failure || e.level === 'error' || e.level === 'crit' || e.level === 'alert' || e.level === 'emerg' ? c.red : e.level === 'warn' ? c.yellow : '';
+  let out = `${tag}${color}${text}${color ? c.reset : ''}\n`;
+  if (!e.failure) return out;
+  const status = e.status === null ? '-' : e.status === 9 ? '009' : String(e.status);
+  out += `  ${c.bold}=> ${status} ${e.cause ? `${e.cause.id}: ${neutralise(e.cause.title)}` : 'upstream failure'}${c.reset}\n`;
+  if (e.location) out += `     location ${e.location.modifier ? `${e.location.modifier} ` : ''}${neutralise(e.location.pattern)}  ${neutralise(e.location.file)}:${e.location.line}\n`;
+  if (e.server) out += `     server ${neutralise(e.server.name) || '""'}  ${neutralise(e.server.file)}:${e.server.line}\n`;
+  if (!e.location && !e.server && e.summary) out += `     ${neutralise(e.summary)}\n`;
+  for (const f of e.fixes?.slice(0, 2) ?? []) out += `     ${c.dim}- ${neutralise(f)}${c.reset}\n`;
+  return out;
+}

@@ -1,0 +1,227 @@
+// Several log sources at once, each line parsed, tagged with its source and, when it is an
+// upstream failure, explained: cause, status and the server block and location (file:line) of
+// the config that source is linked to (a local nginx.conf, or the deployed one from `nginx -T`).
+// Output is a stream of TailEvents; when the consumer is slow (emit() returns false) every source
+// stops reading until drain(), so memory stays bounded whatever the rate.
+import { hostname } from 'node:os';
+import { Explainer, LogReader, Matcher, classify, logFormatsFromConfig, type ConfigSet, type LogEntry, type Explanation } from '../core/index';
+import type { TailEvent, TailLineEvent, TailPlace } from '../protocol/protocol';
+import { loadConfig, ConfigLoadError } from '../cli/config-load';
+import { lineOf } from '../cli/match';
+import type { Line } from './frames';
+import type { FollowHooks, Follower, StateInfo } from './follow';
+import { LocalFileFollower } from './local-file';
+import { SshFollower, dumpRemoteConfig } from './ssh';
+import { CommandFollower } from './command';
+import { configSetFromDump, parseNginxDump, saveDump } from './remote-config';
+import type { SourceSpec } from './sources';
+
+export interface EngineOptions {
+  /** The config every source without its own `config` is linked to. */
+  configRoot?: string;
+  confDir?: string;
+  /** Receives every event; false = slow down (then drain() is awaited). */
+  emit(e: TailEvent): boolean | void;
+  drain?(): Promise<void>;
+  /** Where a fresh start begins (default: the end of the file). */
+  start?: 'end' | 'start';
+  backlog?: number;
+  minBackoffMs?: number;
+  maxBackoffMs?: number;
+  idleTimeoutMs?: number;
+  pollMs?: number;
+  /** `ssh -F FILE` (CLI --ssh-config). */
+  sshConfigFile?: string;
+  ssh?: string;
+  /** Remote configs (`config: "remote"`) are saved here as read-only copies, so links can be opened. */
+  remoteConfigDir?: string;
+  /** `nginx -T -c FILE` on the server, for a config outside nginx's default path. */
+  remoteNginxConf?: string;
+  /** Working directory of command sources. */
+  cwd?: string;
+}
+
+interface Linker {
+  reader: LogReader;
+  explainer: Explainer | null;
+  /** server path -> local copy, for remote configs. */
+  copies: Map<string, string> | null;
+}
+
+class SourceRun {
+  seq = 0;
+  linker: Linker = { reader: new LogReader(), explainer: null, copies: null };
+  follower: Follower | undefined;
+  flushTimer: NodeJS.Timeout | undefined;
+  state: StateInfo['state'] = 'connecting';
+  constructor(readonly spec: SourceSpec) {}
+}
+
+/** Lines that were in the file before following started (a backlog) say so. */
+function mark(e: TailLineEvent, history: boolean | undefined): TailLineEvent {
+  if (history) e.history = true;
+  return e;
+}
+
+export class TailEngine {
+  private readonly runs: SourceRun[] = [];
+  private stopped = false;
+  private waiting: Promise<void> | null = null;
+  /** Upstream failures seen per source. */
+  readonly failures = new Map<string, number>();
+
+  constructor(private readonly opts: EngineOptions) {}
+
+  get states(): Map<string, StateInfo['state']> {
+    return new Map(this.runs.map((r) => [r.spec.name, r.state]));
+  }
+
+  followers(): Follower[] {
+    return this.runs.flatMap((r) => (r.follower ? [r.follower] : []));
+  }
+
+  async start(specs: SourceSpec[]): Promise<void> {
+    for (const spec of specs) this.runs.push(new SourceRun(spec));
+    await Promise.all(this.runs.map((r) => this.startRun(r)));
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await Promise.all(this.runs.map(async (r) => {
+      if (r.flushTimer) clearTimeout(r.flushTimer);
+      await r.follower?.stop();
+    }));
+  }
+
+  private emit(e: TailEvent): void {
+    if (this.opts.emit(e) === false && this.opts.drain && !this.waiting) {
+      this.waiting = this.opts.drain().finally(() => (this.waiting = null));
+    }
+  }
+
+  private async startRun(r: SourceRun): Promise<void> {
+    r.linker = await this.linkerFor(r.spec);
+    if (this.stopped) return;
+    const hooks: FollowHooks = {
+      lines: (lines) => this.onLines(r, lines),
+      state: (s) => {
+        r.state = s.state;
+        if (s.state === 'stopped' && !this.stopped) return;
+        this.emit({ type: 'state', source: r.spec.name, ...s });
+      },
+      notice: (kind, message) => this.emit({ type: 'notice', source: r.spec.name, kind, message }),
+    };
+    const o = this.opts;
+    const backoff = { ...(o.minBackoffMs !== undefined ? { minBackoffMs: o.minBackoffMs } : {}), ...(o.maxBackoffMs !== undefined ? { maxBackoffMs: o.maxBackoffMs } : {}) };
+    const s = r.spec;
+    if (s.kind === 'file') {
+      r.follower = new LocalFileFollower(s.path, hooks, { start: o.start ?? 'end', backlog: o.backlog ?? 0, ...(o.pollMs ? { pollMs: o.pollMs } : {}) });
+    } else if (s.kind === 'ssh') {
+      r.follower = new SshFollower(s.dest, s.path, s.sudo, hooks, {
+        start: o.start ?? 'end', backlog: o.backlog ?? 0, ...backoff,
+        ...(o.idleTimeoutMs ? { idleTimeoutMs: o.idleTimeoutMs } : {}),
+        ...(o.sshConfigFile ? { configFile: o.sshConfigFile } : {}), ...(o.ssh ? { ssh: o.ssh } : {}),
+      });
+    } else {
+      r.follower = new CommandFollower(s.argv, hooks, { ...backoff, ...(o.cwd ? { cwd: o.cwd } : {}) });
+    }
+    r.follower.start();
+  }
+
+  private async linkerFor(s: SourceSpec): Promise<Linker> {
+    let set: ConfigSet | null = null;
+    let copies: Map<string, string> | null = null;
+    const note = (message: string): void => this.emit({ type: 'notice', source: s.name, kind: 'config', message });
+    if (s.config === 'remote' && s.kind === 'ssh') {
+      try {
+        const text = await dumpRemoteConfig(s.dest, s.sudo, {
+          ...(this.opts.sshConfigFile ? { configFile: this.opts.sshConfigFile } : {}), ...(this.opts.ssh ? { ssh: this.opts.ssh } : {}),
+          ...(this.opts.remoteNginxConf ? { nginxConf: this.opts.remoteNginxConf } : {}),
+        });
+        const dump = parseNginxDump(text);
+        if (!dump) throw new Error('nginx -T printed no configuration files');
+        set = configSetFromDump(dump);
+        if (this.opts.remoteConfigDir) copies = saveDump(dump, this.opts.remoteConfigDir);
+        note(`linked to the deployed config of ${s.dest} (nginx -T: ${dump.files.size} file(s), root ${dump.root})`);
+      } catch (e) {
+        note(`could not fetch the deployed config with nginx -T (${e instanceof Error ? e.message : String(e)})${this.opts.configRoot ? '; linking to the local config instead' : '; lines are explained without links'}`);
+      }
+    }
+    const root = s.config && s.config !== 'remote' ? s.config : this.opts.configRoot;
+    if (!set && root) {
+      try {
+        set = loadConfig(root, this.opts.confDir);
+      } catch (e) {
+        note(e instanceof ConfigLoadError ? `${e.message}; lines are explained without links` : String(e));
+      }
+    }
+    if (!set) return { reader: new LogReader(), explainer: null, copies: null };
+    return { reader: new LogReader({ formats: logFormatsFromConfig(set) }), explainer: new Explainer(new Matcher(set, { hostname: hostname() })), copies };
+  }
+
+  private onLines(r: SourceRun, lines: Line[]): void | Promise<void> {
+    const { reader } = r.linker;
+    for (const l of lines) {
+      const garbage = reader.stats.garbage;
+      const entries = reader.push(l.text, l.bytes);
+      for (const e of entries) this.emit(mark(this.lineEvent(r, e), l.history));
+      if (reader.stats.garbage > garbage) this.emit(mark(this.otherEvent(r, l.text), l.history));
+    }
+    // an entry that may continue on the next line is shown when no continuation comes soon
+    if (r.flushTimer) clearTimeout(r.flushTimer);
+    r.flushTimer = setTimeout(() => {
+      r.flushTimer = undefined;
+      for (const e of reader.end()) this.emit(this.lineEvent(r, e));
+    }, 300);
+    return this.waiting ?? undefined;
+  }
+
+  private otherEvent(r: SourceRun, text: string): TailLineEvent {
+    return { type: 'line', source: r.spec.name, seq: ++r.seq, text, kind: 'other', level: null, time: null, failure: false, status: null };
+  }
+
+  private lineEvent(r: SourceRun, e: LogEntry): TailLineEvent {
+    const ev: TailLineEvent = {
+      type: 'line', source: r.spec.name, seq: ++r.seq, text: e.raw, kind: e.kind,
+      level: e.kind === 'error' ? e.level : null,
+      time: e.kind === 'error' ? e.time : (e.time ?? null),
+      failure: false,
+      status: e.kind === 'access' ? (e.status ?? null) : null,
+    };
+    const ex = r.linker.explainer;
+    if (ex) {
+      if (!ex.isUpstreamFailure(e)) return ev;
+      this.describe(ev, ex.explain(e), r.linker.copies);
+      return ev;
+    } else if (e.kind === 'error') {
+      const c = classify(e);
+      const isFailure = c.cause.id !== 'unknown' ? c.cause.id !== 'fastcgi-stderr' || e.level !== 'notice' : e.context.upstream !== undefined && ['error', 'crit', 'alert'].includes(e.level);
+      if (!isFailure) return ev;
+      ev.failure = true;
+      ev.status = c.status;
+      ev.cause = { id: c.cause.id, title: c.cause.title };
+      ev.summary = `${c.status ?? '-'}: ${c.cause.title}`;
+      ev.fixes = c.cause.checks.slice(0, 4);
+    } else if (e.status === 502 || e.status === 504) {
+      ev.failure = true;
+    }
+    if (ev.failure) this.failures.set(r.spec.name, (this.failures.get(r.spec.name) ?? 0) + 1);
+    return ev;
+  }
+
+  private describe(ev: TailLineEvent, x: Explanation, copies: Map<string, string> | null): void {
+    ev.failure = true;
+    ev.status = x.status;
+    ev.cause = { id: x.cause.id, title: x.cause.title };
+    ev.summary = x.summary;
+    ev.confidence = x.confidence;
+    ev.fixes = x.fixes.slice(0, 4);
+    const place = (file: string, line: number): TailPlace => {
+      const open = copies?.get(file);
+      return open ? { file, line, open } : { file, line };
+    };
+    ev.server = x.server ? { ...place(x.server.node.file.source.path, lineOf(x.server.node)), name: x.server.loggedName } : null;
+    ev.location = x.location ? { ...place(x.location.node.file.source.path, lineOf(x.location.node)), modifier: x.location.modifier, pattern: x.location.name } : null;
+    this.failures.set(ev.source, (this.failures.get(ev.source) ?? 0) + 1);
+  }
+}
