@@ -1,9 +1,13 @@
 // The VS Code extension: starts the nginx-doctor language server and shows its state.
 import * as vscode from 'vscode';
-import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import {
+  CloseAction, ErrorAction, LanguageClient, TransportKind,
+  type CloseHandlerResult, type ErrorHandler, type LanguageClientOptions, type ServerOptions,
+} from 'vscode-languageclient/node';
 import { LANGUAGE_ID, TRUST_CHANGED, type InitializationOptions } from '../../server/src/protocol/protocol';
 import { createStatusItem } from './status';
 import { registerTail } from './tail/index';
+import { registerExplain } from './explain/index';
 
 let client: LanguageClient | undefined;
 
@@ -11,6 +15,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const output = vscode.window.createOutputChannel('nginx-doctor', { log: true });
   context.subscriptions.push(output);
   context.subscriptions.push(registerTail(context, output));
+  context.subscriptions.push(registerExplain(context, () => client));
   try {
     client = createClient(context, output);
     context.subscriptions.push(createStatusItem(() => client));
@@ -50,6 +55,41 @@ function createClient(context: vscode.ExtensionContext, output: vscode.LogOutput
     synchronize: { fileEvents: watcher },
     initializationOptions,
     outputChannel: output,
+    errorHandler: restartingErrorHandler(output),
   };
   return new LanguageClient('nginxDoctor', 'nginx-doctor', serverOptions, clientOptions);
+}
+
+/**
+ * If the server process dies, restart it after a growing delay (0.5 s, 1 s, 2 s ... 30 s) and tell
+ * the user once per session; after 8 crashes within 5 minutes stop and say how to restart it.
+ * A protocol error on a single message keeps the connection (the server answers handler errors
+ * itself and logs them), so only a dead process counts.
+ */
+function restartingErrorHandler(output: vscode.LogOutputChannel): ErrorHandler {
+  const crashes: number[] = [];
+  let told = false;
+  return {
+    error: (error, _message, count) => {
+      output.error(`connection error: ${error.message}`);
+      return { action: (count ?? 0) <= 3 ? ErrorAction.Continue : ErrorAction.Shutdown, handled: true };
+    },
+    closed: async (): Promise<CloseHandlerResult> => {
+      const now = Date.now();
+      crashes.push(now);
+      while (crashes.length && crashes[0]! < now - 5 * 60_000) crashes.shift();
+      if (crashes.length > 8) {
+        output.error('the language server stopped 8 times in 5 minutes; not restarting it');
+        return { action: CloseAction.DoNotRestart, message: 'The nginx-doctor language server keeps stopping. Run "Nginx: Restart Language Server" to try again, and see "Nginx: Show Output".' };
+      }
+      const delay = Math.min(30_000, 500 * 2 ** (crashes.length - 1));
+      output.warn(`the language server stopped; restarting it in ${delay} ms`);
+      if (!told) {
+        told = true;
+        void vscode.window.showWarningMessage('The nginx-doctor language server stopped unexpectedly and is being restarted. Details are in "Nginx: Show Output".');
+      }
+      await new Promise((resolve) => setTimeout(resolve, delay));
+      return { action: CloseAction.Restart, handled: true };
+    },
+  };
 }

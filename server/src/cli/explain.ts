@@ -11,6 +11,7 @@ import { parseArgs, one, UsageError } from './args';
 import { loadConfig, ConfigLoadError } from './config-load';
 import { forEachLine } from './lines';
 import { lineOf, locationJson } from './match';
+import { safeText } from './sanitize';
 
 export interface AsyncIo {
   /** Write to stdout; false when the stream wants a pause (then await drain()). */
@@ -117,7 +118,7 @@ export async function runExplain(argv: string[], io: AsyncIo): Promise<number> {
   handle(reader.end());
   if (format === 'json') {
     if (pending) io.out(pending);
-  } else io.out(renderGroups(groups, reported, reader.stats.lines, all));
+  } else io.out(safeText(renderGroups(groups, reported, reader.stats.lines, all)));
   const s = reader.stats;
   if (s.garbage) {
     io.err(`nginx-doctor: skipped ${s.garbage} line(s) that are neither error-log nor access-log lines${s.garbageSamples.length ? ` (first at line ${s.garbageSamples[0]!.line}: ${JSON.stringify(s.garbageSamples[0]!.text.slice(0, 80))})` : ''}\n`);

@@ -1,5 +1,6 @@
 // Renders diagnostics for the CLI: text (file:line:col: severity [rule] message), JSON and SARIF 2.1.0.
 import { RULES, type Diagnostic, type ParsedFile } from '../core/index';
+import { safeText } from './sanitize';
 
 export type Format = 'text' | 'json' | 'sarif';
 
@@ -34,7 +35,7 @@ export function formatDiagnostics(list: Diagnostic[], files: Map<string, ParsedF
   const located = list.map((d) => locate(d, files));
   if (format === 'json') return JSON.stringify({ diagnostics: located }) + '\n';
   if (format === 'sarif') return JSON.stringify(sarif(located), null, 2) + '\n';
-  return located.map((d) => `${d.file}:${d.line}:${d.column}: ${d.severity} [${d.code}] ${d.message}\n`).join('');
+  return located.map((d) => safeText(`${d.file}:${d.line}:${d.column}: ${d.severity} [${d.code}] ${d.message}`) + '\n').join('');
 }
 
 const LEVEL: Record<string, string> = { error: 'error', warning: 'warning', info: 'note', hint: 'note' };

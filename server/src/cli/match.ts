@@ -4,6 +4,7 @@
 //   {"url","server":{"file","line","name"}|null,"location":{"file","line","modifier","pattern"}|null,"reason":[...]}
 // Exit 0; 2 on usage or I/O errors.
 import { hostname } from 'node:os';
+import { safeText } from './sanitize';
 import { Matcher, type LocationInfo, type MatchResult, type ServerInfo, type ConfigNode } from '../core/index';
 import { parseArgs, one, UsageError } from './args';
 import { loadConfig, ConfigLoadError } from './config-load';
@@ -74,7 +75,7 @@ export function runMatch(argv: string[], io: Io): number {
     const r = matcher.match({ addr, port: p.port, host: p.host, target: p.target, scheme: p.scheme });
     if (format === 'json') {
       out += `${JSON.stringify({ url, server: serverJson(r.server), location: locationJson(r.location), reason: r.reason })}\n`;
-    } else out += `${textLine(url, r)}\n`;
+    } else out += `${safeText(textLine(url, r))}\n`;
   }
   io.out(out);
   return 0;

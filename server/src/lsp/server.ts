@@ -9,11 +9,12 @@ import { Workspace } from './workspace';
 import { fetchSettings } from './settings';
 import { detectNginxVersion } from './nginx-version';
 import { pathToUri, toLspDiagnostic, uriToPath } from './convert';
-import { DEFAULT_SETTINGS, FILE_INFO, TRUST_CHANGED, type FileInfo, type FileInfoParams, type InitializationOptions, type TrustChangedParams } from '../protocol/protocol';
+import { DEFAULT_SETTINGS, EXPLAIN_LINES, FILE_INFO, MATCH_URL, TRUST_CHANGED, type ExplainLinesParams, type MatchUrlParams, type FileInfo, type FileInfoParams, type InitializationOptions, type TrustChangedParams } from '../protocol/protocol';
 import { VERSION } from '../version';
 import { codeActions, FIX_ALL_KIND } from './code-actions';
 import { CodeActionKind } from 'vscode-languageserver/node';
 import { featureCapabilities, registerFeatures } from './features/index';
+import { explainLines, matchUrl } from './explain';
 
 export function startServer(connection: Connection): void {
   const documents = new TextDocuments(TextDocument);
@@ -123,6 +124,15 @@ export function startServer(connection: Connection): void {
       versionSource,
       trusted,
     };
+  });
+
+  connection.onRequest(EXPLAIN_LINES, async (p: ExplainLinesParams) => {
+    await ready;
+    return explainLines(workspace, p);
+  });
+  connection.onRequest(MATCH_URL, async (p: MatchUrlParams) => {
+    await ready;
+    return matchUrl(workspace, p);
   });
 
   documents.onDidOpen((e) => {

@@ -21,5 +21,6 @@ export function normalizeSettings(raw: Partial<Settings>): Settings {
     rules: raw.rules && typeof raw.rules === 'object' ? raw.rules : {},
     nginxPath: typeof raw.nginxPath === 'string' && raw.nginxPath ? raw.nginxPath : 'nginx',
     websocketReadTimeout: typeof raw.websocketReadTimeout === 'string' && /^\d+(ms|[smhd])?$/.test(raw.websocketReadTimeout) ? raw.websocketReadTimeout : '3600s',
+    allowedIncludePaths: Array.isArray(raw.allowedIncludePaths) ? raw.allowedIncludePaths.filter((r): r is string => typeof r === 'string' && r !== '') : [],
   };
 }

@@ -9,6 +9,7 @@ import {
 } from '../core/index';
 import { DiskHost, OverlayHost } from '../node/node-host';
 import { findRootConfigs } from './roots';
+import { GuardedHost, explainRefusals } from './include-guard';
 import type { Settings } from '../protocol/protocol';
 
 export interface Unit {
@@ -126,8 +127,13 @@ export class Workspace {
       const fire = (): void => {
         this.timers.delete(key);
         if (this.units.get(key) !== unit) return;
-        this.run(unit);
-        this.publishActive();
+        try {
+          this.run(unit);
+          this.publishActive();
+        } catch (e) {
+          // a failing analysis must not take the server down: log it, keep serving other files
+          this.hooks.log(`analysis of ${unit.path} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+        }
       };
       if (immediately) fire();
       else this.timers.set(key, setTimeout(fire, this.debounceMs));
@@ -155,7 +161,7 @@ export class Workspace {
   /** The options an analysis of this root (or snippet) runs with. */
   analyzeOptions(path: string, kind: Unit['kind']): AnalyzeOptions & { contextReason?: SnippetContext['reason'] } {
     const common: AnalyzeOptions = {
-      host: this.host,
+      host: this.guardFor(path),
       catalog: defaultCatalog(),
       cache: this.cache,
       nginxVersion: this.nginxVersion,
@@ -171,10 +177,27 @@ export class Workspace {
     return { ...common, confDir: base, startContext: ctx.context, rootText: text, contextReason: ctx.reason };
   }
 
+  /**
+   * The host an analysis of this root reads through: includes outside the workspace folders, the
+   * conf prefix, the root's own directory and nginxDoctor.allowedIncludePaths are not read.
+   */
+  guardFor(rootPath: string): GuardedHost {
+    const roots = [
+      ...this.folders,
+      dirname(rootPath),
+      // a snippet in conf.d/ (sites-enabled/ ...) resolves includes from the directory above, as nginx would
+      ...(SNIPPET_DIRS.has(basename(dirname(rootPath))) ? [dirname(dirname(rootPath))] : []),
+      ...(this.settings.confDir ? [this.resolveSetting(this.settings.confDir)] : []),
+      ...(this.settings.allowedIncludePaths ?? []).map((p) => this.resolveSetting(p)),
+    ];
+    return new GuardedHost(this.host, roots, (p) => this.open.has(p));
+  }
+
   run(unit: Unit): void {
     const started = Date.now();
     const opts = this.analyzeOptions(unit.path, unit.kind);
     unit.analysis = analyze(unit.path, opts);
+    if (opts.host instanceof GuardedHost) unit.analysis.diagnostics = explainRefusals(unit.analysis.diagnostics, opts.host);
     if (unit.kind === 'snippet') {
       const ctx = { context: opts.startContext!, reason: opts.contextReason! };
       unit.startContext = ctx.context;

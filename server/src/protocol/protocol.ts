@@ -20,6 +20,8 @@ export interface Settings {
   nginxPath: string;
   /** proxy_read_timeout that the WebSocket quick fix sets. */
   websocketReadTimeout: string;
+  /** Directories outside the workspace folders and the conf prefix that includes may read (restricted setting). */
+  allowedIncludePaths: string[];
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -29,6 +31,7 @@ export const DEFAULT_SETTINGS: Settings = {
   rules: {},
   nginxPath: 'nginx',
   websocketReadTimeout: '3600s',
+  allowedIncludePaths: [],
 };
 
 /** Options the client sends in `initialize`. */
@@ -148,4 +151,75 @@ export interface TailNoticeEvent {
   source: string;
   kind: 'rotated' | 'gap' | 'config' | 'stderr';
   message: string;
+}
+
+// ----- Explaining log lines and matching URLs in the editor ("Nginx: Explain this 502") --------
+
+/** Client → server request: explain log lines against a root config of the workspace. */
+export const EXPLAIN_LINES = 'nginxDoctor/explainLines';
+export interface ExplainLinesParams {
+  lines: string[];
+  /** The root config (file URI or path); absent: the workspace's first root config. */
+  rootUri?: string;
+  /** Only lines that are upstream failures (what `nginx-doctor explain` reports by default). */
+  failuresOnly?: boolean;
+}
+/** A place in a config file: absolute path, 1-based line. */
+export interface ConfigPlace {
+  file: string;
+  line: number;
+}
+export interface ExplainedSetting extends ConfigPlace {
+  name: string;
+  value: string;
+  /** True when no directive sets it and nginx's default applies (then file/line are empty/0). */
+  isDefault?: boolean;
+}
+export interface ExplainedLine {
+  /** Index into the request's `lines`. */
+  index: number;
+  logLine: string;
+  failure: boolean;
+  cause: { id: string; title: string };
+  status: number | null;
+  message: string;
+  summary: string;
+  time: string | null;
+  level: string | null;
+  request: { method: string; uri: string } | null;
+  upstream: string | null;
+  host: string | null;
+  serverName: string | null;
+  serverBlock: (ConfigPlace & { name: string }) | null;
+  location: (ConfigPlace & { modifier: string; pattern: string }) | null;
+  confidence: string;
+  reasons: string[];
+  settings: ExplainedSetting[];
+  /** The *_pass target and the servers of its upstream block (or the address itself). */
+  upstreamServers: { group: string | null; pass: (ConfigPlace & { text: string }) | null; servers: (ConfigPlace & { address: string; text: string })[] };
+  fixes: string[];
+}
+export interface ExplainLinesResult {
+  root: string | null;
+  explanations: ExplainedLine[];
+  /** Set when nothing could be explained (no root config, ...). */
+  error?: string;
+}
+
+/** Client → server request: which server block and location handle a URL (the CLI's match JSON). */
+export const MATCH_URL = 'nginxDoctor/matchUrl';
+export interface MatchUrlParams {
+  url: string;
+  rootUri?: string;
+  /** Local address the connection arrives on (default 127.0.0.1). */
+  addr?: string;
+}
+export interface MatchUrlResult {
+  url: string;
+  root: string | null;
+  server: (ConfigPlace & { name: string }) | null;
+  location: (ConfigPlace & { modifier: string; pattern: string }) | null;
+  reason: string[];
+  status?: number | null;
+  error?: string;
 }

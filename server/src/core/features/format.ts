@@ -77,8 +77,23 @@ function columnAt(text: string, offset: number, tabSize: number): number {
   return col;
 }
 
+/** columnAt for offsets asked in increasing order (tokens in file order): linear over a whole file, even one long line. */
+function columns(text: string, tabSize: number): (offset: number) => number {
+  let at = 0;
+  let col = 0;
+  return (offset) => {
+    if (offset < at) return columnAt(text, offset, tabSize);
+    for (; at < offset; at++) {
+      const c = text[at];
+      col = c === '\n' || c === '\r' ? 0 : c === '\t' ? col + tabSize - (col % tabSize) : col + 1;
+    }
+    return col;
+  };
+}
+
 export function formatText(text: string, options: FormatOptions, range?: { start: number; end: number }): FormatResult {
   const tabSize = Math.max(1, Math.floor(options.tabSize) || 4);
+  const colAt = columns(text, tabSize);
   const parsed = parse(makeSourceFile('', text));
   if (parsed.problems.length) {
     const p = parsed.problems[0]!;
@@ -126,7 +141,7 @@ export function formatText(text: string, options: FormatOptions, range?: { start
     outCol = col;
   };
   const cont = (t: Tok): string => {
-    const orig = columnAt(text, t.start, tabSize);
+    const orig = colAt(t.start);
     const aligned = align.get(orig);
     if (aligned !== undefined && aligned > stmtNewCol) return indent(aligned);
     return indent(orig > stmtOrigCol ? orig + (stmtNewCol - stmtOrigCol) : stmtNewCol + tabSize);
@@ -167,7 +182,7 @@ export function formatText(text: string, options: FormatOptions, range?: { start
       align = new Map();
       firstLine = true;
     }
-    if (firstLine && (t.kind === 'word' || t.kind === 'string')) align.set(columnAt(text, t.start, tabSize), outCol);
+    if (firstLine && (t.kind === 'word' || t.kind === 'string')) align.set(colAt(t.start), outCol);
     advance(text.slice(t.start, t.end));
 
     switch (t.kind) {
@@ -175,7 +190,7 @@ export function formatText(text: string, options: FormatOptions, range?: { start
       case 'string':
         if (words === 0) {
           head = t.value;
-          stmtOrigCol = columnAt(text, t.start, tabSize);
+          stmtOrigCol = colAt(t.start);
           stmtNewCol = depth * tabSize;
         }
         words++;

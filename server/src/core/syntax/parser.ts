@@ -12,12 +12,20 @@ interface Frame {
   detached?: boolean;
 }
 
+/**
+ * Deepest block nesting kept in the tree. Real configs stay below 20 levels; deeper blocks (a
+ * fuzzer's or an attacker's 10,000 levels) are reported once and their contents left out of the
+ * tree, so nothing that walks the tree recursively can overflow the stack.
+ */
+export const MAX_BLOCK_DEPTH = 256;
+
 export function parse(source: SourceFile): ParsedFile {
   const { tokens, problems } = lex(source.text);
   const comments: Token[] = [];
   const root: Frame = { owner: null, children: [] };
   const stack: Frame[] = [root];
   let words: Token[] = [];
+  let tooDeep = false;
   const top = (): Frame => stack[stack.length - 1]!;
 
   const emit = (terminator: ';' | '{' | null, end: number): Directive => {
@@ -62,7 +70,12 @@ export function parse(source: SourceFile): ParsedFile {
         } else {
           const d = emit('{', tok.end);
           d.block = { start: tok.start, end: null, children: [] };
-          stack.push({ owner: d, children: d.block.children });
+          if (stack.length > MAX_BLOCK_DEPTH) {
+            if (!tooDeep) problem(problems, `blocks nested more than ${MAX_BLOCK_DEPTH} levels deep are not checked`, tok);
+            tooDeep = true;
+            // the contents are parsed (to find the matching "}") into a list that is not kept
+            stack.push({ owner: d, children: [] });
+          } else stack.push({ owner: d, children: d.block.children });
         }
         break;
       case 'raw': {

@@ -8,6 +8,7 @@ import type { BlockKind, Catalog } from '../catalog/catalog';
 import { ParseCache } from './parse-cache';
 import { expandGlob, hasGlob } from './glob';
 import { dirname, resolve, basename } from '../util/path';
+import { MAX_BLOCK_DEPTH } from '../syntax/parser';
 
 export interface ConfigNode {
   readonly d: Directive;
@@ -92,8 +93,10 @@ export function buildConfigSet(rootPath: string, opts: ConfigSetOptions): Config
     return set;
   }
 
-  const expand = (list: Directive[], file: ParsedFile, parent: ConfigNode | null, ctx: BlockKind, stack: string[], via: ConfigNode | null): ConfigNode[] => {
+  const expand = (list: Directive[], file: ParsedFile, parent: ConfigNode | null, ctx: BlockKind, stack: string[], via: ConfigNode | null, depth = 0): ConfigNode[] => {
     const out: ConfigNode[] = [];
+    // blocks nested through includes are bounded too (each file's own nesting is by the parser)
+    if (depth > MAX_BLOCK_DEPTH) return out;
     for (const d of list) {
       if (set.all.length >= MAX_NODES) break;
       const node: ConfigNode = { d, file, parent, ctx, body: null, children: [], via };
@@ -101,12 +104,12 @@ export function buildConfigSet(rootPath: string, opts: ConfigSetOptions): Config
       set.all.push(node);
       if (d.name === 'include' && d.args.length === 1 && !d.block && ctx !== 'raw') {
         for (const inc of resolveInclude(node, stack)) {
-          out.push(...expand(inc.directives, inc, parent, ctx, [...stack, inc.source.path], node));
+          out.push(...expand(inc.directives, inc, parent, ctx, [...stack, inc.source.path], node, depth));
         }
       }
       if (d.block) {
         node.body = ctx === 'unknown' ? 'unknown' : opts.catalog.bodyKind(d.name, ctx);
-        if (node.body !== 'raw') node.children = expand(d.block.children, file, node, node.body, stack, null);
+        if (node.body !== 'raw') node.children = expand(d.block.children, file, node, node.body, stack, null, depth + 1);
       }
     }
     return out;

@@ -23,7 +23,8 @@ export const rule: Rule = {
       const own = ctx.model.directivesIn(block, 'proxy_set_header');
       const ownNames = new Set(own.map((n) => n.d.args[0]?.value.toLowerCase()));
       const outer = ctx.model.effective(block.parent, 'proxy_set_header');
-      const dropped = outer.nodes.filter((n) => !ownNames.has(n.d.args[0]?.value.toLowerCase()));
+      // an outer proxy_set_header without arguments is invalid-argument-count's to report, not a header
+      const dropped = outer.nodes.filter((n) => n.d.args.length > 0 && !ownNames.has(n.d.args[0]!.value.toLowerCase()));
       if (dropped.length === 0) continue;
       const names = dropped.map((n) => n.d.args[0]!.value);
       const where = outer.level ? LEVEL[outer.level.body ?? ''] ?? outer.level.d.name : 'top';

@@ -1,0 +1,162 @@
+// The "Explain this 502" report page. Content-Security-Policy: nothing loads from anywhere; the one
+// inline style and script carry a per-page nonce. Every text from the log or the config goes
+// through esc() (log lines are attacker-controlled: request lines, Host headers). Links and
+// buttons carry a number only: the extension looks up the place/address it rendered itself, so
+// the page cannot make it open an arbitrary file or connect to an arbitrary address.
+import type { ConfigPlace, ExplainedLine } from '../../../server/src/protocol/protocol';
+
+export function esc(s: unknown): string {
+  return String(s ?? '').replace(/[&<>"'`]/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** One group: lines with the same cause at the same place. */
+export interface ReportGroup {
+  sample: ExplainedLine;
+  count: number;
+  /** 1-based line numbers in the source document (or entry numbers of a selection). */
+  lines: number[];
+}
+
+export interface ReportModel {
+  title: string;
+  root: string | null;
+  groups: ReportGroup[];
+  /** Lines that were not upstream failures / not explained. */
+  skipped: number;
+  trusted: boolean;
+  error?: string;
+  /** A location handed over by the tail view when the workspace config cannot link the line. */
+  given?: ConfigPlace;
+}
+
+export interface Targets {
+  places: ConfigPlace[];
+  addresses: string[];
+}
+
+function short(file: string, roots: string | null): string {
+  if (!roots) return file;
+  const dir = roots.replace(/[^/\\]*$/, '');
+  return file.startsWith(dir) ? file.slice(dir.length) : file;
+}
+
+export function groupKey(x: ExplainedLine): string {
+  const where = x.location ? `L${x.location.file}:${x.location.line}` : x.serverBlock ? `S${x.serverBlock.file}:${x.serverBlock.line}` : 'none';
+  return `${x.cause.id}\0${where}`;
+}
+
+export function reportHtml(nonce: string, cspSource: string, m: ReportModel, t: Targets): string {
+  const place = (p: ConfigPlace, label: string): string => {
+    t.places.push(p);
+    const id = t.places.length - 1;
+    return `<a href="#" class="open" data-open="${id}" title="${esc(p.file)}:${p.line}">${esc(label)}</a>`;
+  };
+  const body: string[] = [];
+  if (m.error) body.push(`<p class="error">${esc(m.error)}</p>`);
+  if (m.root) body.push(`<p class="muted">Config: ${esc(m.root)}</p>`);
+  if (!m.groups.length && !m.error) body.push(`<p>No upstream failure (502/504) in the ${m.skipped ? `${m.skipped} ` : ''}line(s) given.</p>`);
+  if (m.given && !m.groups.some((g) => g.sample.location)) body.push(`<p>The tail view linked this line to ${place(m.given, `${m.given.file}:${m.given.line}`)}.</p>`);
+  const total = m.groups.reduce((n, g) => n + g.count, 0);
+  if (m.groups.length > 1) body.push(`<p><b>${total}</b> line(s) in <b>${m.groups.length}</b> group(s) (same cause, same place).</p>`);
+  for (const g of m.groups) {
+    const x = g.sample;
+    const status = x.status === null ? 'no status change' : x.status === 9 ? '009 (not HTTP)' : String(x.status);
+    const h: string[] = [];
+    h.push(`<section class="group" data-cause="${esc(x.cause.id)}">`);
+    h.push(`<h2><span class="status">${esc(status)}</span> ${esc(x.cause.title)} <span class="count">${g.count}×</span></h2>`);
+    h.push(`<p class="summary">${esc(x.summary)}</p>`);
+    h.push('<table>');
+    const row = (k: string, v: string): void => void h.push(`<tr><th>${esc(k)}</th><td>${v}</td></tr>`);
+    row('What happened', `${esc(x.message)}`);
+    if (x.request) row('Request', `<code>${esc(x.request.method)} ${esc(x.request.uri)}</code>${x.host ? ` host <code>${esc(x.host)}</code>` : ''}`);
+    if (x.upstream) row('Upstream', `<code>${esc(x.upstream)}</code>`);
+    if (x.location) {
+      const label = `location ${x.location.modifier ? `${x.location.modifier} ` : ''}${x.location.pattern}`;
+      row('Location', `<span class="loc">${place(x.location, label)}</span> <span class="muted">${esc(short(x.location.file, m.root))}:${x.location.line}</span>`);
+    } else row('Location', '<span class="muted">no single location</span>');
+    if (x.serverBlock) row('Server block', `${place(x.serverBlock, `server ${x.serverBlock.name || '""'}`)} <span class="muted">${esc(short(x.serverBlock.file, m.root))}:${x.serverBlock.line}</span>`);
+    row('Confidence', `${esc(x.confidence)}`);
+    row('Lines', esc(`${g.lines.slice(0, 20).join(', ')}${g.lines.length > 20 ? ', ...' : ''}`));
+    h.push('</table>');
+    if (x.reasons.length) h.push(`<details><summary>Why this location</summary><ul>${x.reasons.map((r) => `<li>${esc(r)}</li>`).join('')}</ul></details>`);
+    if (x.settings.length) {
+      h.push('<h3>Effective settings at this location</h3><table class="settings">');
+      for (const s of x.settings) {
+        h.push(`<tr><th><code>${esc(s.name)}</code></th><td><code>${esc(s.value)}</code></td><td>${s.isDefault ? '<span class="muted">default</span>' : place(s, `${short(s.file, m.root)}:${s.line}`)}</td></tr>`);
+      }
+      h.push('</table>');
+    }
+    const u = x.upstreamServers;
+    if (u.pass || u.servers.length) {
+      h.push(`<h3>Upstream${u.group ? ` <code>${esc(u.group)}</code>` : ''}</h3>`);
+      if (u.pass) h.push(`<p>${place(u.pass, u.pass.text)}</p>`);
+      h.push('<ul class="servers">');
+      for (const s of u.servers) {
+        let probe = '';
+        if (m.trusted && !s.address.includes('$')) {
+          t.addresses.push(s.address);
+          probe = ` <button type="button" class="probe" data-probe="${t.addresses.length - 1}">Probe upstream</button> <span class="probe-result" id="probe-${t.addresses.length - 1}"></span>`;
+        }
+        h.push(`<li><code>${esc(s.text)}</code> ${place(s, `${short(s.file, m.root)}:${s.line}`)}${probe}</li>`);
+      }
+      h.push('</ul>');
+      if (!m.trusted && u.servers.length) h.push('<p class="muted">Probing the upstream needs a trusted workspace.</p>');
+    }
+    if (x.fixes.length) h.push(`<h3>What to do</h3><ul class="fixes">${x.fixes.map((f) => `<li>${esc(f)}</li>`).join('')}</ul>`);
+    h.push(`<details><summary>Log line</summary><pre>${esc(x.logLine)}</pre></details>`);
+    h.push('</section>');
+    body.push(h.join('\n'));
+  }
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src ${cspSource} 'nonce-${nonce}'; script-src 'nonce-${nonce}';">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${esc(m.title)}</title>
+<style nonce="${nonce}">
+  body { font-family: var(--vscode-font-family); font-size: var(--vscode-font-size); color: var(--vscode-foreground); padding: 8px 16px; }
+  h1 { font-size: 1.3em; } h2 { font-size: 1.15em; margin: 0 0 4px 0; } h3 { font-size: 1em; margin: 12px 0 4px 0; }
+  .group { border: 1px solid var(--vscode-panel-border); border-left: 3px solid var(--vscode-errorForeground); padding: 8px 12px; margin: 12px 0; }
+  .status { color: var(--vscode-errorForeground); font-family: var(--vscode-editor-font-family); }
+  .count, .muted { color: var(--vscode-descriptionForeground); }
+  .error { color: var(--vscode-errorForeground); }
+  th { text-align: left; vertical-align: top; padding-right: 12px; font-weight: 600; }
+  td { vertical-align: top; padding-right: 12px; }
+  a { color: var(--vscode-textLink-foreground); cursor: pointer; }
+  code, pre { font-family: var(--vscode-editor-font-family); }
+  pre { white-space: pre-wrap; word-break: break-all; }
+  button { font: inherit; color: var(--vscode-button-foreground); background: var(--vscode-button-background); border: none; padding: 1px 8px; cursor: pointer; }
+  .ok { color: var(--vscode-testing-iconPassed, #3c3); } .fail { color: var(--vscode-errorForeground); }
+</style>
+</head>
+<body>
+<h1>${esc(m.title)}</h1>
+${body.join('\n')}
+<script nonce="${nonce}">
+(function () {
+  const vscode = acquireVsCodeApi();
+  document.querySelectorAll('a.open').forEach(function (a) {
+    a.addEventListener('click', function (ev) { ev.preventDefault(); vscode.postMessage({ type: 'open', id: Number(a.getAttribute('data-open')) }); });
+  });
+  document.querySelectorAll('button.probe').forEach(function (b) {
+    b.addEventListener('click', function () {
+      const id = Number(b.getAttribute('data-probe'));
+      const out = document.getElementById('probe-' + id);
+      if (out) { out.textContent = 'connecting...'; out.className = 'probe-result'; }
+      vscode.postMessage({ type: 'probe', id: id });
+    });
+  });
+  window.addEventListener('message', function (ev) {
+    const m = ev.data;
+    if (!m || m.type !== 'probed') return;
+    const out = document.getElementById('probe-' + Number(m.id));
+    if (!out) return;
+    out.textContent = String(m.text);
+    out.className = 'probe-result ' + (m.ok ? 'ok' : 'fail');
+  });
+}());
+</script>
+</body>
+</html>`;
+}

@@ -1,0 +1,162 @@
+// The editor's side of `nginx-doctor explain` and `nginx-doctor match`: the custom requests
+// nginxDoctor/explainLines and nginxDoctor/matchUrl answer over the analysis of a root config of
+// the workspace (open buffers included), with the same linking as the CLI, plus the effective
+// proxy settings at the location and the servers of its upstream.
+import { hostname } from 'node:os';
+import { isAbsolute, resolve as resolvePath } from 'node:path';
+import { Explainer, LogReader, Matcher, logFormatsFromConfig, passTargets, type ConfigNode, type ConfigSet, type Explanation } from '../core/index';
+import { parseUrl, lineOf } from '../cli/match';
+import type {
+  ConfigPlace, ExplainedLine, ExplainedSetting, ExplainLinesParams, ExplainLinesResult, MatchUrlParams, MatchUrlResult,
+} from '../protocol/protocol';
+import type { Workspace } from './workspace';
+import { uriToPath } from './convert';
+
+/** Lines explained per request at most (a pasted log stays responsive). */
+export const MAX_LINES = 5000;
+
+interface Linking {
+  set: ConfigSet;
+  matcher: Matcher;
+  explainer: Explainer;
+}
+
+const byAnalysis = new WeakMap<object, Linking>();
+
+/** The root config asked for, or the workspace's first one; analysed (cached per analysis). */
+function linking(ws: Workspace, rootUri: string | undefined): { root: string; l: Linking } | { error: string } {
+  let root: string | undefined;
+  if (rootUri) {
+    root = rootUri.includes('://') ? uriToPath(rootUri) : rootUri;
+    if (!isAbsolute(root)) root = resolvePath(ws.folders[0] ?? '/', root);
+  } else root = ws.rootConfigs()[0];
+  if (!root) return { error: 'no root config found in the workspace (set "nginxDoctor.rootConfig")' };
+  if (ws.host.readFile(root) === undefined) return { error: `cannot read the root config ${root}` };
+  const unit = ws.unitsFor(root).find((u) => u.kind === 'root' && u.path === root) ?? ws.unitsFor(root)[0];
+  if (!unit) return { error: `cannot analyse ${root}` };
+  if (!unit.analysis) ws.run(unit);
+  const a = unit.analysis;
+  if (!a) return { error: `cannot analyse ${root}` };
+  let l = byAnalysis.get(a);
+  if (!l) {
+    const matcher = new Matcher(a.set, { hostname: hostname() });
+    l = { set: a.set, matcher, explainer: new Explainer(matcher) };
+    byAnalysis.set(a, l);
+  }
+  return { root: unit.path, l };
+}
+
+function place(n: ConfigNode): ConfigPlace {
+  return { file: n.file.source.path, line: lineOf(n) };
+}
+
+const SETTINGS: [string, string][] = [
+  ['proxy_pass', ''],
+  ['proxy_connect_timeout', '60s'],
+  ['proxy_send_timeout', '60s'],
+  ['proxy_read_timeout', '60s'],
+  ['proxy_next_upstream', 'error timeout'],
+  ['proxy_next_upstream_tries', '0'],
+  ['proxy_buffer_size', '4k or 8k (one memory page)'],
+  ['proxy_buffers', '8 4k or 8 8k'],
+  ['proxy_http_version', '1.0'],
+  ['proxy_ssl_server_name', 'off'],
+  ['proxy_set_header', 'Host $proxy_host; Connection close'],
+];
+
+function explained(x: Explanation, index: number, l: Linking, failure: boolean): ExplainedLine {
+  const m = l.matcher.model;
+  const block = x.location ? x.location.node : x.server ? x.server.node : null;
+  const targets = x.location ? passTargets(x.location.node) : [];
+  const mod = targets[0]?.module ?? 'proxy';
+  const settings: ExplainedSetting[] = [];
+  if (block) {
+    for (const [base, dflt] of SETTINGS) {
+      const name = mod !== 'proxy' && base.startsWith('proxy_') ? `${mod}_${base.slice(6)}` : base;
+      if (base === 'proxy_pass') continue;
+      if (mod === 'memcached' && base !== 'proxy_connect_timeout' && base !== 'proxy_read_timeout' && base !== 'proxy_send_timeout') continue;
+      if ((base === 'proxy_http_version' || base === 'proxy_set_header' || base === 'proxy_ssl_server_name') && mod !== 'proxy') continue;
+      const eff = m.effective(block, name);
+      if (eff.nodes.length) {
+        for (const n of eff.nodes.slice(0, 12)) settings.push({ name, value: n.d.args.map((a) => a.value).join(' '), ...place(n) });
+      } else if (dflt) settings.push({ name, value: dflt, file: '', line: 0, isDefault: true });
+    }
+  }
+  const servers: ExplainedLine['upstreamServers']['servers'] = [];
+  let group: string | null = null;
+  const t = targets[0];
+  if (t && t.host && !t.hasVariables) {
+    const ups = m.upstreams.get(t.host.toLowerCase());
+    if (ups?.length) {
+      group = t.host;
+      for (const u of ups) {
+        for (const c of u.children) {
+          if (c.d.name !== 'server' || !c.d.args[0]) continue;
+          servers.push({ address: c.d.args[0].value, text: c.d.args.map((a) => a.value).join(' '), ...place(c) });
+        }
+      }
+    } else servers.push({ address: t.host, text: t.host, ...place(t.node) });
+  }
+  return {
+    index,
+    logLine: x.entry.raw,
+    failure,
+    cause: { id: x.cause.id, title: x.cause.title },
+    status: x.status,
+    message: x.message,
+    summary: x.summary,
+    time: x.time,
+    level: x.level,
+    request: x.request ? { method: x.request.method, uri: x.request.target } : null,
+    upstream: x.upstream,
+    host: x.host,
+    serverName: x.serverName,
+    serverBlock: x.server ? { ...place(x.server.node), name: x.server.loggedName } : null,
+    location: x.location ? { ...place(x.location.node), modifier: x.location.modifier, pattern: x.location.name } : null,
+    confidence: x.confidence,
+    reasons: x.reasons,
+    settings,
+    upstreamServers: {
+      group,
+      pass: t ? { ...place(t.node), text: `${t.node.d.name} ${t.node.d.args.map((a) => a.value).join(' ')}` } : null,
+      servers: servers.slice(0, 64),
+    },
+    fixes: x.fixes,
+  };
+}
+
+export function explainLines(ws: Workspace, p: ExplainLinesParams): ExplainLinesResult {
+  const r = linking(ws, p.rootUri);
+  if ('error' in r) return { root: null, explanations: [], error: r.error };
+  const { l } = r;
+  const reader = new LogReader({ formats: logFormatsFromConfig(l.set) });
+  const lines = (p.lines ?? []).slice(0, MAX_LINES);
+  const out: ExplainedLine[] = [];
+  lines.forEach((text, i) => {
+    // each element is one log entry (multi-line FastCGI entries arrive joined by "\n")
+    const entries = [...String(text).replace(/\r?\n$/, '').split(/\r?\n/).flatMap((t) => reader.push(t)), ...reader.end()];
+    for (const entry of entries) {
+      const failure = l.explainer.isUpstreamFailure(entry);
+      if (p.failuresOnly && !failure) continue;
+      out.push(explained(l.explainer.explain(entry), i, l, failure));
+    }
+  });
+  return { root: r.root, explanations: out };
+}
+
+export function matchUrl(ws: Workspace, p: MatchUrlParams): MatchUrlResult {
+  const base = { url: p.url, server: null, location: null, reason: [] as string[] };
+  const u = parseUrl(String(p.url ?? '').trim());
+  if (!u) return { ...base, root: null, error: `not an http(s) URL: "${p.url}"` };
+  const r = linking(ws, p.rootUri);
+  if ('error' in r) return { ...base, root: null, error: r.error };
+  const res = r.l.matcher.match({ addr: p.addr ?? '127.0.0.1', port: u.port, host: u.host, target: u.target, scheme: u.scheme });
+  return {
+    url: p.url,
+    root: r.root,
+    server: res.server ? { ...place(res.server.node), name: res.server.loggedName } : null,
+    location: res.location ? { ...place(res.location.node), modifier: res.location.modifier, pattern: res.location.name } : null,
+    reason: res.reason,
+    status: res.status,
+  };
+}
