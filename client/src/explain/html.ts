@@ -80,7 +80,7 @@ export function reportHtml(nonce: string, cspSource: string, m: ReportModel, t: 
     h.push('</table>');
     if (x.reasons.length) h.push(`<details><summary>Why this location</summary><ul>${x.reasons.map((r) => `<li>${esc(r)}</li>`).join('')}</ul></details>`);
     if (x.settings.length) {
-      h.push('<h3>Effective settings at this location</h3><table class="settings">');
+      h.push(`<h3>Effective settings ${x.location ? 'at this location' : 'in this server block'}</h3><table class="settings">`);
       for (const s of x.settings) {
         h.push(`<tr><th><code>${esc(s.name)}</code></th><td><code>${esc(s.value)}</code></td><td>${s.isDefault ? '<span class="muted">default</span>' : place(s, `${short(s.file, m.root)}:${s.line}`)}</td></tr>`);
       }

@@ -130,7 +130,7 @@ export function explainLines(ws: Workspace, p: ExplainLinesParams): ExplainLines
   if ('error' in r) return { root: null, explanations: [], error: r.error };
   const { l } = r;
   const reader = new LogReader({ formats: logFormatsFromConfig(l.set) });
-  const lines = (p.lines ?? []).slice(0, MAX_LINES);
+  const lines = (Array.isArray(p.lines) ? p.lines : []).slice(0, MAX_LINES);
   const out: ExplainedLine[] = [];
   lines.forEach((text, i) => {
     // each element is one log entry (multi-line FastCGI entries arrive joined by "\n")
