@@ -30,36 +30,8 @@ export class LspClient {
   private stderr = '';
   private constructor(private readonly proc: ChildProcess, readonly conn: ProtocolConnection) {}
 
-  static async start(opts: ClientOptions): Promise<{ client: LspClient; init: InitializeResult }> {
-    const proc = spawn(process.execPath, opts.command ?? [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
-    const conn = createProtocolConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
-    const client = new LspClient(proc, conn);
-    proc.stderr!.on('data', (d: Buffer) => (client.stderr += d.toString()));
-    conn.onNotification(PublishDiagnosticsNotification.type, (p: PublishDiagnosticsParams) => {
-      client.diagnostics.set(p.uri, p.diagnostics);
-      client.poke();
-    });
-    conn.onNotification(ShowMessageNotification.type, (p) => {
-      client.messages.push(p.message);
-      client.poke();
-    });
-    conn.onRequest(ShowMessageRequest.type, (p) => {
-      client.messages.push(p.message);
-      client.poke();
-      return null;
-    });
-    conn.onRequest(ConfigurationRequest.type, (p) => p.items.map(() => opts.settings ?? {}));
-    conn.onNotification('window/logMessage', () => undefined);
-    conn.listen();
-    const init = await conn.sendRequest(InitializeRequest.type, {
-      processId: process.pid,
-      rootUri: null,
-      capabilities: { workspace: { configuration: true, workspaceFolders: true, didChangeWatchedFiles: { dynamicRegistration: false } } },
-      workspaceFolders: opts.folders.map((f) => ({ uri: pathToFileURL(f).href, name: f })),
-      initializationOptions: { trusted: opts.trusted ?? false },
-    });
-    await conn.sendNotification(InitializedNotification.type, {});
-    return { client, init };
+  static start(opts: ClientOptions): Promise<{ client: LspClient; init: InitializeResult }> {
+    return LspClient.startWithCapabilities(opts, {});
   }
 
   /**
