@@ -68,6 +68,27 @@ test('explainLines: the location, its effective settings and upstream servers', 
   assert.ok(timeout.isDefault ? timeout.value === '60s' : timeout.line > 0);
 });
 
+test('explainLines offers the quick fixes of the location, with the edits the lightbulb makes', async () => {
+  const lines = readFileSync(LOG, 'utf8').split('\n').filter((l) => l.trim());
+  const expected = cli(['explain', '--config', ROOT, '--format', 'json', LOG]).find((e) => e.location && e.cause === 'upstream-tls-to-plain-http')!;
+  const r = await client.request<ExplainLinesResult>(EXPLAIN_LINES, { lines: [lines[expected.logLine - 1]] });
+  const fix = r.explanations[0]!.quickFixes?.find((q) => q.rule === 'https-to-plain-http-upstream');
+  assert.ok(fix, `quick fixes: ${JSON.stringify(r.explanations[0]!.quickFixes)}`);
+  assert.equal(fix.title, 'Use http://');
+  assert.equal(fix.edits.length, 1);
+  const e = fix.edits[0]!;
+  assert.equal(e.newText, 'http');
+  assert.equal(uriToPathForTest(e.uri), expected.location.file);
+  // the edit replaces the "https" of this location's proxy_pass
+  const text = readFileSync(expected.location.file, 'utf8').split('\n')[e.range.start.line]!;
+  assert.equal(text.slice(e.range.start.character, e.range.end.character), 'https');
+  assert.match(text, /proxy_pass https:\/\//);
+});
+
+function uriToPathForTest(uri: string): string {
+  return decodeURIComponent(new URL(uri).pathname);
+}
+
 test('explainLines: an explicit rootUri, a non-failure line and garbage', async () => {
   const r = await client.request<ExplainLinesResult>(EXPLAIN_LINES, {
     rootUri: client.uri(ROOT),

@@ -3,7 +3,7 @@
 // through esc() (log lines are attacker-controlled: request lines, Host headers). Links and
 // buttons carry a number only: the extension looks up the place/address it rendered itself, so
 // the page cannot make it open an arbitrary file or connect to an arbitrary address.
-import type { ConfigPlace, ExplainedLine } from '../../../server/src/protocol/protocol';
+import type { ConfigPlace, ExplainedLine, ExplainQuickFix } from '../../../server/src/protocol/protocol';
 
 export function esc(s: unknown): string {
   return String(s ?? '').replace(/[&<>"'`]/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -32,6 +32,8 @@ export interface ReportModel {
 export interface Targets {
   places: ConfigPlace[];
   addresses: string[];
+  /** Quick fixes rendered with an Apply button, by number. */
+  fixes: ExplainQuickFix[];
 }
 
 function short(file: string, roots: string | null): string {
@@ -103,6 +105,13 @@ export function reportHtml(nonce: string, cspSource: string, m: ReportModel, t: 
       if (!m.trusted && u.servers.length) h.push('<p class="muted">Probing the upstream needs a trusted workspace.</p>');
     }
     if (x.fixes.length) h.push(`<h3>What to do</h3><ul class="fixes">${x.fixes.map((f) => `<li>${esc(f)}</li>`).join('')}</ul>`);
+    const quick = x.quickFixes ?? [];
+    if (quick.length) {
+      h.push(`<h3>Quick fixes in this location</h3><ul class="quick-fixes">${quick.map((q) => {
+        t.fixes.push(q);
+        return `<li><button type="button" class="apply" data-apply="${t.fixes.length - 1}">Apply</button> ${esc(q.title)} <span class="rule">(${esc(q.rule)}: ${esc(q.message)})</span></li>`;
+      }).join('')}</ul>`);
+    }
     h.push(`<details><summary>Log line</summary><pre>${esc(x.logLine)}</pre></details>`);
     h.push('</section>');
     body.push(h.join('\n'));
@@ -138,6 +147,9 @@ ${body.join('\n')}
   const vscode = acquireVsCodeApi();
   document.querySelectorAll('a.open').forEach(function (a) {
     a.addEventListener('click', function (ev) { ev.preventDefault(); vscode.postMessage({ type: 'open', id: Number(a.getAttribute('data-open')) }); });
+  });
+  document.querySelectorAll('button.apply').forEach(function (b) {
+    b.addEventListener('click', function () { b.disabled = true; vscode.postMessage({ type: 'apply', id: Number(b.getAttribute('data-apply')) }); });
   });
   document.querySelectorAll('button.probe').forEach(function (b) {
     b.addEventListener('click', function () {

@@ -8,6 +8,7 @@ import { createConnection } from 'node:net';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import {
   EXPLAIN_LINES, MATCH_URL, type ConfigPlace, type ExplainedLine, type ExplainLinesParams, type ExplainLinesResult, type MatchUrlResult,
+  type ExplainQuickFix,
 } from '../../../server/src/protocol/protocol';
 import { groupKey, reportHtml, type ReportGroup, type ReportModel, type Targets } from './html';
 
@@ -72,7 +73,7 @@ export function probe(address: string): Promise<{ ok: boolean; text: string }> {
 
 export function registerExplain(_context: vscode.ExtensionContext, getClient: () => LanguageClient | undefined): vscode.Disposable {
   let panel: vscode.WebviewPanel | undefined;
-  let targets: Targets = { places: [], addresses: [] };
+  let targets: Targets = { places: [], addresses: [], fixes: [] };
 
   const ask = async <R>(method: string, params: unknown): Promise<R | undefined> => {
     const c = getClient();
@@ -93,6 +94,7 @@ export function registerExplain(_context: vscode.ExtensionContext, getClient: ()
       panel.webview.onDidReceiveMessage(async (msg: { type?: string; id?: number }) => {
         const id = typeof msg.id === 'number' ? msg.id : -1;
         if (msg.type === 'open' && targets.places[id]) await openPlace(targets.places[id]!);
+        if (msg.type === 'apply' && targets.fixes[id]) await applyQuickFix(targets.fixes[id]!);
         if (msg.type === 'probe' && targets.addresses[id] !== undefined) {
           if (!vscode.workspace.isTrusted) return;
           const r = await probe(targets.addresses[id]!);
@@ -101,7 +103,7 @@ export function registerExplain(_context: vscode.ExtensionContext, getClient: ()
       });
     }
     panel.title = m.title;
-    targets = { places: [], addresses: [] };
+    targets = { places: [], addresses: [], fixes: [] };
     panel.webview.html = reportHtml(randomBytes(16).toString('base64'), panel.webview.cspSource, m, targets);
     panel.reveal(vscode.ViewColumn.Beside, false);
   };
@@ -214,4 +216,16 @@ export function registerExplain(_context: vscode.ExtensionContext, getClient: ()
     vscode.languages.registerCodeLensProvider([{ language: 'log' }, { pattern: '**/*.log' }], lenses),
     { dispose: () => panel?.dispose() },
   );
+}
+
+/** Applies a quick fix from the report with the same edits the lightbulb would make. */
+async function applyQuickFix(fix: ExplainQuickFix): Promise<void> {
+  const edit = new vscode.WorkspaceEdit();
+  for (const e of fix.edits) {
+    const r = e.range;
+    edit.replace(vscode.Uri.parse(e.uri), new vscode.Range(r.start.line, r.start.character, r.end.line, r.end.character), e.newText);
+  }
+  const ok = await vscode.workspace.applyEdit(edit);
+  if (!ok) void vscode.window.showErrorMessage(`nginx-doctor: could not apply "${fix.title}".`);
+  else void vscode.window.showInformationMessage(`nginx-doctor: applied "${fix.title}" (not saved yet).`);
 }

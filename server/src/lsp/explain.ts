@@ -4,18 +4,20 @@
 // proxy settings at the location and the servers of its upstream.
 import { hostname } from 'node:os';
 import { isAbsolute, resolve as resolvePath } from 'node:path';
-import { Explainer, LogReader, Matcher, logFormatsFromConfig, passTargets, type ConfigNode, type ConfigSet, type Explanation } from '../core/index';
+import { Explainer, LogReader, Matcher, logFormatsFromConfig, passTargets, type ConfigNode, type ConfigSet, type Diagnostic, type Explanation } from '../core/index';
 import { parseUrl, lineOf } from '../cli/match';
 import type {
-  ConfigPlace, ExplainedLine, ExplainedSetting, ExplainLinesParams, ExplainLinesResult, MatchUrlParams, MatchUrlResult,
+  ConfigPlace, ExplainedLine, ExplainedSetting, ExplainLinesParams, ExplainLinesResult, ExplainQuickFix, MatchUrlParams, MatchUrlResult,
 } from '../protocol/protocol';
 import type { Workspace } from './workspace';
-import { uriToPath } from './convert';
+import { pathToUri, toRange, uriToPath } from './convert';
 
 /** Lines explained per request at most (a pasted log stays responsive). */
 export const MAX_LINES = 5000;
 
 interface Linking {
+  /** Diagnostics of the analysis, for the quick fixes offered next to an explanation. */
+  diagnostics: readonly Diagnostic[];
   set: ConfigSet;
   matcher: Matcher;
   explainer: Explainer;
@@ -40,7 +42,7 @@ function linking(ws: Workspace, rootUri: string | undefined): { root: string; l:
   let l = byAnalysis.get(a);
   if (!l) {
     const matcher = new Matcher(a.set, { hostname: hostname() });
-    l = { set: a.set, matcher, explainer: new Explainer(matcher) };
+    l = { diagnostics: a.diagnostics, set: a.set, matcher, explainer: new Explainer(matcher) };
     byAnalysis.set(a, l);
   }
   return { root: unit.path, l };
@@ -122,7 +124,26 @@ function explained(x: Explanation, index: number, l: Linking, failure: boolean):
       servers: servers.slice(0, 64),
     },
     fixes: x.fixes,
+    quickFixes: x.location ? quickFixesIn(x.location.node, l) : [],
   };
+}
+
+/** Preferred quick fixes of the diagnostics inside a location block (its directives and nested blocks). */
+function quickFixesIn(loc: ConfigNode, l: Linking): ExplainQuickFix[] {
+  const file = loc.file.source.path;
+  const out: ExplainQuickFix[] = [];
+  for (const d of l.diagnostics) {
+    if (d.file !== file || d.start < loc.d.start || d.start > loc.d.end) continue;
+    const fix = d.fixes?.find((f) => f.isPreferred);
+    if (!fix) continue;
+    out.push({
+      title: fix.title,
+      rule: d.code,
+      message: d.message,
+      edits: fix.edits.map((e) => ({ uri: pathToUri(e.file), range: toRange(l.set.files.get(e.file), e.start, e.end), newText: e.newText })),
+    });
+  }
+  return out;
 }
 
 export function explainLines(ws: Workspace, p: ExplainLinesParams): ExplainLinesResult {

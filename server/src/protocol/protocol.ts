@@ -198,6 +198,14 @@ export interface ExplainedLine {
   /** The *_pass target and the servers of its upstream block (or the address itself). */
   upstreamServers: { group: string | null; pass: (ConfigPlace & { text: string }) | null; servers: (ConfigPlace & { address: string; text: string })[] };
   fixes: string[];
+  /** The quick fixes (same engine as the editor's code actions) of the problems found in the location. */
+  quickFixes?: ExplainQuickFix[];
+}
+export interface ExplainQuickFix {
+  title: string;
+  rule: string;
+  message: string;
+  edits: { uri: string; range: { start: { line: number; character: number }; end: { line: number; character: number } }; newText: string }[];
 }
 export interface ExplainLinesResult {
   root: string | null;
