@@ -12,3 +12,16 @@ export function loadConfig(root: string, confDir?: string): ConfigSet {
   }
   return buildConfigSet(root, { host, catalog: defaultCatalog(), confDir: confDir ?? dirname(root) });
 }
+
+/** loadConfig for a CLI command: a config that cannot be loaded is reported on stderr (null returned). */
+export function loadConfigOrReport(root: string, confDir: string | undefined, err: (text: string) => void): ConfigSet | null {
+  try {
+    return loadConfig(root, confDir);
+  } catch (e) {
+    if (e instanceof ConfigLoadError) {
+      err(`nginx-doctor: ${e.message}\n`);
+      return null;
+    }
+    throw e;
+  }
+}

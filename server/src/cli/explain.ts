@@ -6,9 +6,9 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
-import { Explainer, LogReader, Matcher, logFormatsFromConfig, type Explanation, type LogEntry, type ConfigSet } from '../core/index';
+import { Explainer, LogReader, Matcher, logFormatsFromConfig, type Explanation, type LogEntry } from '../core/index';
 import { parseArgs, one, UsageError } from './args';
-import { loadConfig, ConfigLoadError } from './config-load';
+import { loadConfigOrReport } from './config-load';
 import { forEachLine } from './lines';
 import { lineOf, locationJson } from './match';
 import { safeText } from './sanitize';
@@ -64,16 +64,8 @@ export async function runExplain(argv: string[], io: AsyncIo): Promise<number> {
   if (!root) throw new UsageError('explain needs --config ROOT (the nginx.conf that wrote the log)');
   const file = args.positionals[0] ?? '-';
   const all = args.flags.has('all');
-  let set: ConfigSet;
-  try {
-    set = loadConfig(root, one(args, 'conf-dir'));
-  } catch (e) {
-    if (e instanceof ConfigLoadError) {
-      io.err(`nginx-doctor: ${e.message}\n`);
-      return 2;
-    }
-    throw e;
-  }
+  const set = loadConfigOrReport(root, one(args, 'conf-dir'), io.err);
+  if (!set) return 2;
   let input: AsyncIterable<Buffer | string>;
   if (file === '-') input = io.stdin;
   else {

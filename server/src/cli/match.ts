@@ -7,7 +7,7 @@ import { hostname } from 'node:os';
 import { safeText } from './sanitize';
 import { Matcher, type LocationInfo, type MatchResult, type ServerInfo, type ConfigNode } from '../core/index';
 import { parseArgs, one, UsageError } from './args';
-import { loadConfig, ConfigLoadError } from './config-load';
+import { loadConfigOrReport } from './config-load';
 import type { Io } from './check';
 
 export interface ParsedUrl {
@@ -59,16 +59,8 @@ export function runMatch(argv: string[], io: Io): number {
     if (!p) throw new UsageError(`not an http(s) URL: "${u}"`);
     return { url: u, p };
   });
-  let set;
-  try {
-    set = loadConfig(root, one(args, 'conf-dir'));
-  } catch (e) {
-    if (e instanceof ConfigLoadError) {
-      io.err(`nginx-doctor: ${e.message}\n`);
-      return 2;
-    }
-    throw e;
-  }
+  const set = loadConfigOrReport(root, one(args, 'conf-dir'), io.err);
+  if (!set) return 2;
   const matcher = new Matcher(set, { hostname: hostname() });
   let out = '';
   for (const { url, p } of urls) {

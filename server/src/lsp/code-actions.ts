@@ -13,7 +13,9 @@ export function codeActions(ws: Workspace, params: CodeActionParams, uriOf: (pat
   const only = params.context.only;
   const out: CodeAction[] = [];
   const wantsQuickFix = !only || only.some((k) => CodeActionKind.QuickFix.startsWith(k) || k.startsWith(CodeActionKind.QuickFix));
-  const wantsFixAll = !!only?.some((k) => FIX_ALL_KIND.startsWith(k)) || (!only && params.context.diagnostics.length === 0);
+  // Fix all re-analyses in rounds: only when the client asks for source actions (menu, on save),
+  // never for the code-action requests an editor sends as the cursor moves.
+  const wantsFixAll = !!only?.some((k) => FIX_ALL_KIND.startsWith(k));
   const seen = new Set<string>();
   for (const unit of units) {
     const a = unit.analysis!;
