@@ -19,7 +19,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { REPO } from '../helpers/repo';
-import { Session, buildExtensions, ensureCodeServer, goTo, openFile, until, waitForProblems, type Build } from './harness';
+import { Session, buildExtensions, ensureCodeServer, goTo, numberedLines, openFile, until, waitForProblems, type Build } from './harness';
 
 const SHOP = 'sites-enabled/shop.example.com';
 const ADMIN = 'sites-enabled/admin.example.com';
@@ -36,22 +36,6 @@ function lineOf(lines: string[], text: string, from = 0): number {
   const i = lines.findIndex((l, n) => n >= from && l.trim() === text);
   assert.ok(i >= 0, `the demo has the line ${JSON.stringify(text)}`);
   return i + 1;
-}
-
-/** The rendered lines of the active editor by their 1-based line number (as the gutter shows it). */
-async function numberedLines(page: Page): Promise<Map<number, string>> {
-  const rows = await page.locator(ACTIVE_EDITOR).first().evaluate((root) => {
-    const numbers = new Map<number, number>();
-    for (const div of Array.from(root.querySelectorAll('.margin-view-overlays > div'))) {
-      const n = Number((div.querySelector('.line-numbers') as HTMLElement | null)?.innerText ?? 'NaN');
-      if (Number.isFinite(n)) numbers.set(Math.round(parseFloat((div as HTMLElement).style.top) || 0), n);
-    }
-    return Array.from(root.querySelectorAll('.view-lines .view-line')).map((e) => {
-      const top = Math.round(parseFloat((e as HTMLElement).style.top) || 0);
-      return [numbers.get(top) ?? -1, (e as HTMLElement).innerText] as [number, string];
-    });
-  });
-  return new Map(rows.filter(([n]) => n > 0).map(([n, t]) => [n, t.replace(/\u00a0/g, ' ')]));
 }
 
 /** Waits until the editor renders exactly these lines at these numbers. */

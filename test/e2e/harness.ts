@@ -505,3 +505,21 @@ export async function squigglesOnCursorLine(page: Page): Promise<number> {
 export async function errorSquiggles(page: Page): Promise<number> {
   return page.locator('.editor-group-container.active .monaco-editor .squiggly-error').count();
 }
+
+/** The rendered lines of the active editor by their 1-based line number (as the gutter shows it). */
+export async function numberedLines(page: Page): Promise<Map<number, string>> {
+  const editor = page.locator('.editor-group-container.active .monaco-editor').first();
+  const rows = await editor.evaluate((root) => {
+    const numbers = new Map<number, number>();
+    for (const div of Array.from(root.querySelectorAll('.margin-view-overlays > div'))) {
+      const n = Number((div.querySelector('.line-numbers') as HTMLElement | null)?.innerText ?? 'NaN');
+      if (Number.isFinite(n)) numbers.set(Math.round(parseFloat((div as HTMLElement).style.top) || 0), n);
+    }
+    return Array.from(root.querySelectorAll('.view-lines .view-line')).map((e) => {
+      const top = Math.round(parseFloat((e as HTMLElement).style.top) || 0);
+      return [numbers.get(top) ?? -1, (e as HTMLElement).innerText] as [number, string];
+    });
+  });
+  return new Map(rows.filter(([n]) => n > 0).map(([n, t]) => [n, t.replace(/\u00a0/g, ' ')]));
+}
+

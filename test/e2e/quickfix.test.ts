@@ -15,7 +15,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { REPO } from '../helpers/repo';
-import { Session, buildExtensions, ensureCodeServer, goTo, openFile, problemsText, runCommand, until, waitForProblems, type Build } from './harness';
+import { Session, buildExtensions, ensureCodeServer, goTo, numberedLines, openFile, problemsText, runCommand, until, waitForProblems, type Build } from './harness';
 
 const SHOP = 'sites-enabled/shop.example.com';
 const HTTP11_MESSAGE = 'upstream "api_backend" keeps idle connections ("keepalive 32"), but requests go out as HTTP/1.0 here, so nginx closes each connection after one response';
@@ -63,23 +63,6 @@ async function statusBarCount(page: Page, kind: 'Errors' | 'Warnings'): Promise<
   const label = (await page.locator('#status\\.problems').getAttribute('aria-label', { timeout: 5000 })) ?? '';
   const m = new RegExp(`${kind}: (\\d+)`).exec(label);
   return m ? Number(m[1]) : NaN;
-}
-
-/** The rendered lines of the active editor by their 1-based line number (as the gutter shows it). */
-async function numberedLines(page: Page): Promise<Map<number, string>> {
-  const editor = page.locator('.editor-group-container.active .monaco-editor').first();
-  const rows = await editor.evaluate((root) => {
-    const numbers = new Map<number, number>();
-    for (const div of Array.from(root.querySelectorAll('.margin-view-overlays > div'))) {
-      const n = Number((div.querySelector('.line-numbers') as HTMLElement | null)?.innerText ?? 'NaN');
-      if (Number.isFinite(n)) numbers.set(Math.round(parseFloat((div as HTMLElement).style.top) || 0), n);
-    }
-    return Array.from(root.querySelectorAll('.view-lines .view-line')).map((e) => {
-      const top = Math.round(parseFloat((e as HTMLElement).style.top) || 0);
-      return [numbers.get(top) ?? -1, (e as HTMLElement).innerText] as [number, string];
-    });
-  });
-  return new Map(rows.filter(([n]) => n > 0).map(([n, t]) => [n, t.replace(/\u00a0/g, ' ')]));
 }
 
 /** Waits until the editor renders exactly these lines at these numbers. */
