@@ -4,6 +4,7 @@ import { runFix } from './cli/fix';
 import { runMatch } from './cli/match';
 import { runExplain } from './cli/explain';
 import { runTail } from './cli/tail';
+import { runDoctorCommand } from './cli/doctor';
 import { UsageError } from './cli/args';
 import { VERSION } from './version';
 import { startStdioServer } from './lsp/start';
@@ -25,16 +26,21 @@ Usage:
                                     follow error logs live (files, ssh://[user@]host/path, paths on
                                     --ssh DEST, or a command's output); 502/504 lines get their cause
                                     and server/location file:line. Stops on Ctrl-C (exit 0)
+  nginx-doctor doctor [--ssh DEST] [--sudo] [--config ROOT] [--format text|json] [--nginx PATH]
+                      [--nginx-conf PATH] [--lines N] [--timeout SECONDS] [--save-config DIR]
+                                    the 502 checklist against this machine or an SSH host: nginx up,
+                                    nginx -t, deployed vs workspace config, every backend probed from
+                                    the host, unix sockets, recent error-log failures, SELinux/AppArmor.
+                                    Read-only; --sudo uses passwordless sudo only
   nginx-doctor lsp --stdio          start the language server on stdin/stdout
   nginx-doctor --version | --help
 
 check and fix exit 0 when no error is left, 1 when there is one, 2 on a usage or I/O failure.
+doctor exits 1 when a check fails, 0 otherwise, 2 on a usage error.
 match and explain exit 0, or 2 on a usage or I/O failure; tail exits 0 when stopped, 1 when every
 source failed, 2 on a usage error.
 Includes are resolved relative to the root config's directory (nginx's conf prefix), or --conf-dir.
 `;
-
-const PLANNED = new Set(['doctor']);
 
 function main(argv: string[]): void {
   const [cmd, ...rest] = argv;
@@ -77,11 +83,14 @@ function main(argv: string[]): void {
         process.exitCode = code;
         setTimeout(() => process.exit(code), 2000).unref();
       }, (e: unknown) => fail(e, io));
+    } else if (cmd === 'doctor') {
+      process.stdout.on('error', (e: NodeJS.ErrnoException) => (e.code === 'EPIPE' ? process.exit(0) : fail(e, io)));
+      runDoctorCommand(rest, io).then((code) => {
+        process.exitCode = code;
+        setTimeout(() => process.exit(code), 2000).unref();
+      }, (e: unknown) => fail(e, io));
     } else if (cmd === 'lsp') {
       startStdioServer();
-    } else if (PLANNED.has(cmd)) {
-      io.err(`nginx-doctor: "${cmd}" is not available in this version yet\n`);
-      process.exitCode = 2;
     } else {
       throw new UsageError(`unknown command "${cmd}"`);
     }

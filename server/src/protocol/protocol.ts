@@ -231,3 +231,25 @@ export interface MatchUrlResult {
   status?: number | null;
   error?: string;
 }
+
+// ----- "Check server for 502 causes" (`nginx-doctor doctor --format json`) ----------------------
+
+export type DoctorStatus = 'pass' | 'warn' | 'fail' | 'skip';
+
+/** One row of the checklist. `id` names the kind of check; a kind can have several rows (one per upstream). */
+export interface DoctorCheck {
+  id: string;
+  title: string;
+  status: DoctorStatus;
+  found: string;
+  expected: string;
+  advice: string;
+  location: { file: string; line: number } | null;
+  /** Error-log lines behind this row (up to 20), for "Explain" in the editor. Optional. */
+  logLines?: string[];
+}
+
+export interface DoctorReport {
+  host: string;
+  checks: DoctorCheck[];
+}

@@ -1,0 +1,84 @@
+// `nginx-doctor doctor [--ssh DEST] [--config ROOT] [--format text|json]`: runs the 502
+// troubleshooting checklist against this machine or an SSH host (read-only). JSON:
+// {"host","checks":[{"id","title","status","found","expected","advice","location"}]}.
+// Exit 1 when a check fails, 0 otherwise, 2 on a usage error or an unreadable --config.
+import { resolve } from 'node:path';
+import type { DoctorCheck, DoctorReport } from '../protocol/protocol';
+import { runDoctor } from '../doctor/run';
+import { checkDestination, checkPath, SourceError } from '../tail/sources';
+import { parseArgs, one, UsageError } from './args';
+import { ConfigLoadError } from './config-load';
+import { safeText } from './sanitize';
+
+export interface DoctorIo {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+const VALUED = ['ssh', 'config', 'conf-dir', 'format', 'nginx', 'nginx-conf', 'lines', 'timeout', 'ssh-config', 'save-config'];
+
+export async function runDoctorCommand(argv: string[], io: DoctorIo): Promise<number> {
+  const args = parseArgs(argv, VALUED, ['sudo']);
+  if (args.positionals.length) throw new UsageError(`doctor takes no positional arguments (got "${args.positionals[0]}"); use --ssh DEST and --config ROOT`);
+  const format = one(args, 'format') ?? 'text';
+  if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json, not "${format}"`);
+  const num = (name: string, dflt: number, min: number, max: number): number => {
+    const v = one(args, name);
+    if (v === undefined) return dflt;
+    if (!/^\d+$/.test(v) || Number(v) < min || Number(v) > max) throw new UsageError(`--${name} must be a whole number from ${min} to ${max}`);
+    return Number(v);
+  };
+  const ssh = one(args, 'ssh');
+  try {
+    if (ssh !== undefined) checkDestination(ssh);
+    for (const p of ['nginx', 'nginx-conf'] as const) {
+      const v = one(args, p);
+      if (v !== undefined) {
+        checkPath(v, `--${p} path`);
+        if (!v.startsWith('/')) throw new UsageError(`--${p} must be an absolute path on the host`);
+      }
+    }
+  } catch (e) {
+    if (e instanceof SourceError) throw new UsageError(e.message);
+    throw e;
+  }
+  const config = one(args, 'config');
+  let report: DoctorReport;
+  try {
+    report = await runDoctor({
+      ...(ssh ? { ssh } : {}),
+      sudo: args.flags.has('sudo'),
+      ...(one(args, 'ssh-config') ? { sshConfig: one(args, 'ssh-config')! } : {}),
+      ...(config ? { config: resolve(config) } : {}),
+      ...(one(args, 'conf-dir') ? { confDir: resolve(one(args, 'conf-dir')!) } : {}),
+      ...(one(args, 'nginx') ? { nginx: one(args, 'nginx')! } : {}),
+      ...(one(args, 'nginx-conf') ? { nginxConf: one(args, 'nginx-conf')! } : {}),
+      ...(one(args, 'save-config') ? { saveConfig: resolve(one(args, 'save-config')!) } : {}),
+      logLines: num('lines', 1000, 1, 100_000),
+      timeoutMs: num('timeout', 60, 1, 3600) * 1000,
+    });
+  } catch (e) {
+    if (e instanceof ConfigLoadError) {
+      io.err(`nginx-doctor: ${e.message}\n`);
+      return 2;
+    }
+    throw e;
+  }
+  io.out(format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : safeText(renderReport(report)));
+  return report.checks.some((c) => c.status === 'fail') ? 1 : 0;
+}
+
+const LABEL: Record<DoctorCheck['status'], string> = { fail: 'FAIL', warn: 'WARN', pass: 'ok  ', skip: 'skip' };
+
+export function renderReport(r: DoctorReport): string {
+  const count = (s: DoctorCheck['status']): number => r.checks.filter((c) => c.status === s).length;
+  let out = `nginx-doctor: 502 checklist for ${r.host}: ${count('fail')} failed, ${count('warn')} warning(s), ${count('pass')} passed, ${count('skip')} skipped\n`;
+  for (const c of r.checks) {
+    out += `\n${LABEL[c.status]}  ${c.title}\n`;
+    out += `      found:    ${c.found}\n`;
+    if (c.status !== 'pass' && c.status !== 'skip') out += `      expected: ${c.expected}\n`;
+    if (c.advice && c.status !== 'pass') out += `      advice:   ${c.advice}\n`;
+    if (c.location) out += `      config:   ${c.location.file}:${c.location.line}\n`;
+  }
+  return out;
+}

@@ -1,0 +1,36 @@
+// Listening sockets on the host (/proc/net/tcp*) against what the config expects: backends on
+// this host listening on their ports, and nginx itself listening on its own.
+import type { DoctorCheck } from '../../protocol/protocol';
+import { isLocalAddress, listensOn } from '../facts';
+import { placeOf, row, type DoctorContext } from '../context';
+import { listenPorts } from '../targets';
+import { addrText } from './backend-reachable';
+
+export function backendPorts(ctx: DoctorContext): DoctorCheck {
+  const title = 'backends on this host listen on the ports the config uses';
+  const local = ctx.backends.filter((b) => b.kind === 'tcp' && !b.flags.includes('down') && isLocalAddress(ctx.facts, b.host));
+  const expected = local.length ? `listening: ${[...new Set(local.map(addrText))].join(', ')}` : 'no local TCP backends';
+  if (!ctx.facts.listeners.length && !ctx.facts.unixListening.size) return row('backend-ports', title, 'skip', 'cannot read /proc/net/tcp on the host', expected, '');
+  if (!local.length) return row('backend-ports', title, 'skip', 'the config names no TCP backend on this host', expected, '');
+  const missing = local.filter((b) => !listensOn(ctx.facts, b.host, b.port));
+  if (!missing.length) return row('backend-ports', title, 'pass', `all ${local.length} local backend port(s) listen`, expected, '');
+  const first = missing[0]!;
+  const others = [...new Set(ctx.facts.listeners.filter((l) => l.port >= 1024).map((l) => l.port))].sort((a, b) => a - b).slice(0, 15);
+  return row('backend-ports', title, 'fail',
+    `nothing listens on ${missing.map(addrText).join(', ')} (ports that do listen: ${others.join(', ') || 'none above 1023'})`, expected,
+    'Start those backends, or correct the ports in the config to the ones they listen on (ss -ltnp).', placeOf(ctx, first.node));
+}
+
+export function nginxPorts(ctx: DoctorContext): DoctorCheck {
+  const title = 'nginx listens on the ports of its listen directives';
+  const masters = ctx.facts.processes.filter((p) => p.role === 'master');
+  const ports = ctx.model ? listenPorts(ctx.model) : [];
+  const expected = ports.length ? `listening: ${ports.map((p) => `${p.addr}:${p.port}`).slice(0, 10).join(', ')}` : 'the listen ports';
+  if (!ctx.model) return row('nginx-ports', title, 'skip', 'no config to read listen directives from', expected, '');
+  if (!masters.length) return row('nginx-ports', title, 'skip', 'nginx is not running', expected, '');
+  if (!ctx.facts.listeners.length) return row('nginx-ports', title, 'skip', 'cannot read /proc/net/tcp on the host', expected, '');
+  const missing = ports.filter((p) => !ctx.facts.listeners.some((l) => l.port === p.port && (p.addr === '*' || l.addr === '0.0.0.0' || l.addr === '::' || l.addr === p.addr.toLowerCase() || (p.addr === 'localhost' && /^127\.|^::1$/.test(l.addr)))));
+  if (!missing.length) return row('nginx-ports', title, 'pass', `all ${ports.length} listen address(es) are bound`, expected, '');
+  return row('nginx-ports', title, 'warn', `not listening: ${missing.map((p) => `${p.addr}:${p.port}`).join(', ')}`, expected,
+    'The running nginx has not loaded this config (reload it: systemctl reload nginx), or another program holds the port (ss -ltnp).', placeOf(ctx, missing[0]!.node));
+}

@@ -1,0 +1,57 @@
+// Is nginx installed, and is it running (master + workers, and what systemd says)?
+import type { DoctorCheck } from '../../protocol/protocol';
+import { row, type DoctorContext } from '../context';
+
+export function nginxInstalled(ctx: DoctorContext): DoctorCheck {
+  const f = ctx.facts;
+  const title = 'nginx is installed';
+  if (!f.nginxPath) {
+    return row('nginx-installed', title, 'fail', `no nginx program on ${ctx.hostLabel} (searched PATH, /usr/sbin, /usr/local/sbin, /usr/local/nginx/sbin)`, 'an nginx binary',
+      'Install nginx (Debian/Ubuntu: apt install nginx), or give its path with --nginx PATH (VS Code: nginxDoctor.nginxPath).');
+  }
+  if (!f.nginxV) {
+    return row('nginx-installed', title, 'fail', `${f.nginxPath} exists but is not an executable file`, 'an nginx binary that runs', `Check ${f.nginxPath} (ls -l; file).`);
+  }
+  if (!f.version) {
+    return row('nginx-installed', title, 'warn', `${f.nginxPath} -V printed no version: ${firstLine(f.nginxV)}`, 'nginx version: nginx/X.Y.Z', `Run "${f.nginxPath} -V" on the host and check the binary.`);
+  }
+  return row('nginx-installed', title, 'pass', `nginx ${f.version} at ${f.nginxPath}`, 'an nginx binary', '');
+}
+
+export function nginxRunning(ctx: DoctorContext, conf?: string): DoctorCheck {
+  const f = ctx.facts;
+  const title = 'nginx is running';
+  let masters = f.processes.filter((p) => p.role === 'master');
+  if (conf) {
+    const mine = masters.filter((p) => p.cmdline.includes(conf));
+    if (mine.length) masters = mine;
+  }
+  const workers = f.processes.filter((p) => p.role === 'worker' && masters.some((m) => m.pid === p.ppid));
+  const sd = f.systemd;
+  const unit = sd && sd.get('LoadState') === 'loaded' ? `; systemd: nginx.service ${sd.get('ActiveState') ?? '?'} (${sd.get('SubState') ?? '?'}${sd.get('Result') && sd.get('Result') !== 'success' ? `, result ${sd.get('Result')}` : ''})` : '';
+  if (!masters.length) {
+    const why = sd && sd.get('ActiveState') === 'failed' && f.systemdStatus ? ` Last lines of systemctl status: ${lastLines(f.systemdStatus, 3)}` : '';
+    return row('nginx-running', title, 'fail', `no nginx master process${unit}`, 'one nginx master process with its workers',
+      `Start it (systemctl start nginx, or nginx) and read why it stopped: journalctl -u nginx -n 50, and the error log.${why}`);
+  }
+  const found = `master pid ${masters.map((m) => m.pid).join(', ')}, ${workers.length} worker(s)${unit}`;
+  if (masters.length > 1) {
+    return row('nginx-running', title, 'warn', found, 'one nginx master process',
+      'Several nginx masters run: one may hold the ports with an old config (a failed upgrade or a second instance). Compare their command lines with "ps -fC nginx".');
+  }
+  if (!workers.length) {
+    return row('nginx-running', title, 'fail', found, 'worker processes under the master', 'The master has no workers: they may crash at start (see the error log for "exited on signal").');
+  }
+  if (sd && sd.get('LoadState') === 'loaded' && sd.get('ActiveState') !== 'active') {
+    return row('nginx-running', title, 'warn', found, 'nginx.service active', 'nginx runs outside systemd\'s control (started by hand?): "systemctl restart nginx" would start a second one that cannot bind the ports.');
+  }
+  return row('nginx-running', title, 'pass', found, 'one nginx master process with its workers', '');
+}
+
+function firstLine(s: string): string {
+  return s.trim().split('\n')[0] ?? '';
+}
+
+function lastLines(s: string, n: number): string {
+  return s.trim().split('\n').slice(-n).map((l) => l.trim()).join(' | ');
+}

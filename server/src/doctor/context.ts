@@ -1,0 +1,90 @@
+// What every check gets: the host's facts (phase 1), the probe results (phase 2), the config the
+// checks read and how to turn its nodes and the server's paths into links.
+import { dirname, join, posix, relative } from 'node:path';
+import { existsSync } from 'node:fs';
+import type { ConfigNode, ConfigSet, Model } from '../core/index';
+import type { DoctorCheck, DoctorStatus } from '../protocol/protocol';
+import type { HostFacts } from './facts';
+import type { Backend } from './targets';
+
+export interface StatResult {
+  rc: number;
+  /** `ls -lndL` output, or its error message. */
+  out: string;
+}
+
+export interface LogRead {
+  path: string;
+  state: 'ok' | 'missing' | 'denied' | 'notfile' | 'unknown';
+  text: string;
+}
+
+export interface UserInfo {
+  name: string;
+  uid: number;
+  gids: number[];
+}
+
+export interface ProbeResults {
+  /** "host|port" -> exit status and message of the connect. */
+  tcp: Map<string, { rc: number; message: string }>;
+  stat: Map<string, StatResult>;
+  logs: LogRead[];
+  /** The worker user (null when unknown). */
+  worker: UserInfo | null;
+}
+
+export interface DoctorContext {
+  /** What the report calls the host. */
+  hostLabel: string;
+  remote: boolean;
+  facts: HostFacts;
+  config: ConfigSet | null;
+  model: Model | null;
+  /** Where the config the checks read came from. */
+  configOrigin: 'workspace' | 'deployed' | null;
+  /** The main config path on the host (nginx -T's first file or --nginx-conf or the compiled default). */
+  serverRoot: string | null;
+  /** The workspace's root config (--config), if given. */
+  localRoot: string | null;
+  /** Server path -> local read-only copy (--save-config). */
+  savedCopies: Map<string, string>;
+  backends: Backend[];
+  probes: ProbeResults;
+  logLines: number;
+}
+
+export function row(id: string, title: string, status: DoctorStatus, found: string, expected: string, advice: string, location: DoctorCheck['location'] = null): DoctorCheck {
+  return { id, title, status, found, expected, advice, location };
+}
+
+export function lineOf(n: ConfigNode): number {
+  return n.file.source.lines.positionAt(n.d.start).line + 1;
+}
+
+/** A config node as a link: its file (a local copy when the config came from the host and was saved). */
+export function placeOf(ctx: DoctorContext, n: ConfigNode): { file: string; line: number } {
+  const p = n.file.source.path;
+  return { file: ctx.configOrigin === 'deployed' ? (ctx.savedCopies.get(p) ?? p) : p, line: lineOf(n) };
+}
+
+/** A path on the host (from nginx -t messages) as a link: the workspace's file of the same relative path when it exists. */
+export function placeOfServerPath(ctx: DoctorContext, path: string, line: number): { file: string; line: number } {
+  if (ctx.localRoot && ctx.serverRoot && path.startsWith('/')) {
+    const rel = posix.relative(posix.dirname(ctx.serverRoot), path);
+    if (rel && !rel.startsWith('..')) {
+      const local = join(dirname(ctx.localRoot), ...rel.split('/'));
+      if (existsSync(local)) return { file: local, line };
+    }
+    if (path === ctx.serverRoot) return { file: ctx.localRoot, line };
+  }
+  return { file: ctx.savedCopies.get(path) ?? path, line };
+}
+
+/** The workspace-relative name of a config file, for messages. */
+export function shortName(ctx: DoctorContext, path: string): string {
+  const base = ctx.configOrigin === 'workspace' && ctx.localRoot ? dirname(ctx.localRoot) : ctx.serverRoot ? posix.dirname(ctx.serverRoot) : null;
+  if (!base) return path;
+  const r = relative(base, path);
+  return r && !r.startsWith('..') ? r : path;
+}
