@@ -22,8 +22,10 @@ export interface HostFacts {
   /** "YYYY/MM/DD HH:MM:SS" in the host's local time, as nginx logs. */
   date: string | null;
   hostname: string | null;
-  /** The nginx binary found ("" when none). */
+  /** The nginx binary found or given ("" when none). */
   nginxPath: string;
+  /** Whether that path exists on the host. */
+  nginxExists: boolean;
   /** `nginx -V` output, when the binary ran. */
   nginxV: string | null;
   version: string | null;
@@ -57,7 +59,8 @@ export function readFacts(out: ScriptOutput): HostFacts {
     uid: /^\d+$/.test(trim('whoami') ?? '') ? Number(trim('whoami')) : null,
     date: trim('date'),
     hostname: trim('hostname'),
-    nginxPath: trim('nginx-path') ?? '',
+    nginxPath: (trim('nginx-path') ?? '').split('\n')[0]!.trim(),
+    nginxExists: /\nexists$/.test(trim('nginx-path') ?? ''),
     nginxV: v,
     version: v ? (/nginx version: [^/\s]+\/(\d+\.\d+\.\d+)/.exec(v)?.[1] ?? null) : null,
     configure: configureArgs(v ?? ''),

@@ -30,7 +30,7 @@ sec whoami id -u
 sec date date '+%Y/%m/%d %H:%M:%S'
 sec hostname uname -n
 if [ "$NGX" = - ]; then NGX=$(command -v nginx 2>/dev/null) || NGX=; fi
-beg nginx-path; printf '%s\n' "$NGX"; fin nginx-path 0
+beg nginx-path; printf '%s\n' "$NGX"; [ -n "$NGX" ] && [ -e "$NGX" ] && printf 'exists\n'; fin nginx-path 0
 if [ -n "$NGX" ] && [ -f "$NGX" ] && [ -x "$NGX" ]; then
   sec nginx-V $<TO:+$TO 20} "$NGX" -V
   if [ "$CONF" = - ]; then
@@ -42,6 +42,7 @@ if [ -n "$NGX" ] && [ -f "$NGX" ] && [ -x "$NGX" ]; then
   fi
 fi
 beg procs
+set +f
 for _d in /proc/[0-9]*; do
   _c=; read -r _c < "$_d/comm" 2>/dev/null || continue
   [ "$_c" = nginx ] || continue
@@ -53,6 +54,7 @@ for _d in /proc/[0-9]*; do
   _m=$(tr '\0\t\n' '   ' < "$_d/cmdline" 2>/dev/null)
   printf '%s\t%s\t%s\t%s\t%s\n' "$<_d#/proc/}" "$_p" "$_u" "$_a" "$_m"
 done
+set -f
 fin procs 0
 if command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ]; then
   sec systemd $<TO:+$TO 10} systemctl show nginx.service --no-pager -p LoadState -p ActiveState -p SubState -p Result -p MainPID

@@ -10,7 +10,7 @@ export interface PlaceFailures {
   label: string;
   node: ConfigNode | null;
   count: number;
-  causes: Map<string, { count: number; title: string; status: number | null; fix: string | undefined }>;
+  causes: Map<string, { count: number; title: string; status: number | null; checks: readonly string[] }>;
   lines: string[];
 }
 
@@ -55,7 +55,7 @@ export function summarise(ctx: DoctorContext, read: LogRead, explainer: Explaine
     p.count++;
     const c = p.causes.get(x.cause.id);
     if (c) c.count++;
-    else p.causes.set(x.cause.id, { count: 1, title: x.cause.title, status: x.status, fix: x.fixes[0] });
+    else p.causes.set(x.cause.id, { count: 1, title: x.cause.title, status: x.status, checks: x.cause.checks });
     if (p.lines.length < 20) p.lines.push(x.entry.raw);
   }
   return { read, lines: entries.length, failures, places: [...places.values()].sort((a, b) => b.count - a.count), newestMinutesAgo: newest === null ? null : Math.max(0, Math.round(newest)) };
@@ -90,7 +90,7 @@ export function errorLog(ctx: DoctorContext, s: LogSummary): DoctorCheck {
   const topCause = [...top.causes.values()].sort((a, b) => b.count - a.count)[0]!;
   const c = row('error-log', title, recent ? 'fail' : 'warn',
     `${s.failures.length} upstream failure(s) in the last ${s.lines} entries${age}: ${causes}. Where: ${where}`, expected,
-    `Most frequent: ${topCause.title}${topCause.status ? ` (${topCause.status})` : ''}. ${topCause.fix ?? ''} Use "Explain" on these lines for each one.`.trim(),
+    `Most frequent: ${topCause.title}${topCause.status ? ` (${topCause.status})` : ''}. ${topCause.checks.slice(0, 2).join('; ')}. "Explain" on these lines gives each one's cause and fix.`,
     top.node ? placeOf(ctx, top.node) : null);
   c.logLines = s.failures.slice(-20).map((x) => x.entry.raw);
   return c;
@@ -101,7 +101,7 @@ const SETTINGS: [string, string][] = [
   ['connect_timeout', '60s'],
   ['read_timeout', '60s'],
   ['send_timeout', '60s'],
-  ['buffer_size', '4k|8k (a memory page)'],
+  ['buffer_size', '4k|8k'],
   ['buffers', '8 4k|8k'],
 ];
 

@@ -5,6 +5,10 @@ import { row, type DoctorContext } from '../context';
 export function nginxInstalled(ctx: DoctorContext): DoctorCheck {
   const f = ctx.facts;
   const title = 'nginx is installed';
+  if (f.nginxPath && !f.nginxExists) {
+    return row('nginx-installed', title, 'fail', `no nginx at ${f.nginxPath} on ${ctx.hostLabel}`, 'an nginx binary',
+      'Install nginx there, or give the path of the installed one (--nginx PATH; VS Code: nginxDoctor.nginxPath).');
+  }
   if (!f.nginxPath) {
     return row('nginx-installed', title, 'fail', `no nginx program on ${ctx.hostLabel} (searched PATH, /usr/sbin, /usr/local/sbin, /usr/local/nginx/sbin)`, 'an nginx binary',
       'Install nginx (Debian/Ubuntu: apt install nginx), or give its path with --nginx PATH (VS Code: nginxDoctor.nginxPath).');
