@@ -3,7 +3,8 @@
 // this machine and through a real sshd on 127.0.0.1. Each check's status is compared with what
 // the test set up; broken hosts (no nginx, unreadable log, failing SSH) give a report, not a trace.
 import assert from 'node:assert/strict';
-import { chmodSync, readFileSync } from 'node:fs';
+import { chmodSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { DoctorReport } from '../../server/src/protocol/protocol';
 import { nginxBinary } from '../helpers/nginx-oracle';
@@ -110,7 +111,7 @@ describe('nginx-doctor doctor against a real nginx', { skip }, () => {
   });
 
   test('a workspace config that differs from the deployed one is reported with the first differing line', { timeout: 60_000 }, async () => {
-    const { writeFileSync, mkdtempSync } = await import('node:fs');
+    const { mkdtempSync } = await import('node:fs');
     const dir = mkdtempSync(`${site.prefix}/ws-`);
     const text = readFileSync(site.conf, 'utf8').replace('worker_processes 1;', 'worker_processes 2;');
     writeFileSync(`${dir}/nginx.conf`, text);
@@ -166,6 +167,27 @@ describe('nginx-doctor doctor against a real nginx', { skip }, () => {
         assert.match(log.advice, /adm group|--sudo/);
       } finally {
         chmodSync(site.errorLog, 0o644);
+      }
+    });
+
+    test('--sudo runs the checks through "sudo -n"; a sudo that wants a password is one clear row', { timeout: 90_000 }, async () => {
+      // a stand-in for sudo on the sessions' PATH (the test image has no sudo): logs its use, then "-n --" and the command
+      const used = join(sshd!.dir, 'sudo-used');
+      const wants = join(sshd!.dir, 'sudo-wants-password');
+      writeFileSync(join(sshd!.binDir, 'sudo'), `#!/bin/sh\nprintf '%s\\n' "$*" >> ${JSON.stringify(used)}\nif [ -e ${JSON.stringify(wants)} ]; then echo "sudo: a password is required" >&2; exit 1; fi\n[ "$1" = -n ] && shift\n[ "$1" = -- ] && shift\nexec "$@"\n`, { mode: 0o755 });
+      try {
+        const ok = await runJson([...ssh(), '--sudo', '--config', site.conf, '--nginx-conf', site.conf]);
+        assert.equal(rowOf(ok.report, 'nginx-running').status, 'pass');
+        assert.equal(readFileSync(used, 'utf8'), '-n -- sh -s\n-n -- sh -s\n', 'both phases went through sudo -n, with constant words');
+        writeFileSync(wants, '');
+        const denied = await runJson([...ssh(), '--sudo', '--config', site.conf]);
+        assert.equal(denied.run.code, 1);
+        assert.equal(denied.report.checks[0]!.id, 'connection');
+        assert.match(denied.report.checks[0]!.found, /sudo .*needs a password/);
+        assert.match(denied.report.checks[0]!.advice, /passwordless|adm/);
+      } finally {
+        rmSync(join(sshd!.binDir, 'sudo'), { force: true });
+        rmSync(wants, { force: true });
       }
     });
 
