@@ -8,6 +8,7 @@ import { LANGUAGE_ID, TRUST_CHANGED, type InitializationOptions } from '../../se
 import { createStatusItem } from './status';
 import { registerTail } from './tail/index';
 import { registerExplain } from './explain/index';
+import { registerDoctor } from './doctor/index';
 
 let client: LanguageClient | undefined;
 
@@ -16,6 +17,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   context.subscriptions.push(output);
   context.subscriptions.push(registerTail(context, output));
   context.subscriptions.push(registerExplain(context, () => client));
+  context.subscriptions.push(registerDoctor(context, output));
   try {
     client = createClient(context, output);
     context.subscriptions.push(createStatusItem(() => client));

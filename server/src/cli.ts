@@ -27,7 +27,8 @@ Usage:
                                     --ssh DEST, or a command's output); 502/504 lines get their cause
                                     and server/location file:line. Stops on Ctrl-C (exit 0)
   nginx-doctor doctor [--ssh DEST] [--sudo] [--config ROOT] [--format text|json] [--nginx PATH]
-                      [--nginx-conf PATH] [--lines N] [--timeout SECONDS] [--save-config DIR]
+                      [--nginx-conf PATH] [--error-log PATH]... [--lines N] [--timeout SECONDS]
+                      [--save-config DIR]
                                     the 502 checklist against this machine or an SSH host: nginx up,
                                     nginx -t, deployed vs workspace config, every backend probed from
                                     the host, unix sockets, recent error-log failures, SELinux/AppArmor.

@@ -3,7 +3,7 @@
 // this machine and through a real sshd on 127.0.0.1. Each check's status is compared with what
 // the test set up; broken hosts (no nginx, unreadable log, failing SSH) give a report, not a trace.
 import assert from 'node:assert/strict';
-import { chmodSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { DoctorReport } from '../../server/src/protocol/protocol';
@@ -120,6 +120,19 @@ describe('nginx-doctor doctor against a real nginx', { skip }, () => {
     assert.equal(d.status, 'warn');
     assert.match(d.found, /1 file\(s\) differ: nginx\.conf \(from line 3\)/);
     assert.deepEqual(d.location, { file: `${dir}/nginx.conf`, line: 3 });
+  });
+
+  test('--error-log reads the given logs instead of the config\'s error_log', { timeout: 60_000 }, async () => {
+    const other = join(site.prefix, 'logs', 'copied-error.log');
+    copyFileSync(site.errorLog, other);
+    const { report } = await runJson(['--config', site.conf, '--nginx-conf', site.conf, '--error-log', other]);
+    assert.equal(report.checks.filter((c) => c.id === 'error-log').length, 1);
+    const log = rowOf(report, 'error-log', other);
+    assert.equal(log.status, 'fail');
+    assert.match(log.found, /3 upstream failure\(s\)/);
+    const rel = await runDoctor(['--error-log', 'logs/error.log']);
+    assert.equal(rel.code, 2);
+    assert.match(rel.stderr, /--error-log must be an absolute path/);
   });
 
   test('a host without nginx gets a report that says so, not a stack trace', { timeout: 60_000 }, async () => {

@@ -3,6 +3,7 @@
 // through esc() (log lines are attacker-controlled: request lines, Host headers). Links and
 // buttons carry a number only: the extension looks up the place/address it rendered itself, so
 // the page cannot make it open an arbitrary file or connect to an arbitrary address.
+import { pageStart } from '../webview-page';
 import type { ConfigPlace, ExplainedLine, ExplainQuickFix } from '../../../server/src/protocol/protocol';
 
 export function esc(s: unknown): string {
@@ -116,14 +117,7 @@ export function reportHtml(nonce: string, cspSource: string, m: ReportModel, t: 
     h.push('</section>');
     body.push(h.join('\n'));
   }
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src ${cspSource} 'nonce-${nonce}'; script-src 'nonce-${nonce}';">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${esc(m.title)}</title>
-<style nonce="${nonce}">
+  return `${pageStart(esc(m.title), nonce, cspSource)}
   body { font-family: var(--vscode-font-family); font-size: var(--vscode-font-size); color: var(--vscode-foreground); padding: 8px 16px; }
   h1 { font-size: 1.3em; } h2 { font-size: 1.15em; margin: 0 0 4px 0; } h3 { font-size: 1em; margin: 12px 0 4px 0; }
   .group { border: 1px solid var(--vscode-panel-border); border-left: 3px solid var(--vscode-errorForeground); padding: 8px 12px; margin: 12px 0; }

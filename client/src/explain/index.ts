@@ -1,5 +1,5 @@
-// "Nginx: Explain this 502" (the selection, the line under the cursor, or a line from the tail
-// view -> a report beside the editor), "Nginx: Which location handles this URL?" and CodeLenses
+// "Nginx: Explain this 502" (the selection, the line under the cursor, a line from the tail
+// view, or the log lines of a doctor report row -> a report beside the editor), "Nginx: Which location handles this URL?" and CodeLenses
 // on the 502/504 lines of log files. The language server does the linking (nginxDoctor/explainLines,
 // nginxDoctor/matchUrl); this file only asks and shows.
 import * as vscode from 'vscode';
@@ -28,13 +28,24 @@ interface TailArg {
   location?: ConfigPlace;
 }
 
+/** What the doctor report passes: the error-log lines behind one of its rows. */
+interface LinesArg {
+  logLines: string[];
+}
+
+function linesArg(arg: unknown): string[] | undefined {
+  if (!arg || typeof arg !== 'object' || !Array.isArray((arg as LinesArg).logLines)) return undefined;
+  const lines = (arg as LinesArg).logLines.filter((l): l is string => typeof l === 'string').slice(0, 5000);
+  return lines.length ? lines : undefined;
+}
+
 const highlight = vscode.window.createTextEditorDecorationType({ isWholeLine: true, backgroundColor: new vscode.ThemeColor('editor.rangeHighlightBackground') });
 
-export async function openPlace(p: ConfigPlace): Promise<vscode.TextEditor> {
-  const line = Math.max(0, p.line - 1);
+export async function openPlace(p: ConfigPlace, viewColumn: vscode.ViewColumn = vscode.ViewColumn.One): Promise<vscode.TextEditor> {
   const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(p.file));
-  const range = new vscode.Range(line, 0, line, doc.lineAt(Math.min(line, doc.lineCount - 1)).text.length);
-  const editor = await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.One, selection: new vscode.Range(line, 0, line, 0) });
+  const line = Math.min(Math.max(0, p.line - 1), doc.lineCount - 1);
+  const range = new vscode.Range(line, 0, line, doc.lineAt(line).text.length);
+  const editor = await vscode.window.showTextDocument(doc, { viewColumn, selection: new vscode.Range(line, 0, line, 0) });
   editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
   editor.setDecorations(highlight, [range]);
   setTimeout(() => editor.setDecorations(highlight, []), 4000);
@@ -113,7 +124,11 @@ export function registerExplain(_context: vscode.ExtensionContext, getClient: ()
     let numbers: number[];
     let given: ConfigPlace | undefined;
     const tail = arg && typeof arg === 'object' && typeof (arg as TailArg).logLine === 'string' ? (arg as TailArg) : undefined;
-    if (tail) {
+    const passed = linesArg(arg);
+    if (passed) {
+      lines = passed;
+      numbers = lines.map((_, i) => i + 1);
+    } else if (tail) {
       lines = [tail.logLine];
       numbers = [1];
       if (tail.location && typeof tail.location.file === 'string' && typeof tail.location.line === 'number') given = tail.location;

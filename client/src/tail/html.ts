@@ -3,16 +3,10 @@
 // postMessage and is put in with textContent, never as HTML, so a log line cannot inject markup.
 // Links carry a line id only: the extension looks up the location it sent itself, so the page
 // cannot make it open an arbitrary file.
+import { pageStart } from '../webview-page';
 
 export function tailHtml(nonce: string, cspSource: string): string {
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src ${cspSource} 'nonce-${nonce}'; script-src 'nonce-${nonce}';">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Nginx error log</title>
-<style nonce="${nonce}">
+  return `${pageStart('Nginx error log', nonce, cspSource)}
   body { padding: 0; margin: 0; font-family: var(--vscode-editor-font-family); font-size: var(--vscode-editor-font-size); color: var(--vscode-foreground); }
   header { position: sticky; top: 0; z-index: 1; display: flex; flex-wrap: wrap; gap: 8px; align-items: center; padding: 6px 8px; background: var(--vscode-editor-background); border-bottom: 1px solid var(--vscode-panel-border); font-family: var(--vscode-font-family); font-size: var(--vscode-font-size); }
   button, select { font: inherit; color: var(--vscode-button-foreground); background: var(--vscode-button-background); border: none; padding: 2px 8px; cursor: pointer; }

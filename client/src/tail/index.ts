@@ -10,6 +10,7 @@ import { isAbsolute, join } from 'node:path';
 import { CONFIG_SECTION, DEFAULT_TAIL_SETTINGS, type LogSourceSetting, type TailEvent, type TailLineEvent, type TailPlace, type TailStateEvent } from '../../../server/src/protocol/protocol';
 import { TailSession } from './session';
 import { tailHtml } from './html';
+import { workspaceRootConfig } from '../workspace-root';
 
 const EXPLAIN_COMMAND = 'nginxDoctor.explain502';
 
@@ -94,7 +95,7 @@ class TailController implements vscode.Disposable {
       ...(s.path !== undefined && !s.host ? { path: resolve(s.path) } : {}),
       ...(s.config && s.config !== 'remote' ? { config: resolve(s.config) } : {}),
     }));
-    const configRoot = await this.workspaceRoot(cfg, folder);
+    const configRoot = await workspaceRootConfig(cfg, folder);
     const remoteConfigDir = join(this.context.globalStorageUri.fsPath, 'remote-config');
     this.output.info(`tail: ${resolved.map((s) => s.name).join(', ')}${configRoot ? ` (linked to ${configRoot})` : ''}`);
     this.showPanel();
@@ -154,13 +155,6 @@ class TailController implements vscode.Disposable {
       return uris?.map((u) => ({ name: u.path.split('/').pop() ?? u.fsPath, path: u.fsPath }));
     }
     return pick.sources;
-  }
-
-  private async workspaceRoot(cfg: vscode.WorkspaceConfiguration, folder: string | undefined): Promise<string | undefined> {
-    const roots = cfg.get<string[]>('rootConfig') ?? [];
-    if (roots.length) return folder && !isAbsolute(roots[0]!) ? join(folder, roots[0]!) : roots[0];
-    const found = await vscode.workspace.findFiles('**/nginx.conf', '**/node_modules/**', 1);
-    return found[0]?.fsPath;
   }
 
   // ----- events -----------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ export interface DoctorIo {
   err(text: string): void;
 }
 
-const VALUED = ['ssh', 'config', 'conf-dir', 'format', 'nginx', 'nginx-conf', 'lines', 'timeout', 'ssh-config', 'save-config'];
+const VALUED = ['ssh', 'config', 'conf-dir', 'format', 'nginx', 'nginx-conf', 'lines', 'timeout', 'ssh-config', 'save-config', 'error-log'];
 
 export async function runDoctorCommand(argv: string[], io: DoctorIo): Promise<number> {
   const args = parseArgs(argv, VALUED, ['sudo']);
@@ -38,6 +38,10 @@ export async function runDoctorCommand(argv: string[], io: DoctorIo): Promise<nu
         if (!v.startsWith('/')) throw new UsageError(`--${p} must be an absolute path on the host`);
       }
     }
+    for (const v of args.options.get('error-log') ?? []) {
+      checkPath(v, '--error-log path');
+      if (!v.startsWith('/')) throw new UsageError('--error-log must be an absolute path on the host');
+    }
   } catch (e) {
     if (e instanceof SourceError) throw new UsageError(e.message);
     throw e;
@@ -54,6 +58,7 @@ export async function runDoctorCommand(argv: string[], io: DoctorIo): Promise<nu
       ...(one(args, 'nginx') ? { nginx: one(args, 'nginx')! } : {}),
       ...(one(args, 'nginx-conf') ? { nginxConf: one(args, 'nginx-conf')! } : {}),
       ...(one(args, 'save-config') ? { saveConfig: resolve(one(args, 'save-config')!) } : {}),
+      ...(args.options.get('error-log') ? { errorLogs: args.options.get('error-log')! } : {}),
       logLines: num('lines', 1000, 1, 100_000),
       timeoutMs: num('timeout', 60, 1, 3600) * 1000,
     });

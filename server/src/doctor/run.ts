@@ -39,6 +39,8 @@ export interface DoctorOptions {
   timeoutMs?: number;
   /** Write read-only copies of the deployed config here (links then open them). */
   saveConfig?: string;
+  /** Error logs to read instead of the config's error_log files (paths on the host). */
+  errorLogs?: string[];
 }
 
 const MAX_LOGS = 4;
@@ -73,7 +75,7 @@ export async function runDoctor(o: DoctorOptions): Promise<DoctorReport> {
   const backends = config ? backendsOf(config, model!) : [];
   // the logs nginx writes are named by the config it runs
   const logConfig = dump ? (origin === 'deployed' ? config! : configSetFromDump(dump)) : config;
-  const logs = logConfig ? errorLogPaths(logConfig, facts).slice(0, MAX_LOGS) : [defaultErrorLog(facts)];
+  const logs = o.errorLogs?.length ? [...new Set(o.errorLogs)].slice(0, MAX_LOGS) : logConfig ? errorLogPaths(logConfig, facts).slice(0, MAX_LOGS) : [defaultErrorLog(facts)];
   const workerRef = workerUser(facts, logConfig);
 
   const items: ProbeItem[] = [];

@@ -1,0 +1,252 @@
+// "Nginx: Check Server for 502 Causes": asks where to run (this machine, or an SSH host from
+// nginxDoctor.logSources), runs `nginx-doctor doctor --format json` in a child process (run.ts)
+// under a cancellable progress notification, and shows the checklist in a report panel (html.ts)
+// that is reused on every run. Rows link to their config line, explain their error-log lines with
+// the explain report, and open the quick fixes of their config line. Refused in Restricted Mode:
+// the checks run programs and SSH.
+import * as vscode from 'vscode';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { isAbsolute, join } from 'node:path';
+import { CONFIG_SECTION, type DoctorCheck, type DoctorReport, type LogSourceSetting } from '../../../server/src/protocol/protocol';
+import { EXPLAIN_COMMAND, openPlace } from '../explain/index';
+import { workspaceRootConfig } from '../workspace-root';
+import { canExplain, canQuickFix, counts, doctorHtml } from './html';
+import { SSH_DESTINATION, doctorArgs, hostDirName, runDoctorCli, type DoctorTarget } from './run';
+
+export const CHECK_SERVER_COMMAND = 'nginxDoctor.checkServer';
+const LAST_TARGET_KEY = 'nginxDoctor.checkServer.lastTarget';
+/** The CLI's own deadline is 60 s per phase (two phases); this is the extension's hard stop. */
+const RUN_LIMIT_MS = 180_000;
+
+export function registerDoctor(context: vscode.ExtensionContext, output: vscode.LogOutputChannel): vscode.Disposable {
+  const c = new DoctorController(context, output);
+  return vscode.Disposable.from(c, vscode.commands.registerCommand(CHECK_SERVER_COMMAND, () => c.run()));
+}
+
+interface Shown {
+  report: DoctorReport;
+  target: DoctorTarget;
+}
+
+class DoctorController implements vscode.Disposable {
+  private panel: vscode.WebviewPanel | undefined;
+  private shown: Shown | undefined;
+  private running = false;
+  private runs = 0;
+
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly output: vscode.LogOutputChannel,
+  ) {}
+
+  dispose(): void {
+    this.panel?.dispose();
+  }
+
+  /** The command: pick a target, then run. */
+  async run(): Promise<void> {
+    if (!vscode.workspace.isTrusted) {
+      const manage = 'Manage Workspace Trust';
+      const pick = await vscode.window.showErrorMessage('nginx-doctor: checking a server runs nginx, ss and ssh, which Restricted Mode does not allow. Trust this workspace to check a server for 502 causes.', manage);
+      if (pick === manage) await vscode.commands.executeCommand('workbench.trust.manage');
+      return;
+    }
+    if (this.running) {
+      void vscode.window.showInformationMessage('nginx-doctor: a server check is already running.');
+      return;
+    }
+    const target = await this.pickTarget();
+    if (!target) return;
+    await this.context.workspaceState.update(LAST_TARGET_KEY, target.key);
+    await this.check(target);
+  }
+
+  // ----- where to run -----------------------------------------------------------------------------
+
+  private targets(): DoctorTarget[] {
+    const cfg = vscode.workspace.getConfiguration(CONFIG_SECTION);
+    const sources = cfg.get<LogSourceSetting[]>('logSources') ?? [];
+    const list = Array.isArray(sources) ? sources : [];
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+    // the error logs the checks read: the log sources' files on that machine (else the config's error_log)
+    const logsOf = (host: string | undefined): string[] =>
+      list.filter((s) => s && typeof s === 'object' && typeof s.path === 'string' && s.path && (host ? s.host === host : !s.host && s.command === undefined))
+        .map((s) => (!host && folder && !isAbsolute(s.path!) ? join(folder, s.path!) : s.path!));
+    const localLogs = logsOf(undefined);
+    const out: DoctorTarget[] = [{ key: 'local', label: 'This machine', sudo: false, ...(localLogs.length ? { errorLogs: localLogs } : {}) }];
+    const seen = new Set<string>();
+    for (const s of list) {
+      if (!s || typeof s !== 'object' || typeof s.host !== 'string' || !s.host) continue;
+      if (!SSH_DESTINATION.test(s.host)) {
+        this.output.warn(`check server: ignoring the log source "${String(s.name)}": "${s.host}" is not an SSH destination`);
+        continue;
+      }
+      if (seen.has(s.host)) continue;
+      seen.add(s.host);
+      out.push({
+        key: `ssh:${s.host}`, label: `SSH ${s.host}`, host: s.host, sudo: s.sudo === true, errorLogs: logsOf(s.host),
+        ...(typeof s.config === 'string' && s.config ? { config: s.config } : {}),
+      });
+    }
+    return out;
+  }
+
+  private async pickTarget(): Promise<DoctorTarget | undefined> {
+    const all = this.targets();
+    const last = this.context.workspaceState.get<string>(LAST_TARGET_KEY);
+    const lastIndex = all.findIndex((t) => t.key === last);
+    if (lastIndex > 0) all.unshift(...all.splice(lastIndex, 1));
+    type Item = vscode.QuickPickItem & { target: DoctorTarget };
+    const items: Item[] = all.map((t) => ({
+      label: t.label,
+      description: [
+        t.host ? `over SSH${t.sudo ? ', with sudo -n' : ''}` : 'runs the checks here',
+        t.config === 'remote' ? 'deployed config' : t.config ? `config ${vscode.workspace.asRelativePath(t.config)}` : '',
+        t.key === last ? 'last used' : '',
+      ].filter(Boolean).join(' · '),
+      target: t,
+    }));
+    const pick = await vscode.window.showQuickPick(items, {
+      title: 'Nginx: Check Server for 502 Causes',
+      placeHolder: all.length > 1 ? 'Where should the checks run?' : 'Where should the checks run? (SSH hosts come from nginxDoctor.logSources)',
+    });
+    return pick?.target;
+  }
+
+  // ----- running ----------------------------------------------------------------------------------
+
+  private async check(target: DoctorTarget): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    void this.panel?.webview.postMessage({ type: 'running' });
+    try {
+      const cfg = vscode.workspace.getConfiguration(CONFIG_SECTION);
+      const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+      let config: string | undefined;
+      if (target.config === 'remote') config = undefined;
+      else if (target.config) config = folder && !isAbsolute(target.config) ? join(folder, target.config) : target.config;
+      else config = await workspaceRootConfig(cfg, folder);
+      const saveConfigDir = join(this.context.globalStorageUri.fsPath, 'deployed', hostDirName(target.host));
+      if (!config) mkdirSync(saveConfigDir, { recursive: true });
+      const nginx = target.host ? undefined : this.nginxPath(cfg);
+      const args = doctorArgs({ cli: this.context.asAbsolutePath(join('dist', 'cli.js')), target, ...(config ? { config } : {}), saveConfigDir, ...(nginx ? { nginx } : {}) });
+      this.output.info(`check server: ${args.slice(1).join(' ')}`);
+      const outcome = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: `nginx-doctor: checking ${target.host ?? 'this machine'} for 502 causes…`, cancellable: true },
+        (_progress, token) => runDoctorCli({ args, ...(folder ? { cwd: folder } : {}), limitMs: RUN_LIMIT_MS, onCancel: (kill) => token.onCancellationRequested(kill) }),
+      );
+      if (outcome.kind === 'cancelled') {
+        this.output.info('check server: cancelled');
+        return;
+      }
+      if (outcome.kind === 'error') {
+        this.output.error(`check server: ${outcome.message}`);
+        void vscode.window.showErrorMessage(`nginx-doctor: ${outcome.message}`);
+        return;
+      }
+      const n = counts(outcome.report);
+      this.output.info(`check server: ${outcome.report.host}: ${n.fail} failed, ${n.warn} warning(s), ${n.pass} passed, ${n.skip} skipped`);
+      this.show({ report: outcome.report, target }, config);
+    } catch (e) {
+      const message = e instanceof Error ? e.message : String(e);
+      this.output.error(`check server: ${message}`);
+      void vscode.window.showErrorMessage(`nginx-doctor: the server check failed: ${message}`);
+    } finally {
+      this.running = false;
+      void this.panel?.webview.postMessage({ type: 'idle' });
+    }
+  }
+
+  /** nginxDoctor.nginxPath when the user set it to an absolute path (a bare name is looked up on PATH by the CLI anyway). */
+  private nginxPath(cfg: vscode.WorkspaceConfiguration): string | undefined {
+    const i = cfg.inspect<string>('nginxPath');
+    const set = i?.workspaceFolderValue ?? i?.workspaceValue ?? i?.globalValue;
+    return typeof set === 'string' && isAbsolute(set) ? set : undefined;
+  }
+
+  // ----- the report -------------------------------------------------------------------------------
+
+  private show(shown: Shown, config: string | undefined): void {
+    if (!this.panel) {
+      const panel = vscode.window.createWebviewPanel('nginxDoctor.checkServer', 'Nginx: 502 checklist', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false }, {
+        enableScripts: true,
+        localResourceRoots: [],
+      });
+      panel.onDidDispose(() => {
+        if (this.panel === panel) this.panel = undefined;
+      });
+      panel.webview.onDidReceiveMessage((m: unknown) => void this.onMessage(m));
+      this.panel = panel;
+    }
+    this.shown = shown;
+    const r = shown.report;
+    const places = r.checks.map((c) => (c.location ? `${vscode.workspace.asRelativePath(c.location.file, false)}:${c.location.line}` : null));
+    const n = counts(r);
+    this.panel.title = `Nginx: 502 checklist (${n.fail} failed)`;
+    this.panel.webview.html = doctorHtml(randomBytes(16).toString('base64'), this.panel.webview.cspSource, {
+      report: r,
+      target: shown.target.host ? `over SSH (${shown.target.host}${shown.target.sudo ? ', sudo' : ''})` : 'on this machine',
+      configNote: config ? `config ${vscode.workspace.asRelativePath(config, false)}` : 'the deployed config (nginx -T)',
+      places,
+      when: new Date().toLocaleTimeString(),
+      run: ++this.runs,
+    });
+    this.panel.reveal(vscode.ViewColumn.Beside, false);
+  }
+
+  /** Messages from the page: a row number, checked against the report on screen. */
+  private async onMessage(m: unknown): Promise<void> {
+    if (!m || typeof m !== 'object') return;
+    const { type, id } = m as { type?: unknown; id?: unknown };
+    if (type === 'rerun') {
+      if (this.shown && vscode.workspace.isTrusted) await this.check(this.shown.target);
+      else void this.panel?.webview.postMessage({ type: 'idle' });
+      return;
+    }
+    const checks = this.shown?.report.checks ?? [];
+    const row: DoctorCheck | undefined = typeof id === 'number' && Number.isInteger(id) && id >= 0 ? checks[id] : undefined;
+    if (!row) return;
+    try {
+      if (type === 'open' && row.location) await this.open(row.location);
+      else if (type === 'explain' && canExplain(row)) await vscode.commands.executeCommand(EXPLAIN_COMMAND, { logLines: row.logLines });
+      else if (type === 'quickfix' && canQuickFix(row)) await this.quickFix(row.location!);
+    } catch (e) {
+      const message = e instanceof Error ? e.message : String(e);
+      void vscode.window.showErrorMessage(`nginx-doctor: ${message}`);
+    }
+  }
+
+  /** Opens a config line beside the report (the explain report's openPlace, in the other column), cursor at its start. */
+  private async open(p: { file: string; line: number }): Promise<vscode.TextEditor> {
+    const column = this.panel?.viewColumn === vscode.ViewColumn.One ? vscode.ViewColumn.Two : vscode.ViewColumn.One;
+    return openPlace(p, column);
+  }
+
+  /** Opens the line and asks for its quick fixes, with the cursor on the first problem of that line. */
+  private async quickFix(p: { file: string; line: number }): Promise<void> {
+    const editor = await this.open(p);
+    const line = Math.min(Math.max(0, p.line - 1), editor.document.lineCount - 1);
+    const onLine = (): vscode.Diagnostic[] => vscode.languages.getDiagnostics(editor.document.uri).filter((d) => d.range.start.line <= line && d.range.end.line >= line);
+    if (!onLine().length) {
+      // just opened: give the language server a moment to publish (bounded)
+      await new Promise<void>((resolve) => {
+        const uri = editor.document.uri.toString();
+        const sub = vscode.languages.onDidChangeDiagnostics((e) => {
+          if (e.uris.some((u) => u.toString() === uri) && onLine().length) finish();
+        });
+        const timer = setTimeout(() => finish(), 3000);
+        const finish = (): void => {
+          clearTimeout(timer);
+          sub.dispose();
+          resolve();
+        };
+      });
+    }
+    const d = onLine()[0];
+    const text = editor.document.lineAt(line).text;
+    const pos = d && d.range.start.line === line ? d.range.start : new vscode.Position(line, Math.max(0, text.search(/\S/)));
+    editor.selection = new vscode.Selection(pos, pos);
+    await vscode.commands.executeCommand('editor.action.quickFix');
+  }
+}

@@ -1,0 +1,157 @@
+// The real-editor proof for "Nginx: Check Server for 502 Causes" (docs/e2e.md): in code-server +
+// Chromium, on a copy of the demo (with one SSH host in nginxDoctor.logSources, so the QuickPick
+// has to offer it next to "This machine"), the command is run from the Command Palette on "This
+// machine". The report panel lists the checklist of `nginx-doctor doctor`; the demo's
+// `upstream chat_ws { server 127.0.0.1:9000; }` has nothing listening, so its row is failed with
+// "connection refused", and its config link opens conf.d/upstreams.conf with the cursor on that
+// server line. In Restricted Mode the command refuses and runs nothing.
+// Screenshots go to test-artifacts/e2e/check-server-NN-*.png.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { cpSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Frame, Locator, Page } from 'playwright-core';
+import { REPO } from '../helpers/repo';
+import { Session, buildExtensions, ensureCodeServer, numberedLines, openFile, runCommand, until, type Build } from './harness';
+
+const DEMO = join(REPO, 'demo');
+const COMMAND = 'Nginx: Check Server for 502 Causes';
+const SSH_HOST = 'deploy@web1.invalid';
+
+/** 1-based line of `server 127.0.0.1:9000;` inside `upstream chat_ws {` in the demo. */
+function chatWsServerLine(): number {
+  const lines = readFileSync(join(DEMO, 'conf.d', 'upstreams.conf'), 'utf8').split('\n');
+  const start = lines.findIndex((l) => /^\s*upstream\s+chat_ws\s*\{/.test(l));
+  assert.ok(start >= 0, 'demo/conf.d/upstreams.conf has upstream chat_ws');
+  const server = lines.findIndex((l, i) => i > start && /^\s*server\s+127\.0\.0\.1:9000\s*;/.test(l));
+  assert.ok(server > start, 'upstream chat_ws has server 127.0.0.1:9000');
+  assert.ok(!lines.slice(start + 1, server).some((l) => l.includes('}')), 'the server line is inside the chat_ws block');
+  return server + 1;
+}
+
+/** The webview frame that shows the checklist of the `run`-th run in its panel. */
+async function reportFrame(s: Session, run: number, ms = 60_000): Promise<Frame> {
+  return until(async () => {
+    for (const f of s.page.frames()) {
+      if (f.isDetached()) continue;
+      if (await f.locator(`body[data-run="${run}"] table.checks tr.check`).count().catch(() => 0)) return f;
+    }
+    return undefined;
+  }, `the 502 checklist report (run ${run})`, ms, 300);
+}
+
+/** The row of backend 127.0.0.1:9000 (upstream chat_ws). */
+function chatWsRow(frame: Frame): Locator {
+  return frame.locator('tr.check[data-id="backend-reachable"]').filter({ hasText: '127.0.0.1:9000' }).filter({ hasText: 'chat_ws' });
+}
+
+/**
+ * Opens nginx.conf and waits until its language mode reads "nginx": the extension's contributions
+ * (its commands among them) are loaded then. The Command Palette lists the commands known when it
+ * opens, so running the command earlier could miss it.
+ */
+async function openNginxConf(page: Page): Promise<void> {
+  await openFile(page, 'nginx.conf');
+  await until(async () => /nginx/i.test(await page.locator('#status\\.editor\\.mode').innerText({ timeout: 1000 })), 'nginx.conf in the nginx language mode', 30_000);
+}
+
+/** The QuickPick's rows (label and description), once it lists `first`. */
+async function quickPickRows(page: Page, first: string): Promise<string[]> {
+  const rows = page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
+  await until(async () => (await rows.allInnerTexts()).some((t) => t.includes(first)), `the QuickPick to list "${first}"`, 15_000);
+  return (await rows.allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
+}
+
+describe('real editor: Nginx: Check Server for 502 Causes', { timeout: 15 * 60_000 }, () => {
+  let build: Build;
+  let workspace: string;
+  const line = chatWsServerLine();
+
+  before(() => {
+    ensureCodeServer();
+    build = buildExtensions();
+    // the demo plus one SSH log source (never contacted: the test picks "This machine")
+    workspace = realpathSync(mkdtempSync(join(tmpdir(), 'nginx-doctor-e2e-check-ws-')));
+    cpSync(DEMO, workspace, { recursive: true });
+    writeFileSync(join(workspace, '.vscode', 'settings.json'), JSON.stringify({
+      'nginxDoctor.nginxVersion': '1.24.0',
+      'nginxDoctor.logSources': [{ name: 'web1', host: SSH_HOST, path: '/var/log/nginx/error.log', sudo: true }],
+    }, null, 2));
+  }, { timeout: 20 * 60_000 });
+  after(() => {
+    build?.remove();
+    if (workspace) rmSync(workspace, { recursive: true, force: true });
+  });
+
+  test('on "This machine": chat_ws 127.0.0.1:9000 fails with "refused", and its config link opens that server line', { timeout: 5 * 60_000 }, async () => {
+    const s = await Session.start({ name: 'check-server', trusted: true, vsixes: [build.vsix], workspace });
+    try {
+      await s.step('run', async () => {
+        const page = s.page;
+        await openNginxConf(page);
+        await runCommand(page, COMMAND);
+        const rows = await quickPickRows(page, 'This machine');
+        assert.ok(rows[0]!.startsWith('This machine'), `"This machine" comes first:\n${rows.join('\n')}`);
+        assert.ok(rows.some((r) => r.includes(`SSH ${SSH_HOST}`) && r.includes('sudo')), `the SSH host from nginxDoctor.logSources is offered:\n${rows.join('\n')}`);
+        await s.screenshot('where-to-run');
+        await page.locator('.quick-input-widget input').fill('This machine');
+        await until(async () => (await page.locator('.quick-input-widget .quick-input-list .monaco-list-row').first().innerText({ timeout: 1000 })).includes('This machine'), 'the pick to be "This machine"', 10_000);
+        await page.keyboard.press('Enter');
+        await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 15_000 });
+
+        const frame = await reportFrame(s, 1);
+        const header = await frame.locator('header').innerText();
+        assert.match(header, /\d+ failed · \d+ warnings? · \d+ passed · \d+ skipped/, `the counts in the header:\n${header}`);
+        assert.ok(await frame.locator('button#rerun').isVisible(), 'a "Run again" button');
+        const row = chatWsRow(frame);
+        assert.equal(await row.count(), 1, 'one row for backend 127.0.0.1:9000 (upstream chat_ws)');
+        assert.equal(await row.getAttribute('data-status'), 'fail');
+        assert.match(await row.locator('td.status').innerText(), /FAIL/);
+        assert.match(await row.locator('td.found').innerText(), /refused/);
+        assert.equal((await row.locator('td.config a.open').innerText()).trim(), `conf.d/upstreams.conf:${line}`);
+        // failed rows stand out: their own class (highlighted) and the failed count covers them
+        assert.ok((await row.getAttribute('class'))!.includes('st-fail'));
+        const failed = Number(/(\d+) failed/.exec(header)![1]);
+        assert.equal(await frame.locator('tr.check[data-status="fail"]').count(), failed);
+        await s.screenshot('report');
+
+        // "Run again" shows the new run in the same panel
+        await frame.locator('button#rerun').click();
+        const again = await reportFrame(s, 2);
+        assert.equal(await page.locator('.tabs-container .tab').filter({ hasText: 'Nginx: 502 checklist' }).count(), 1, 'one report panel');
+        const link = chatWsRow(again).locator('td.config a.open');
+        assert.equal((await link.innerText()).trim(), `conf.d/upstreams.conf:${line}`);
+
+        await link.click();
+        await until(async () => {
+          const crumbs = (await page.locator('.editor-group-container.active .breadcrumbs-control').first().innerText({ timeout: 1000 })).replace(/\s+/g, ' ');
+          return crumbs.includes('upstreams.conf') && crumbs.includes('conf.d');
+        }, 'conf.d/upstreams.conf to be the active editor', 20_000);
+        await until(async () => (await page.locator('#status\\.editor\\.selection').innerText({ timeout: 1000 })).includes(`Ln ${line},`), `the cursor on line ${line}`, 20_000);
+        const shown = await until(async () => (await numberedLines(page)).get(line), `line ${line} to be rendered`, 10_000);
+        assert.match(shown, /server 127\.0\.0\.1:9000;/);
+        await s.screenshot('config-line-opened');
+      });
+    } finally {
+      await s.close();
+    }
+  });
+
+  test('in Restricted Mode the command refuses and runs nothing', { timeout: 4 * 60_000 }, async () => {
+    const s = await Session.start({ name: 'check-server-restricted', trusted: false, vsixes: [build.vsix], workspace });
+    try {
+      await s.step('restricted', async () => {
+        const page = s.page;
+        await openNginxConf(page);
+        await runCommand(page, COMMAND);
+        await until(async () => (await page.locator('.notification-toast').allInnerTexts()).some((t) => t.includes('Restricted Mode does not allow')), 'the refusal notification', 20_000);
+        assert.equal(await page.locator('.quick-input-widget').isVisible(), false, 'no QuickPick');
+        for (const f of page.frames()) assert.equal(await f.locator('table.checks').count().catch(() => 0), 0, 'no report');
+        await s.screenshot('refused');
+      });
+    } finally {
+      await s.close();
+    }
+  });
+});
