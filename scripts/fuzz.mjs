@@ -22,7 +22,9 @@ if (!files.length) {
   console.error('fuzz: no compiled fuzz tests; run "npx tsc -b" first');
   process.exit(2);
 }
-const env = { ...process.env, NGINX_DOCTOR_FUZZ_SECONDS: String(seconds / files.length), NGINX_DOCTOR_FUZZ_REPORT: '1' };
+// regressions.test.js replays fixed counterexamples in about a second: the time goes to the properties
+const timed = files.filter((f) => !f.endsWith('regressions.test.js')).length || 1;
+const env = { ...process.env, NGINX_DOCTOR_FUZZ_SECONDS: String(seconds / timed), NGINX_DOCTOR_FUZZ_REPORT: '1' };
 const seed = opt('seed');
 if (seed !== undefined) env.NGINX_DOCTOR_FUZZ_SEED = seed;
 const started = Date.now();

@@ -1,7 +1,7 @@
 // The VS Code extension: starts the nginx-doctor language server and shows its state.
 import * as vscode from 'vscode';
 import {
-  CloseAction, ErrorAction, LanguageClient, TransportKind,
+  CloseAction, ErrorAction, LanguageClient, RevealOutputChannelOn, TransportKind,
   type CloseHandlerResult, type ErrorHandler, type LanguageClientOptions, type ServerOptions,
 } from 'vscode-languageclient/node';
 import { LANGUAGE_ID, TRUST_CHANGED, type InitializationOptions } from '../../server/src/protocol/protocol';
@@ -57,6 +57,9 @@ function createClient(context: vscode.ExtensionContext, output: vscode.LogOutput
     synchronize: { fileEvents: watcher },
     initializationOptions,
     outputChannel: output,
+    // a request the server answers with an error is logged there (with the stack); popping the
+    // channel open on every failed hover would be noise. Crashes still notify once (below).
+    revealOutputChannelOn: RevealOutputChannelOn.Never,
     errorHandler: restartingErrorHandler(output),
   };
   return new LanguageClient('nginxDoctor', 'nginx-doctor', serverOptions, clientOptions);

@@ -6,41 +6,14 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import {
-  analyze, buildConfigSet, defaultCatalog, fixAll, formatDocument, formatText, lex, makeSourceFile, parse, walk, Model, ParseCache, RULES,
-  LogReader, parseErrorText, parseAccessLine, COMBINED, Matcher, Explainer, type Diagnostic,
+  analyze, buildConfigSet, defaultCatalog, formatDocument, formatText, lex, makeSourceFile, parse, walk, Model, ParseCache, RULES,
+  LogReader, parseErrorText, parseAccessLine, COMBINED, Matcher, Explainer,
 } from '../../server/src/core/index';
 import { memoryHost } from '../helpers/memory-host';
 import { anyConfig, config, counted, logLine, params, reportTried, soup } from './gen';
+import { assertInside, checkFixAll, files, ROOT, SNIPPET } from './props';
 
 after(reportTried);
-
-const ROOT = '/etc/nginx/nginx.conf';
-const SNIPPET = '/etc/nginx/conf.d/site.conf';
-
-function files(text: string, extra = 'server { listen 81; }\n'): Record<string, string> {
-  return { [ROOT]: `events {}\nhttp {\n  include conf.d/*.conf;\n}\n`, [SNIPPET]: text, '/etc/nginx/conf.d/other.conf': extra };
-}
-
-function assertInside(list: readonly Diagnostic[], texts: Record<string, string>): void {
-  for (const d of list) {
-    const t = texts[d.file];
-    assert.ok(t !== undefined, `diagnostic for an unknown file ${d.file}`);
-    assert.ok(0 <= d.start && d.start <= d.end && d.end <= t.length, `${d.code} range ${d.start}-${d.end} outside 0-${t.length}`);
-    for (const r of d.related ?? []) {
-      const rt = texts[r.file];
-      if (rt !== undefined) assert.ok(0 <= r.start && r.start <= r.end && r.end <= rt.length, `${d.code} related range outside`);
-    }
-    for (const f of d.fixes ?? []) {
-      for (const e of f.edits) {
-        const et = texts[e.file];
-        assert.ok(et !== undefined, `${d.code} fix edits an unknown file ${e.file}`);
-        assert.ok(0 <= e.start && e.start <= e.end && e.end <= et.length, `${d.code} fix edit ${e.start}-${e.end} outside 0-${et.length}`);
-      }
-    }
-  }
-}
-
-const syntaxCount = (t: string): number => parse(makeSourceFile('/x.conf', t)).problems.length;
 
 test('fuzz: the lexer never throws and its tokens are ordered and inside the text', () => {
   fc.assert(fc.property(anyConfig, counted('lexer', (t: string) => {
@@ -89,15 +62,7 @@ test('fuzz: every rule runs without throwing and every diagnostic, related and f
 
 test('fuzz: fixAll never throws, adds no syntax problems, and a second pass changes nothing', () => {
   fc.assert(fc.property(config, counted('fix-all', (t: string) => {
-    const fs = files(t);
-    const opts = { host: memoryHost(fs), catalog: defaultCatalog(), ruleOptions: { websocketReadTimeout: '3600s', checkLocalSockets: false } };
-    const first = fixAll(ROOT, opts);
-    const fixed = { ...fs, ...Object.fromEntries(first.changed) };
-    for (const [file, text] of first.changed) {
-      assert.ok(syntaxCount(text) <= syntaxCount(fs[file] ?? ''), `fix added syntax problems in ${file}:\n${text}`);
-    }
-    const second = fixAll(ROOT, { ...opts, host: memoryHost(fixed) });
-    for (const [file, text] of second.changed) assert.equal(text, fixed[file], `second fix pass changed ${file}`);
+    checkFixAll(t);
   })), params(800));
 });
 

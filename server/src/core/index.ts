@@ -20,6 +20,7 @@ export { parseVersion, formatVersion, type Version } from './util/version';
 export * as paths from './util/path';
 export { fixAll, type FixAllResult } from './fixes/fix-all';
 export { applyEdits, compatibleFixes } from './fixes/apply';
+export { fixAllowed } from './fixes/guard';
 export type { RuleOptions } from './checks/rule';
 export { Matcher, type MatchRequest, type MatchResult, type MatcherOptions } from './match/matcher';
 export type { LocationInfo, Modifier } from './match/locations';

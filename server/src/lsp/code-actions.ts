@@ -1,7 +1,7 @@
 // Code actions: each diagnostic's fixes as quick fixes, a "disable for this line" action, and
 // "Fix all nginx-doctor problems in this file" as a source action (also usable on save).
 import { CodeActionKind, type CodeAction, type CodeActionParams, type TextEdit as LspEdit, type WorkspaceEdit } from 'vscode-languageserver/node';
-import { fixAll, type Diagnostic, type Fix, type ParsedFile } from '../core/index';
+import { fixAll, fixAllowed, type Diagnostic, type Fix, type ParsedFile } from '../core/index';
 import type { Workspace } from './workspace';
 import { toLspDiagnostic, toRange, uriToPath } from './convert';
 
@@ -30,7 +30,8 @@ export function codeActions(ws: Workspace, params: CodeActionParams, uriOf: (pat
       if (seen.has(key)) continue;
       seen.add(key);
       const lsp = toLspDiagnostic(d, a.set.files, uriOf);
-      for (const fix of d.fixes ?? []) out.push(quickFix(fix, lsp, a.set.files, uriOf));
+      // a fix that would edit where nginx reads no directives, or broken text, is not offered
+      for (const fix of d.fixes ?? []) if (fixAllowed(a.set, fix)) out.push(quickFix(fix, lsp, a.set.files, uriOf));
       out.push(disableAction(d, file, lsp, uriOf));
     }
   }

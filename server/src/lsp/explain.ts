@@ -4,7 +4,7 @@
 // proxy settings at the location and the servers of its upstream.
 import { hostname } from 'node:os';
 import { isAbsolute, resolve as resolvePath } from 'node:path';
-import { Explainer, LogReader, Matcher, logFormatsFromConfig, passTargets, type ConfigNode, type ConfigSet, type Diagnostic, type Explanation } from '../core/index';
+import { Explainer, LogReader, Matcher, fixAllowed, logFormatsFromConfig, passTargets, type ConfigNode, type ConfigSet, type Diagnostic, type Explanation } from '../core/index';
 import { parseUrl, lineOf } from '../cli/match';
 import type {
   ConfigPlace, ExplainedLine, ExplainedSetting, ExplainLinesParams, ExplainLinesResult, ExplainQuickFix, MatchUrlParams, MatchUrlResult,
@@ -134,7 +134,7 @@ function quickFixesIn(loc: ConfigNode, l: Linking): ExplainQuickFix[] {
   const out: ExplainQuickFix[] = [];
   for (const d of l.diagnostics) {
     if (d.file !== file || d.start < loc.d.start || d.start > loc.d.end) continue;
-    const fix = d.fixes?.find((f) => f.isPreferred);
+    const fix = d.fixes?.find((f) => f.isPreferred && fixAllowed(l.set, f));
     if (!fix) continue;
     out.push({
       title: fix.title,

@@ -1,5 +1,6 @@
 // Wires the language server to a connection: capabilities, document sync, settings, trust and
-// diagnostics publishing. Handlers stay thin; the work happens in Workspace and the core.
+// diagnostics publishing. Handlers stay thin; the work happens in Workspace and the core. Every
+// handler is wrapped (handlers.ts): an exception is logged and answered with an error response.
 import {
   TextDocuments, TextDocumentSyncKind, DidChangeConfigurationNotification, FileChangeType,
   type Connection, type InitializeParams, type InitializeResult,
@@ -15,6 +16,7 @@ import { codeActions, FIX_ALL_KIND } from './code-actions';
 import { CodeActionKind } from 'vscode-languageserver/node';
 import { featureCapabilities, registerFeatures } from './features/index';
 import { explainLines, matchUrl } from './explain';
+import { describeError, notification, request } from './handlers';
 
 export function startServer(connection: Connection): void {
   const documents = new TextDocuments(TextDocument);
@@ -28,6 +30,7 @@ export function startServer(connection: Connection): void {
   const ready = new Promise<void>((resolve) => (markReady = resolve));
 
   const uriOf = (path: string): string => uris.get(path) ?? pathToUri(path);
+  const log = connection.console;
   const workspace = new Workspace(
     {
       publish(byFile, units) {
@@ -61,7 +64,7 @@ export function startServer(connection: Connection): void {
     }
   };
 
-  connection.onInitialize((params: InitializeParams): InitializeResult => {
+  connection.onInitialize(request(log, 'initialize', (params: InitializeParams): InitializeResult => {
     const opts = (params.initializationOptions ?? {}) as Partial<InitializationOptions>;
     trusted = opts.trusted === true;
     workspace.trusted = trusted;
@@ -78,42 +81,43 @@ export function startServer(connection: Connection): void {
       },
       serverInfo: { name: 'nginx-doctor', version: VERSION },
     };
-  });
+  }));
 
-  connection.onInitialized(async () => {
+  connection.onInitialized(notification(log, 'initialized', async () => {
     try {
-      if (canAskSettings) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'nginxDoctor' });
+      if (canAskSettings) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'nginxDoctor' }).catch((e: unknown) => log.error(`registering for settings changes failed: ${String(e)}`));
       if (hasFolderEvents) {
-        connection.workspace.onDidChangeWorkspaceFolders((e) => {
+        connection.workspace.onDidChangeWorkspaceFolders(notification(log, 'didChangeWorkspaceFolders', (e) => {
           const removed = new Set(e.removed.map((f) => uriToPath(f.uri)));
           workspace.folders = [...workspace.folders.filter((f) => !removed.has(f)), ...e.added.map((f) => uriToPath(f.uri))];
           workspace.forgetRoots();
           workspace.rerunAll();
-        });
+        }));
       }
       await refreshSettings();
     } catch (e) {
-      connection.console.error(`initialisation: ${e instanceof Error ? e.message : String(e)}`);
+      // the defaults stay; requests waiting for the settings run anyway
+      log.error(`initialisation failed: ${describeError(e)}`);
     } finally {
       markReady();
     }
     workspace.rerunAll();
-  });
+  }));
 
-  connection.onDidChangeConfiguration(async () => {
+  connection.onDidChangeConfiguration(notification(log, 'didChangeConfiguration', async () => {
     await refreshSettings();
     workspace.forgetRoots();
     workspace.rerunAll();
-  });
+  }));
 
-  connection.onNotification(TRUST_CHANGED, async (p: TrustChangedParams) => {
+  connection.onNotification(TRUST_CHANGED, notification(log, 'trustChanged', async (p: TrustChangedParams) => {
     trusted = p.trusted;
     workspace.trusted = trusted;
     await refreshSettings();
     workspace.rerunAll();
-  });
+  }));
 
-  connection.onRequest(FILE_INFO, (p: FileInfoParams): FileInfo => {
+  connection.onRequest(FILE_INFO, request(log, 'fileInfo', (p: FileInfoParams): FileInfo => {
     const path = uriToPath(p.uri);
     const units = workspace.unitsContaining(path);
     const snippet = units.find((u) => u.kind === 'snippet');
@@ -124,53 +128,41 @@ export function startServer(connection: Connection): void {
       versionSource,
       trusted,
     };
-  });
+  }));
 
-  connection.onRequest(EXPLAIN_LINES, async (p: ExplainLinesParams) => {
-    await ready;
-    return explainLines(workspace, p);
-  });
-  connection.onRequest(MATCH_URL, async (p: MatchUrlParams) => {
-    await ready;
-    return matchUrl(workspace, p);
-  });
+  connection.onRequest(EXPLAIN_LINES, request(log, 'explainLines', (p: ExplainLinesParams) => explainLines(workspace, p), ready));
+  connection.onRequest(MATCH_URL, request(log, 'matchUrl', (p: MatchUrlParams) => matchUrl(workspace, p), ready));
 
-  documents.onDidOpen((e) => {
+  documents.onDidOpen(notification(log, 'didOpen', async (e) => {
     const path = uriToPath(e.document.uri);
     uris.set(path, e.document.uri);
     workspace.setDocument(path, e.document.getText());
-    void ready.then(() => workspace.schedule(workspace.unitsFor(path), true));
-  });
-  documents.onDidChangeContent((e) => {
+    await ready;
+    workspace.schedule(workspace.unitsFor(path), true);
+  }));
+  documents.onDidChangeContent(notification(log, 'didChange', async (e) => {
     const path = uriToPath(e.document.uri);
     const text = e.document.getText();
     if (!workspace.isOpen(path) || workspace.openText(path) === text) return;
     workspace.setDocument(path, text);
-    void ready.then(() => workspace.schedule(workspace.unitsFor(path)));
-  });
-  documents.onDidClose((e) => {
+    await ready;
+    workspace.schedule(workspace.unitsFor(path));
+  }));
+  documents.onDidClose(notification(log, 'didClose', async (e) => {
     const path = uriToPath(e.document.uri);
     workspace.setDocument(path, undefined);
-    void ready.then(() => {
-      workspace.filesChanged([path], false);
-      workspace.publishActive();
-    });
-  });
+    await ready;
+    workspace.filesChanged([path], false);
+    workspace.publishActive();
+  }));
 
-  connection.onDidChangeWatchedFiles((e) => {
+  connection.onDidChangeWatchedFiles(notification(log, 'didChangeWatchedFiles', (e) => {
     const paths = e.changes.map((c) => uriToPath(c.uri)).filter((p) => !workspace.isOpen(p));
     const structural = e.changes.some((c) => c.type !== FileChangeType.Changed);
     if (paths.length || structural) workspace.filesChanged(paths, structural);
-  });
+  }));
 
-  connection.onCodeAction((params) => {
-    try {
-      return codeActions(workspace, params, uriOf);
-    } catch (e) {
-      connection.console.error(`code actions failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
-      return [];
-    }
-  });
+  connection.onCodeAction(request(log, 'codeAction', (params) => codeActions(workspace, params, uriOf), ready));
 
   registerFeatures(connection, workspace, uriOf, ready);
 

@@ -3,6 +3,7 @@
 import type { TextEdit } from '../diagnostic';
 import type { ConfigNode } from '../workspace/config-set';
 import type { SourceFile } from '../text/source-file';
+import { editableBlock } from './guard';
 
 export function eolOf(file: SourceFile): string {
   return file.text.includes('\r\n') ? '\r\n' : '\n';
@@ -35,11 +36,12 @@ function childIndent(block: ConfigNode): string {
 
 /**
  * Inserts directive lines into a block: at its end (before "}") or at its start (after "{").
- * Returns null for blocks that are not closed or do not live in a plain block.
+ * Returns null for blocks that are not closed, or that do not hold directives or stand inside one
+ * that does not (geo/map/types data, a lua block, a block opened by mistake: guard.ts).
  */
 export function insertIntoBlock(block: ConfigNode, lines: readonly string[], where: 'start' | 'end' = 'end'): TextEdit | null {
   const b = block.d.block;
-  if (!b || b.end === null || b.raw) return null;
+  if (!b || b.end === null || b.raw || !editableBlock(block)) return null;
   const file = block.file.source;
   const eol = eolOf(file);
   const indent = childIndent(block);

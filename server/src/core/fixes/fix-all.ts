@@ -5,6 +5,7 @@ import { analyze, type AnalyzeOptions } from '../analyze';
 import type { Diagnostic } from '../diagnostic';
 import type { FileHost } from '../host';
 import { applyEdits, compatibleFixes, editsByFile } from './apply';
+import { fixAllowed } from './guard';
 
 export interface FixAllResult {
   /** New text per changed file. */
@@ -33,7 +34,7 @@ export function fixAll(rootPath: string, opts: AnalyzeOptions, onlyFile?: string
     remaining = analysis.diagnostics;
     const fixes = remaining
       .filter((d) => !onlyFile || d.file === onlyFile)
-      .flatMap((d) => (d.fixes ?? []).filter((f) => f.isPreferred).slice(0, 1))
+      .flatMap((d) => (d.fixes ?? []).filter((f) => f.isPreferred && fixAllowed(analysis.set, f)).slice(0, 1))
       .filter((f) => !onlyFile || f.edits.every((e) => e.file === onlyFile));
     const chosen = compatibleFixes(fixes);
     if (chosen.length === 0) break;

@@ -4,11 +4,23 @@
 import type { TextEdit } from '../diagnostic';
 import type { ConfigNode } from '../workspace/config-set';
 import type { Model } from '../model/model';
-import { insertAfter, insertIntoBlock } from './builders';
+import { insertAfter, insertIntoBlock, quoteArg } from './builders';
+import { editableBlock } from './guard';
 
-/** Source text of a directive, e.g. `proxy_set_header Host $host;`. */
+/** True when a directive is a complete simple statement: ended by ";", no block. */
+export function completeStatement(node: ConfigNode): boolean {
+  return node.d.terminator === ';' && !node.d.block;
+}
+
+/**
+ * Source text of a directive, e.g. `proxy_set_header Host $host;`. Only a complete statement is
+ * copied as written. One that opens a block or was cut off (broken syntax) is rebuilt from its
+ * name and arguments, quoted where needed: its raw text may run on to the end of the file or hold
+ * the very block being fixed.
+ */
 export function directiveText(node: ConfigNode): string {
-  return node.file.source.text.slice(node.d.start, node.d.end);
+  if (completeStatement(node)) return node.file.source.text.slice(node.d.start, node.d.end);
+  return `${[node.d.name, ...node.d.args.map((a) => a.value)].map(quoteArg).join(' ')};`;
 }
 
 /**
@@ -16,6 +28,7 @@ export function directiveText(node: ConfigNode): string {
  * `directive` is the list directive whose inheritance must be preserved.
  */
 export function addListDirectives(model: Model, block: ConfigNode, lines: string[], directive = 'proxy_set_header'): TextEdit | null {
+  if (!editableBlock(block)) return null;
   const own = model.directivesIn(block, directive);
   // Only lines written in the block itself: one from an included snippet is shared with
   // every other block that includes it.
@@ -23,6 +36,8 @@ export function addListDirectives(model: Model, block: ConfigNode, lines: string
   if (written.length) return insertAfter(written[written.length - 1]!, lines);
   if (own.length) return addDirectives(model, block, lines);
   const inherited = model.effective(block.parent, directive).nodes.filter((n) => !lines.some((l) => sameHeader(l, n)));
+  // an inherited line that is broken cannot be copied faithfully
+  if (!inherited.every(completeStatement)) return null;
   const all = [...inherited.map(directiveText), ...lines];
   const anchor = model.directivesIn(block, 'proxy_pass')[0] ?? model.directivesIn(block, 'grpc_pass')[0];
   if (anchor && anchor.file === block.file) return insertAfter(anchor, all);
@@ -41,6 +56,7 @@ function sameHeader(line: string, node: ConfigNode): boolean {
 
 /** Adds simple directives (proxy_http_version 1.1;) to a block, after its proxy_pass if any. */
 export function addDirectives(model: Model, block: ConfigNode, lines: string[]): TextEdit | null {
+  if (!editableBlock(block)) return null;
   const anchor = model.directivesIn(block, 'proxy_pass')[0];
   if (anchor && anchor.file === block.file) return insertAfter(anchor, lines);
   return insertIntoBlock(block, lines);
@@ -51,6 +67,7 @@ export function addDirectives(model: Model, block: ConfigNode, lines: string[]):
  * new value (adding another would be "duplicate"), otherwise a new line is added.
  */
 export function setDirectives(model: Model, block: ConfigNode, settings: [name: string, value: string][]): TextEdit[] {
+  if (!editableBlock(block)) return [];
   const edits: TextEdit[] = [];
   const add: string[] = [];
   for (const [name, value] of settings) {
@@ -70,6 +87,7 @@ export function setDirectives(model: Model, block: ConfigNode, settings: [name: 
 
 /** Like addListDirectives, but a header the block already sets gets its value replaced. */
 export function setHeaders(model: Model, block: ConfigNode, headers: [name: string, value: string][], directive = 'proxy_set_header'): TextEdit[] {
+  if (!editableBlock(block)) return [];
   const edits: TextEdit[] = [];
   const add: string[] = [];
   for (const [name, value] of headers) {

@@ -23,7 +23,12 @@ function segmentRegex(seg: string): RegExp {
       }
     } else re += c.replace(/[.+^${}()|\\]/g, '\\$&');
   }
-  return new RegExp('^' + re + '$');
+  try {
+    return new RegExp('^' + re + '$');
+  } catch {
+    // a bracket expression JS rejects ("[z-a]"): glob(3) matches no name with it either
+    return /(?!)/;
+  }
 }
 
 /** Absolute paths matching an absolute glob pattern, sorted byte-wise as glob(3) in the C locale. */

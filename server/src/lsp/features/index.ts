@@ -2,7 +2,8 @@
 // core (completion, hover, outline, workspace symbols, definition, references, include links,
 // rename, formatting, folding and selection ranges). server.ts calls featureCapabilities() in
 // onInitialize and registerFeatures() once.
-import { ResponseError, type Connection, type InitializeParams, type ServerCapabilities } from 'vscode-languageserver/node';
+import type { Connection, InitializeParams, ServerCapabilities } from 'vscode-languageserver/node';
+import { request } from '../handlers';
 import type { Workspace } from '../workspace';
 import { completion, resolveCompletion } from './completion';
 import { hover } from './hover';
@@ -42,38 +43,24 @@ export function featureCapabilities(params: InitializeParams): ServerCapabilitie
   };
 }
 
-/** Registers the handlers; each waits for `ready` (settings read), so results follow the nginx version. */
+/**
+ * Registers the handlers; each waits for `ready` (settings read), so results follow the nginx
+ * version. An exception is logged and answered with an error response (../handlers.ts).
+ */
 export function registerFeatures(connection: Connection, ws: Workspace, uriOf: (path: string) => string, ready: Promise<void> = Promise.resolve()): void {
-  const guard = <P, R>(name: string, fallback: R, fn: (p: P) => R) => async (p: P): Promise<R> => {
-    await ready;
-    try {
-      return fn(p);
-    } catch (e) {
-      if (e instanceof ResponseError) throw e;
-      connection.console.error(`${name} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
-      return fallback;
-    }
-  };
-  connection.onCompletion(guard('completion', { isIncomplete: false, items: [] }, (p) => completion(ws, p, client)));
-  connection.onCompletionResolve(async (item) => {
-    await ready;
-    try {
-      return resolveCompletion(ws, item);
-    } catch (e) {
-      connection.console.error(`completionResolve failed: ${e instanceof Error ? e.message : String(e)}`);
-      return item;
-    }
-  });
-  connection.onHover(guard('hover', null, (p) => hover(ws, p)));
-  connection.onDocumentSymbol(guard('documentSymbol', [], (p) => outline(ws, p, client)));
-  connection.onWorkspaceSymbol(guard('workspaceSymbol', [], (p) => workspaceSymbols(ws, p, uriOf)));
-  connection.onDefinition(guard('definition', [], (p) => definition(ws, p, uriOf)));
-  connection.onReferences(guard('references', [], (p) => findReferences(ws, p, uriOf)));
-  connection.onDocumentLinks(guard('documentLinks', [], (p) => documentLinks(ws, p, uriOf)));
-  connection.onPrepareRename(guard('prepareRename', null, (p) => prepareRename(ws, p)));
-  connection.onRenameRequest(guard('rename', null, (p) => rename(ws, p, uriOf)));
-  connection.onDocumentFormatting(guard('formatting', [], (p) => format(ws, p, connection)));
-  connection.onDocumentRangeFormatting(guard('rangeFormatting', [], (p) => format(ws, p, connection)));
-  connection.onFoldingRanges(guard('foldingRange', [], (p) => folding(ws, p)));
-  connection.onSelectionRanges(guard('selectionRange', [], (p) => selection(ws, p)));
+  const log = connection.console;
+  connection.onCompletion(request(log, 'completion', (p) => completion(ws, p, client), ready));
+  connection.onCompletionResolve(request(log, 'completionResolve', (item) => resolveCompletion(ws, item), ready));
+  connection.onHover(request(log, 'hover', (p) => hover(ws, p), ready));
+  connection.onDocumentSymbol(request(log, 'documentSymbol', (p) => outline(ws, p, client), ready));
+  connection.onWorkspaceSymbol(request(log, 'workspaceSymbol', (p) => workspaceSymbols(ws, p, uriOf), ready));
+  connection.onDefinition(request(log, 'definition', (p) => definition(ws, p, uriOf), ready));
+  connection.onReferences(request(log, 'references', (p) => findReferences(ws, p, uriOf), ready));
+  connection.onDocumentLinks(request(log, 'documentLinks', (p) => documentLinks(ws, p, uriOf), ready));
+  connection.onPrepareRename(request(log, 'prepareRename', (p) => prepareRename(ws, p), ready));
+  connection.onRenameRequest(request(log, 'rename', (p) => rename(ws, p, uriOf), ready));
+  connection.onDocumentFormatting(request(log, 'formatting', (p) => format(ws, p, connection), ready));
+  connection.onDocumentRangeFormatting(request(log, 'rangeFormatting', (p) => format(ws, p, connection), ready));
+  connection.onFoldingRanges(request(log, 'foldingRange', (p) => folding(ws, p), ready));
+  connection.onSelectionRanges(request(log, 'selectionRange', (p) => selection(ws, p), ready));
 }
