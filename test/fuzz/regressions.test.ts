@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { analyze, defaultCatalog, fixAllowed } from '../../server/src/core/index';
+import { analyze, defaultCatalog, fixAllowed, formatDocument } from '../../server/src/core/index';
 import { memoryHost } from '../helpers/memory-host';
 import { config } from './gen';
 import { checkFixAll, files, ROOT, SNIPPET } from './props';
@@ -108,4 +108,14 @@ test('regression: replay of seed -1070572169 (fixAll property)', () => {
       checkFixAll(t);
     }), { seed: -1070572169, path, endOnFailure: true });
   }
+});
+
+test('regression: formatting is idempotent when the first CR is escaped inside a word (seed -614270468)', () => {
+  const opts = { tabSize: 1, insertSpaces: false };
+  for (const t of ['"\\\r\n;"', '\\\r\nlisten 80;\r\n', 'a \\\r\n;\r\nb c;\r\n']) {
+    const once = formatDocument(t, opts).text;
+    assert.equal(formatDocument(once, opts).text, once, `formatting ${JSON.stringify(t)} twice changed it`);
+  }
+  // a file with CRLF line breaks keeps them
+  assert.equal(formatDocument('events {\r\nworker_connections 10;\r\n}\r\n', { tabSize: 4, insertSpaces: true }).text, 'events {\r\n    worker_connections 10;\r\n}\r\n');
 });

@@ -101,8 +101,9 @@ export function formatText(text: string, options: FormatOptions, range?: { start
   }
   const { toks } = tokensOf(text);
   if (!toks.length) return { edits: [] };
-  const firstBreak = text.search(/[\r\n]/);
-  const eol = firstBreak >= 0 && text.startsWith('\r\n', firstBreak) ? '\r\n' : '\n';
+  // the file's line ending: that of its first LF (a CR escaped by "\\" belongs to a word, not to a line break)
+  const lf = text.indexOf('\n');
+  const eol = lf > 0 && text[lf - 1] === '\r' && text[lf - 2] !== '\\' ? '\r\n' : '\n';
   const indent = (cols: number): string =>
     options.insertSpaces ? ' '.repeat(cols) : '\t'.repeat(Math.floor(cols / tabSize)) + ' '.repeat(cols % tabSize);
   const lines = (n: number): string => eol.repeat(n);
