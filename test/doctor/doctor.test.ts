@@ -135,6 +135,25 @@ describe('nginx-doctor doctor against a real nginx', { skip }, () => {
     assert.match(rel.stderr, /--error-log must be an absolute path/);
   });
 
+  test('a deployed config nginx -t rejects: the error is linked to the workspace file of the same relative path', { timeout: 60_000 }, async () => {
+    const { mkdirSync, mkdtempSync } = await import('node:fs');
+    const deployed = mkdtempSync(`${site.prefix}/deployed-`);
+    const ws = mkdtempSync(`${site.prefix}/ws-`);
+    const main = `pid ${deployed}/nginx.pid;\nerror_log ${deployed}/error.log;\nevents {}\nhttp {\n    access_log off;\n    include sites/*.conf;\n}\n`;
+    const site1 = `server {\n    listen 127.0.0.1:${site.nginxPort + 1};\n\n    locaton /api/ {\n        proxy_pass http://127.0.0.1:${site.downPort};\n    }\n}\n`;
+    for (const dir of [deployed, ws]) {
+      mkdirSync(join(dir, 'sites'));
+      writeFileSync(join(dir, 'nginx.conf'), main);
+      writeFileSync(join(dir, 'sites', 'api.conf'), site1);
+    }
+    const { report } = await runJson(['--config', join(ws, 'nginx.conf'), '--nginx-conf', join(deployed, 'nginx.conf')]);
+    const t = rowOf(report, 'nginx-config-test');
+    assert.equal(t.status, 'fail');
+    assert.match(t.found, /^\[emerg\] unknown directive "locaton" in .*\/sites\/api\.conf:4$/);
+    assert.deepEqual(t.location, { file: join(ws, 'sites', 'api.conf'), line: 4 });
+    assert.equal(rowOf(report, 'deployed-config').status, 'skip', 'nginx -T prints nothing when the test fails');
+  });
+
   test('a host without nginx gets a report that says so, not a stack trace', { timeout: 60_000 }, async () => {
     const { run, report } = await runJson(['--config', site.conf, '--nginx', '/opt/nginx-doctor-none/sbin/nginx']);
     assert.equal(run.code, 1);

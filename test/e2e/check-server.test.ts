@@ -76,7 +76,8 @@ describe('real editor: Nginx: Check Server for 502 Causes', { timeout: 15 * 60_0
     cpSync(DEMO, workspace, { recursive: true });
     writeFileSync(join(workspace, '.vscode', 'settings.json'), JSON.stringify({
       'nginxDoctor.nginxVersion': '1.24.0',
-      'nginxDoctor.logSources': [{ name: 'web1', host: SSH_HOST, path: '/var/log/nginx/error.log', sudo: true }],
+      // a local source: "This machine" reads it (--error-log) instead of /var/log/nginx/error.log
+      'nginxDoctor.logSources': [{ name: 'demo', path: 'error.log' }, { name: 'web1', host: SSH_HOST, path: '/var/log/nginx/error.log', sudo: true }],
     }, null, 2));
   }, { timeout: 20 * 60_000 });
   after(() => {
@@ -132,6 +133,22 @@ describe('real editor: Nginx: Check Server for 502 Causes', { timeout: 15 * 60_0
         const shown = await until(async () => (await numberedLines(page)).get(line), `line ${line} to be rendered`, 10_000);
         assert.match(shown, /server 127\.0\.0\.1:9000;/);
         await s.screenshot('config-line-opened');
+
+        // the demo's error.log (real nginx lines, hours old): a warning row that carries its lines to "Explain"
+        const logRow = (await reportFrame(s, 2)).locator('tr.check[data-id="error-log"]').filter({ hasText: 'error.log' });
+        assert.equal(await logRow.count(), 1, 'one error-log row');
+        assert.equal(await logRow.getAttribute('data-status'), 'warn');
+        assert.match(await logRow.locator('td.found').innerText(), /upstream failure\(s\).*upstream-refused/s);
+        await logRow.locator('button.explain').click();
+        const explained = await until(async () => {
+          for (const f of page.frames()) {
+            if (f.isDetached()) continue;
+            if (await f.locator('section.group').count().catch(() => 0)) return f;
+          }
+          return undefined;
+        }, 'the explain report for the row\'s log lines', 30_000, 300);
+        assert.match(await explained.locator('body').innerText(), /refused/i);
+        await s.screenshot('explain-from-checklist');
       });
     } finally {
       await s.close();

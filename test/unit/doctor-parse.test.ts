@@ -64,11 +64,13 @@ test('nginx -t messages: level, text, file and line', () => {
   const msgs = parseTestOutput([
     'nginx: [emerg] unknown directive "proxy_passs" in /etc/nginx/sites-enabled/app:12',
     'nginx: [warn] conflicting server name "a.test" on 0.0.0.0:80, ignored',
+    '2026/11/22 06:49:42 [emerg] 31536#31536: host not found in upstream "api:80" in /etc/nginx/conf.d/up.conf:2',
     'nginx: configuration file /etc/nginx/nginx.conf test failed',
   ].join('\n'));
   assert.deepEqual(msgs, [
     { level: 'emerg', text: 'unknown directive "proxy_passs"', file: '/etc/nginx/sites-enabled/app', line: 12 },
     { level: 'warn', text: 'conflicting server name "a.test" on 0.0.0.0:80, ignored', file: null, line: null },
+    { level: 'emerg', text: 'host not found in upstream "api:80"', file: '/etc/nginx/conf.d/up.conf', line: 2 },
   ]);
 });
 

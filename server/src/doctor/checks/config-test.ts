@@ -9,11 +9,14 @@ export interface NginxMessage {
   line: number | null;
 }
 
-/** "nginx: [emerg] unknown directive "x" in /etc/nginx/a.conf:3" -> parts. */
+/**
+ * "nginx: [emerg] unknown directive "x" in /etc/nginx/a.conf:3" -> parts. Once the config has set
+ * an error_log, nginx -t writes in the log's format instead: "2026/11/22 06:49:42 [emerg] 31536#31536: ...".
+ */
 export function parseTestOutput(text: string): NginxMessage[] {
   const out: NginxMessage[] = [];
   for (const raw of text.split('\n')) {
-    const m = /^nginx: \[(\w+)\] (.*?)(?: in (\/.*?):(\d+))?\s*$/.exec(raw.trim());
+    const m = /^(?:nginx: |\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d )\[(\w+)\] (?:\d+#\d+: )?(.*?)(?: in (\/.*?):(\d+))?\s*$/.exec(raw.trim());
     if (m) out.push({ level: m[1]!, text: m[2]!, file: m[3] ?? null, line: m[4] ? Number(m[4]) : null });
   }
   return out;
