@@ -47,8 +47,9 @@ ${notes.length ? '\nNotes from the run:\n\n' + notes.map((n) => '- ' + esc(n)).j
   test client (out/test/helpers/lsp-client.js), opens the file, waits until the server is quiet, then
   sends one-character edits (\`proxy_http_version 1.1\` ↔ \`1.0\`, which toggles a diagnostic) as
   full-text didChange and times until the next publishDiagnostics of that file. Each edit waits for
-  quiet, so this is the latency of an isolated keystroke. **It includes the server's 200 ms
-  debounce** (lsp/workspace.ts \`debounceMs\`). The goal's reference is \`check\` of the same file
+  quiet, so this is the latency of an isolated keystroke. The server's debounce is adaptive
+  (lsp/workspace.ts \`debounceMs\`): an edit to an idle unit is analysed at once, only edits
+  within 200 ms of the unit's last analysis wait. The goal's reference is \`check\` of the same file
   as a process (Node start-up included); for the snippet of the large tree it is \`check\` of the
   whole tree, because the server analyses a site file in its root's context (the unit is the root
   and its 1,077 includes), as \`check ROOT\` does. The indented rows give the warm in-process

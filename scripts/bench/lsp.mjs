@@ -3,7 +3,8 @@
 //   node scripts/bench/lsp.mjs FOLDER FILE EDITS  -> prints JSON { openMs, samples: [ms...] }
 // Each edit is a one-character change (proxy_http_version 1.1 <-> 1.0 on one line, which toggles a
 // diagnostic) sent as didChange; the sample is the time until the next publishDiagnostics for FILE.
-// It includes the server's debounce (workspace.ts debounceMs, 200 ms at the time of writing).
+// Each edit waits until the server is quiet, so the adaptive debounce (workspace.ts debounceMs) does
+// not delay it: an edit to an idle unit is analysed at once.
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';

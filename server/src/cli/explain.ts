@@ -6,7 +6,7 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
-import { Explainer, LogReader, Matcher, logFormatsFromConfig, type Explanation, type LogEntry } from '../core/index';
+import { CachedLineExplainer, Explainer, LogReader, Matcher, logFormatsFromConfig, type ConfigNode, type Explanation, type LineExplanation } from '../core/index';
 import { parseArgs, one, UsageError } from './args';
 import { loadConfigOrReport } from './config-load';
 import { forEachLine } from './lines';
@@ -82,17 +82,15 @@ export async function runExplain(argv: string[], io: AsyncIo): Promise<number> {
   const matcher = new Matcher(set, { hostname: hostname() });
   const explainer = new Explainer(matcher);
   const reader = new LogReader({ formats: logFormatsFromConfig(set) });
+  // repeated lines (same failure, URI and server) are explained once: see core/logs/line-cache.ts
+  const lines = new CachedLineExplainer(reader, explainer, all);
   let pending = '';
   let reported = 0;
   const groups = new Map<string, Group>();
-  const handle = (entries: LogEntry[]): void => {
-    for (const entry of entries) {
-      if (!all && !explainer.isUpstreamFailure(entry)) continue;
-      const x = explainer.explain(entry);
-      reported++;
-      if (format === 'json') pending += `${JSON.stringify(explanationJson(x))}\n`;
-      else addToGroups(groups, x);
-    }
+  const report = (e: LineExplanation): void => {
+    reported++;
+    if (format === 'json') pending += jsonLine(e);
+    else addToGroups(groups, e);
   };
   const flush = async (): Promise<void> => {
     if (pending.length < 1 << 16) return;
@@ -101,13 +99,13 @@ export async function runExplain(argv: string[], io: AsyncIo): Promise<number> {
     if (!ok) await io.drain();
   };
   try {
-    await forEachLine(input, (text, bytes) => handle(reader.push(text, bytes)), flush);
+    await forEachLine(input, (text, bytes) => lines.push(text, bytes, report), flush);
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     io.err(`nginx-doctor: cannot read "${file}": ${err.code === 'EISDIR' ? 'it is a directory' : err.message}\n`);
     return 2;
   }
-  handle(reader.end());
+  lines.end(report);
   if (format === 'json') {
     if (pending) io.out(pending);
   } else io.out(safeText(renderGroups(groups, reported, reader.stats.lines, all)));
@@ -118,38 +116,80 @@ export async function runExplain(argv: string[], io: AsyncIo): Promise<number> {
   return 0;
 }
 
-function addToGroups(groups: Map<string, Group>, x: Explanation): void {
-  let key: string;
-  let title: string;
-  let order: number;
-  if (x.location) {
-    key = `L${x.location.node.file.source.path}:${lineOf(x.location.node)}`;
-    title = `location ${x.location.modifier ? `${x.location.modifier} ` : ''}${x.location.name}  (${x.location.node.file.source.path}:${lineOf(x.location.node)}${x.server ? `, server ${x.server.loggedName || '""'}` : ''})`;
-    order = 0;
-  } else if (x.server) {
-    key = `S${x.server.node.file.source.path}:${lineOf(x.server.node)}`;
-    title = `server ${x.server.loggedName || '""'}  (${x.server.node.file.source.path}:${lineOf(x.server.node)}), no single location`;
-    order = 1;
-  } else {
-    key = 'none';
-    title = 'not linked to the config';
-    order = 2;
+/** The text of explanationJson around the values that differ between lines of one template. */
+interface JsonParts {
+  /** From "level" to "message", without braces. */
+  middle: string;
+  /** From "server" on, without braces. */
+  rest: string;
+}
+
+/** One line of JSON output, as JSON.stringify(explanationJson(x)) with the line's own values. */
+function jsonLine(e: LineExplanation): string {
+  let parts = e.same.memo as JsonParts | undefined;
+  if (!parts) {
+    const { logLine: _l, time: _t, client: _c, ...others } = explanationJson(e.explanation());
+    const keys = Object.keys(others);
+    const cut = keys.indexOf('server');
+    const pick = (ks: string[]): string => JSON.stringify(Object.fromEntries(ks.map((k) => [k, others[k]]))).slice(1, -1);
+    parts = { middle: pick(keys.slice(0, cut)), rest: pick(keys.slice(cut)) };
+    e.same.memo = parts;
   }
+  return `{"logLine":${e.line},"time":${JSON.stringify(e.time)},${parts.middle},"client":${JSON.stringify(e.client)},${parts.rest}}\n`;
+}
+
+/** Where a template's lines are counted: its group and its cause within the group. */
+interface Placed {
+  group: Group;
+  cause: Group['causes'] extends Map<string, infer C> ? C : never;
+}
+
+function addToGroups(groups: Map<string, Group>, e: LineExplanation): void {
+  let p = e.same.memo as Placed | undefined;
+  if (!p) {
+    p = place(groups, e);
+    e.same.memo = p;
+  }
+  p.group.count++;
+  p.cause.count++;
+  p.cause.confidence.add(e.confidence);
+  if (p.cause.lines.length < 8) p.cause.lines.push(e.line);
+}
+
+/** The group key of a location or server block directive ("L<file>:<line>"), computed once per directive. */
+const groupKeys = new WeakMap<object, string>();
+
+function groupKey(prefix: string, node: ConfigNode): string {
+  let k = groupKeys.get(node.d);
+  if (k === undefined) groupKeys.set(node.d, (k = `${prefix}${node.file.source.path}:${lineOf(node)}`));
+  return k;
+}
+
+/** The group and cause entry of a line: by its location (or server) and cause, as in the report. */
+function place(groups: Map<string, Group>, e: LineExplanation): Placed {
+  const x = e;
+  const key = x.location ? groupKey('L', x.location.node) : x.server ? groupKey('S', x.server.node) : 'none';
   let g = groups.get(key);
   if (!g) {
-    g = { title, order, count: 0, causes: new Map() };
+    g = { title: groupTitle(x), order: x.location ? 0 : x.server ? 1 : 2, count: 0, causes: new Map() };
     groups.set(key, g);
   }
-  g.count++;
   const status = x.status === null ? (x.bodyPhase ? 'truncated' : '-') : x.status === 9 ? '009' : String(x.status);
   let c = g.causes.get(x.cause.id);
   if (!c) {
-    c = { count: 0, status, title: x.cause.title, lines: [], sample: x.message, fixes: x.fixes.slice(0, 4), confidence: new Set() };
+    const full = e.explanation();
+    c = { count: 0, status, title: x.cause.title, lines: [], sample: full.message, fixes: full.fixes.slice(0, 4), confidence: new Set() };
     g.causes.set(x.cause.id, c);
   }
-  c.count++;
-  c.confidence.add(x.confidence);
-  if (c.lines.length < 8) c.lines.push(x.entry.line);
+  return { group: g, cause: c };
+}
+
+function groupTitle(x: LineExplanation): string {
+  if (x.location) {
+    return `location ${x.location.modifier ? `${x.location.modifier} ` : ''}${x.location.name}  (${x.location.node.file.source.path}:${lineOf(x.location.node)}${x.server ? `, server ${x.server.loggedName || '""'}` : ''})`;
+  }
+  if (x.server) return `server ${x.server.loggedName || '""'}  (${x.server.node.file.source.path}:${lineOf(x.server.node)}), no single location`;
+  return 'not linked to the config';
 }
 
 function renderGroups(groups: Map<string, Group>, reported: number, lines: number, all: boolean): string {

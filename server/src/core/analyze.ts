@@ -1,7 +1,7 @@
 // Runs a full analysis of one root config (or a snippet analysed in an assumed context):
 // include expansion, semantic model, every rule, then severity settings and suppressions.
 import type { BlockKind, Catalog } from './catalog/catalog';
-import type { Diagnostic, SeveritySetting } from './diagnostic';
+import type { Diagnostic, Fix, SeveritySetting } from './diagnostic';
 import type { FileHost } from './host';
 import { buildConfigSet, type ConfigSet } from './workspace/config-set';
 import type { ParseCache } from './workspace/parse-cache';
@@ -50,9 +50,18 @@ export function analyze(rootPath: string, opts: AnalyzeOptions): Analysis {
   let current: Rule | undefined;
   const push = (file: string, start: number, end: number, message: string, o: ReportOptions = {}): void => {
     const rule = current!;
-    const d: Diagnostic = { file, start, end, severity: o.severity ?? rule.severity, code: rule.id, message };
+    const severity = o.severity ?? rule.severity;
+    const fixes = o.fixes;
+    if (typeof fixes === 'function') {
+      // the getter replaces itself with the built list on first read (see ownFixes)
+      raw.push(o.related?.length
+        ? { file, start, end, severity, code: rule.id, message, related: o.related, get fixes() { return ownFixes(this, fixes()); }, set fixes(v) { setFixes(this, v); } }
+        : { file, start, end, severity, code: rule.id, message, get fixes() { return ownFixes(this, fixes()); }, set fixes(v) { setFixes(this, v); } });
+      return;
+    }
+    const d: Diagnostic = { file, start, end, severity, code: rule.id, message };
     if (o.related?.length) d.related = o.related;
-    if (o.fixes?.length) d.fixes = o.fixes;
+    if (fixes?.length) d.fixes = fixes;
     raw.push(d);
   };
   const ctx: RuleContext = {
@@ -74,6 +83,23 @@ export function analyze(rootPath: string, opts: AnalyzeOptions): Analysis {
     if (setting) for (let i = before; i < raw.length; i++) raw[i]!.severity = setting;
   }
   return { set, model, diagnostics: finish(raw, set), version };
+}
+
+/**
+ * Replaces a diagnostic's lazy `fixes` accessor by its value: the built fixes, or no property at
+ * all when there are none (as if the rule had attached none).
+ */
+function ownFixes(d: Diagnostic, fixes: Fix[]): Fix[] | undefined {
+  if (!fixes.length) {
+    delete d.fixes;
+    return undefined;
+  }
+  setFixes(d, fixes);
+  return fixes;
+}
+
+function setFixes(d: Diagnostic, fixes: Fix[] | undefined): void {
+  Object.defineProperty(d, 'fixes', { value: fixes, writable: true, enumerable: true, configurable: true });
 }
 
 function finish(raw: Diagnostic[], set: ConfigSet): Diagnostic[] {

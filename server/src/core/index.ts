@@ -32,5 +32,6 @@ export { parseErrorText, splitContext, type ErrorLogEntry, type ErrorContext } f
 export { compileLogFormat, logFormatsFromConfig, parseAccessLine, COMBINED, type LogFormat, type AccessLogEntry } from './logs/access-log';
 export { LogReader, type LogEntry, type ReaderStats, type ReaderOptions } from './logs/reader';
 export { CAUSES, classify, causeById, type Cause, type Classification } from './logs/causes';
+export { CachedLineExplainer, errorLineKey, type LineExplanation, type LineKey } from './logs/line-cache';
 export { Explainer, parseUpstream, passTargets, type Explanation, type Confidence, type Candidate } from './logs/explain';
 export * from './features/index';

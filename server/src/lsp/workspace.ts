@@ -5,7 +5,7 @@
 import { dirname, isAbsolute, join, resolve as resolvePath, basename } from 'node:path';
 import {
   analyze, defaultCatalog, isRootConfig, ParseCache, snippetContext,
-  type Analysis, type AnalyzeOptions, type BlockKind, type Diagnostic, type FileHost, type SnippetContext,
+  type Analysis, type AnalyzeOptions, type BlockKind, type Diagnostic, type FileHost, type ParsedFile, type SnippetContext,
 } from '../core/index';
 import { DiskHost, OverlayHost } from '../node/node-host';
 import { findRootConfigs } from './roots';
@@ -37,6 +37,10 @@ export class Workspace {
   private readonly open = new Map<string, string>();
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
   private readonly published = new Set<string>();
+  /** What was last sent per file (signature of the list), so unchanged files are not sent again. */
+  private readonly sent = new Map<string, string>();
+  /** When each unit's last analysis ended (Date.now()), to tell a burst of edits from a single one. */
+  private readonly lastRun = new Map<string, number>();
   private roots: string[] | undefined;
   private snippetNoticeGiven = false;
   readonly host: FileHost;
@@ -45,6 +49,10 @@ export class Workspace {
   nginxVersion: string | null = null;
   /** False in restricted mode: no process, and no probing of this machine (unix sockets). */
   trusted = false;
+  /**
+   * Edits that follow an analysis of their unit within this time are debounced by it; an edit to
+   * an idle unit is analysed at once (a single keystroke gets its diagnostics without waiting).
+   */
   debounceMs = 200;
 
   constructor(private readonly hooks: WorkspaceHooks, settings: Settings) {
@@ -136,7 +144,11 @@ export class Workspace {
         }
       };
       if (immediately) fire();
-      else this.timers.set(key, setTimeout(fire, this.debounceMs));
+      else {
+        // idle (no analysis pending or just finished): analyse as soon as this event is handled
+        const idle = !t && Date.now() - (this.lastRun.get(key) ?? -Infinity) >= this.debounceMs;
+        this.timers.set(key, setTimeout(fire, idle ? 0 : this.debounceMs));
+      }
     }
   }
 
@@ -207,6 +219,7 @@ export class Workspace {
         this.hooks.snippetAssumed(unit);
       }
     }
+    this.lastRun.set(unit.kind === 'snippet' ? unit.path + '\0snippet' : unit.path, Date.now());
     this.hooks.log(`analysed ${unit.path} (${unit.analysis.set.files.size} files, ${unit.analysis.set.all.length} directives) in ${Date.now() - started} ms`);
   }
 
@@ -229,8 +242,39 @@ export class Workspace {
     for (const f of this.published) if (!send.has(f)) send.set(f, []);
     this.published.clear();
     for (const [f, list] of send) if (list.length) this.published.add(f);
+    // send only files whose diagnostics (or the texts their positions refer to) changed
+    const files = new Map(active.flatMap((u) => [...(u.analysis?.set.files ?? new Map<string, ParsedFile>())]));
+    for (const [f, list] of send) {
+      const sig = signature(f, list, files);
+      if (this.sent.get(f) === sig) send.delete(f);
+      else this.sent.set(f, sig);
+    }
     this.hooks.publish(send, active);
   }
+}
+
+/** Identity of each parsed file version (a new parse is a new object). */
+const versions = new WeakMap<object, number>();
+let nextVersion = 1;
+
+function versionOf(file: ParsedFile | undefined): number {
+  if (!file) return 0;
+  let v = versions.get(file);
+  if (v === undefined) versions.set(file, (v = nextVersion++));
+  return v;
+}
+
+/**
+ * What a file's published diagnostics depend on: the list itself and the versions of the texts
+ * its offsets (and related locations) are converted with.
+ */
+function signature(path: string, list: Diagnostic[], files: Map<string, ParsedFile>): string {
+  let sig = `${versionOf(files.get(path))}`;
+  for (const d of list) {
+    sig += `\n${d.start}\0${d.end}\0${d.severity}\0${d.code}\0${d.message}`;
+    for (const r of d.related ?? []) sig += `\0${r.file}\0${versionOf(files.get(r.file))}\0${r.start}\0${r.end}\0${r.message}`;
+  }
+  return sig;
 }
 
 function dedupe(list: Diagnostic[]): Diagnostic[] {

@@ -18,21 +18,65 @@ export interface PassTarget {
 
 const KEEPALIVE_DEFAULT = parseVersion('1.29.7')!;
 
-// Several rules ask the same questions about the same nodes; nodes live for one analysis.
-const targetMemo = new WeakMap<ConfigNode, PassTarget | null>();
-const headerMemo = new WeakMap<ConfigNode, { level: ConfigNode | null; headers: Map<string, ConfigNode> }>();
+export interface Headers {
+  level: ConfigNode | null;
+  headers: HeaderTable;
+}
 
-/** Parses "http://host:port/uri", "unix:/path:" forms and bare "host:port" (fastcgi_pass). */
+/**
+ * Lowercased header name -> the directive that sets it (a later one wins, as in a Map). Blocks
+ * set a few headers, and there is one table per level that sets any: arrays are a fraction of
+ * a Map's memory and as fast to search at this size.
+ */
+export class HeaderTable {
+  private readonly names: string[];
+  private readonly nodes: ConfigNode[];
+
+  constructor(directives: readonly ConfigNode[]) {
+    const names: string[] = [];
+    const nodes: ConfigNode[] = [];
+    for (const n of directives) {
+      const arg = n.d.args[0];
+      if (!arg) continue;
+      const name = arg.value.toLowerCase();
+      const i = names.indexOf(name);
+      if (i >= 0) nodes[i] = n;
+      else {
+        names.push(name);
+        nodes.push(n);
+      }
+    }
+    this.names = names.slice();
+    this.nodes = nodes.slice();
+  }
+
+  get(name: string): ConfigNode | undefined {
+    const i = this.names.indexOf(name);
+    return i < 0 ? undefined : this.nodes[i];
+  }
+
+  has(name: string): boolean {
+    return this.names.indexOf(name) >= 0;
+  }
+}
+
+/**
+ * Parses "http://host:port/uri", "unix:/path:" forms and bare "host:port" (fastcgi_pass). Several
+ * rules ask this of every proxy_pass, so the answer is kept per node for the analysis
+ * (Model.memo, keyed by the node: lookups by the address string are much slower). Read-only.
+ */
 export function passTarget(ctx: RuleContext, node: ConfigNode): PassTarget | null {
-  if (targetMemo.has(node)) return targetMemo.get(node)!;
-  const t = computeTarget(ctx, node);
-  targetMemo.set(node, t);
+  const memo = ctx.model.memo<ConfigNode, PassTarget | null>('passTarget');
+  let t = memo.get(node);
+  if (t === undefined) {
+    const raw = node.d.args[0]?.value;
+    t = raw ? computeTarget(ctx, raw, node.ctx.startsWith('stream') ? 'stream_upstream' : 'upstream') : null;
+    memo.set(node, t);
+  }
   return t;
 }
 
-function computeTarget(ctx: RuleContext, node: ConfigNode): PassTarget | null {
-  const raw = node.d.args[0]?.value;
-  if (!raw) return null;
+function computeTarget(ctx: RuleContext, raw: string, family: string): PassTarget {
   const m = /^([a-z]+):\/\/(.*)$/i.exec(raw);
   const scheme = m ? m[1]!.toLowerCase() : '';
   const rest = m ? m[2]! : raw;
@@ -44,30 +88,29 @@ function computeTarget(ctx: RuleContext, node: ConfigNode): PassTarget | null {
   const pm = /^(\[[^\]]+\]|[^:]*)(?::(\d+))?$/.exec(hostPort);
   const host = (pm?.[1] ?? hostPort).toLowerCase();
   const port = pm?.[2] ? Number(pm[2]) : null;
-  const family = node.ctx.startsWith('stream') ? 'stream_upstream' : 'upstream';
   const upstream = port === null ? ctx.model.upstreams.get(host)?.find((u) => u.body === family) ?? null : null;
   return { scheme, host, port, uri, hasVariables, upstream, unix: false };
 }
 
-/** Effective proxy_set_header entries of a block, by lowercased header name. */
-export function effectiveHeaders(ctx: RuleContext, block: ConfigNode | null, directive = 'proxy_set_header'): { level: ConfigNode | null; headers: Map<string, ConfigNode> } {
-  const memo = block && directive === 'proxy_set_header';
-  const hit = memo ? headerMemo.get(block) : undefined;
-  if (hit) return hit;
-  const out = computeHeaders(ctx, block, directive);
-  if (memo) headerMemo.set(block, out);
+/**
+ * Effective proxy_set_header entries of a block, by lowercased header name. Kept per deciding
+ * level (the level whose list applies), so the locations that inherit one list share one map.
+ * Treat the result as read-only.
+ */
+export function effectiveHeaders(ctx: RuleContext, block: ConfigNode | null, directive = 'proxy_set_header'): Headers {
+  const model = ctx.model;
+  let level = block;
+  let nodes = model.directivesIn(level, directive);
+  while (!nodes.length && level !== null) nodes = model.directivesIn((level = level.parent), directive);
+  // kept per deciding level: the blocks below it that set nothing share its map
+  const memo = model.memo<ConfigNode | null, Headers>(directive === 'proxy_set_header' ? 'headers' : `headers:${directive}`);
+  let out = memo.get(level);
+  if (!out) memo.set(level, (out = { level, headers: new HeaderTable(nodes) }));
   return out;
 }
 
-function computeHeaders(ctx: RuleContext, block: ConfigNode | null, directive: string): { level: ConfigNode | null; headers: Map<string, ConfigNode> } {
-  const eff = ctx.model.effective(block, directive);
-  const headers = new Map<string, ConfigNode>();
-  for (const n of eff.nodes) if (n.d.args[0]) headers.set(n.d.args[0].value.toLowerCase(), n);
-  return { level: eff.level, headers };
-}
-
 export function effectiveValue(ctx: RuleContext, block: ConfigNode | null, name: string): string | undefined {
-  return ctx.model.effective(block, name).nodes[0]?.d.args[0]?.value;
+  return ctx.model.first(block, name)?.d.args[0]?.value;
 }
 
 export interface VersionView {

@@ -8,7 +8,11 @@ import type { FileHost } from '../host';
 
 export interface ReportOptions {
   related?: Related[];
-  fixes?: Fix[];
+  /**
+   * Quick fixes, or a function that builds them: it runs only when someone reads the
+   * diagnostic's `fixes` (code actions, fix all), never for `check`, which prints no fixes.
+   */
+  fixes?: Fix[] | (() => Fix[]);
   /** Where to point, when not at the node's head. */
   start?: number;
   end?: number;

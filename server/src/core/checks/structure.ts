@@ -3,8 +3,9 @@
 // rule reports one of these outcomes, so a directive gets at most one of them, as in nginx.
 import type { BlockKind, Catalog } from '../catalog/catalog';
 import type { DirectiveRecord } from '../catalog/types';
-import type { ConfigNode } from '../workspace/config-set';
-import type { Version } from '../util/version';
+import type { ConfigNode, ConfigSet } from '../workspace/config-set';
+import type { Model } from '../model/model';
+import { formatVersion, type Version } from '../util/version';
 
 export type Verdict =
   | { kind: 'skip' }
@@ -15,6 +16,7 @@ export type Verdict =
   | { kind: 'argument-count' }
   | { kind: 'ok'; records: DirectiveRecord[] };
 
+const SKIP: Verdict = { kind: 'skip' };
 const UNCHECKED: ReadonlySet<BlockKind> = new Set(['data', 'raw', 'unknown']);
 
 export function argsAccept(spec: string, n: number): boolean {
@@ -30,18 +32,60 @@ export function isTemplatePlaceholder(text: string): boolean {
   return /\$\{[A-Z_][A-Z0-9_]*\}|\{\{.*\}\}/.test(text);
 }
 
+/**
+ * The verdict depends only on the directive's shape (name, context, terminator, argument count)
+ * and the version, so directives of one shape share one verdict object: computed once per shape
+ * and analysis, then remembered on each node.
+ */
 export function classify(node: ConfigNode, catalog: Catalog, version: Version | null): Verdict {
-  const hit = node.verdict;
-  if (hit && hit.key === version) return hit.value as Verdict;
-  const verdict = compute(node, catalog, version);
-  node.verdict = { key: version, value: verdict };
-  return verdict;
+  const key = version ? formatVersion(version) : '';
+  const known = node.verdict as Shape | undefined;
+  if (known && known.key === key) return known.verdict;
+  const shapes = shapesFor(catalog, key);
+  const { d, ctx } = node;
+  const n = d.args.length;
+  let list = shapes.get(d.name);
+  if (!list) shapes.set(d.name, (list = []));
+  let shape: Shape | undefined;
+  for (const s of list) {
+    if (s.ctx === ctx && s.terminator === d.terminator && s.args === n) {
+      shape = s;
+      break;
+    }
+  }
+  if (!shape) {
+    shape = { ctx, terminator: d.terminator, args: n, key, verdict: compute(node, catalog, version) };
+    if (list.length < 64) list.push(shape);
+  }
+  node.verdict = shape;
+  return shape.verdict;
+}
+
+// Per catalog and version: verdicts by shape. Bounded by the distinct shapes seen (names come
+// from configs, so a cap keeps a hostile config from growing it without end).
+const SHAPE_CAP = 50_000;
+interface Shape {
+  ctx: BlockKind;
+  terminator: string | null;
+  args: number;
+  /** The nginx version key it was computed for. */
+  key: string;
+  verdict: Verdict;
+}
+const shapeCache = new WeakMap<Catalog, Map<string, Map<string, Shape[]>>>();
+
+function shapesFor(catalog: Catalog, key: string): Map<string, Shape[]> {
+  let byVersion = shapeCache.get(catalog);
+  if (!byVersion) shapeCache.set(catalog, (byVersion = new Map()));
+  let shapes = byVersion.get(key);
+  if (!shapes || shapes.size > SHAPE_CAP) byVersion.set(key, (shapes = new Map()));
+  return shapes;
 }
 
 function compute(node: ConfigNode, catalog: Catalog, version: Version | null): Verdict {
   const { d, ctx } = node;
-  if (UNCHECKED.has(ctx) || node.d.terminator === null) return { kind: 'skip' };
-  if (isTemplatePlaceholder(d.name)) return { kind: 'skip' };
+  if (UNCHECKED.has(ctx) || node.d.terminator === null) return SKIP;
+  if (isTemplatePlaceholder(d.name)) return SKIP;
   const all = catalog.records(d.name);
   const existing = catalog.inVersion(d.name, version);
   if (existing.length === 0) {
@@ -57,6 +101,43 @@ function compute(node: ConfigNode, catalog: Catalog, version: Version | null): V
   const counted = shaped.filter((r) => argsAccept(r.args, d.args.length));
   if (counted.length === 0) return { kind: 'argument-count' };
   return { kind: 'ok', records: counted };
+}
+
+export interface StructureIndex {
+  /** Directives by verdict kind other than "ok" and "skip", in reading order. */
+  problems: Map<Verdict['kind'], ConfigNode[]>;
+  /** Directives nginx accepts, grouped by their (shared) verdict: all of a group have one name. */
+  ok: Map<Extract<Verdict, { kind: 'ok' }>, ConfigNode[]>;
+}
+
+/**
+ * Every directive classified once, grouped by outcome: the structural rules visit only the
+ * directives whose verdict concerns them instead of walking the whole config set each.
+ */
+export function structureIndex(ctx: { set: ConfigSet; model: Model; catalog: Catalog; version: Version | null }): StructureIndex {
+  const memo = ctx.model.memo<string, StructureIndex>('structure');
+  const key = ctx.version ? formatVersion(ctx.version) : '';
+  const hit = memo.get(key);
+  if (hit) return hit;
+  const index: StructureIndex = { problems: new Map(), ok: new Map() };
+  for (const node of ctx.set.all) {
+    const v = classify(node, ctx.catalog, ctx.version);
+    if (v.kind === 'skip') continue;
+    const map = v.kind === 'ok' ? index.ok : index.problems;
+    const k = v.kind === 'ok' ? v : v.kind;
+    const list = (map as Map<unknown, ConfigNode[]>).get(k);
+    if (list) list.push(node);
+    else (map as Map<unknown, ConfigNode[]>).set(k, [node]);
+  }
+  // exactly sized lists (push leaves up to half again as much room in each)
+  for (const [v, list] of index.ok) index.ok.set(v, list.slice());
+  memo.set(key, index);
+  return index;
+}
+
+/** The directives with one of these verdict kinds, in reading order per kind. */
+export function withVerdict(ctx: Parameters<typeof structureIndex>[0], kind: Verdict['kind']): readonly ConfigNode[] {
+  return structureIndex(ctx).problems.get(kind) ?? [];
 }
 
 function describeRange(recs: readonly DirectiveRecord[]): string {

@@ -5,8 +5,13 @@ import type { ConfigNode } from '../workspace/config-set';
 import type { SourceFile } from '../text/source-file';
 import { editableBlock } from './guard';
 
+const EOL = new WeakMap<SourceFile, string>();
+
+/** The file's line ending (scanned once per file: fixes of a huge file ask for it many times). */
 export function eolOf(file: SourceFile): string {
-  return file.text.includes('\r\n') ? '\r\n' : '\n';
+  let eol = EOL.get(file);
+  if (eol === undefined) EOL.set(file, (eol = file.text.includes('\r\n') ? '\r\n' : '\n'));
+  return eol;
 }
 
 /** The white space at the start of the line holding offset. */

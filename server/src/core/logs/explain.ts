@@ -95,6 +95,13 @@ export class Explainer {
     return x;
   }
 
+  /** Only where an entry was handled (server, location, confidence): explain() without summary and fixes. */
+  locate(entry: LogEntry): Pick<Explanation, 'server' | 'location' | 'confidence'> {
+    const x = entry.kind === 'error' ? this.baseError(entry) : this.baseAccess(entry);
+    this.link(x);
+    return { server: x.server, location: x.location, confidence: x.confidence };
+  }
+
   private baseError(e: ErrorLogEntry): Explanation {
     const c = classify(e);
     const message = `${e.message}${e.errno ? ` (${e.errno.code}: ${e.errno.text})` : ''}${e.action ? ` while ${e.action}` : ''}`;

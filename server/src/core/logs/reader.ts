@@ -91,6 +91,20 @@ export class LogReader {
     return out;
   }
 
+  /** True when no entry is open (waiting for continuation lines). */
+  get idle(): boolean {
+    return this.pending === null;
+  }
+
+  /**
+   * Counts a line that a caller recognised as a complete error-log entry without reading it
+   * (CachedLineExplainer, line-cache.ts). Only valid while idle.
+   */
+  countCachedError(): void {
+    this.stats.lines++;
+    this.stats.errorEntries++;
+  }
+
   /** Call at the end of input: returns the entry still open, if any. */
   end(): LogEntry[] {
     if (!this.pending) return [];

@@ -2,7 +2,7 @@
 // words end at white space, ";" or "{" (but "${" continues a word), "}" inside a word is part of
 // it, "#" starts a comment only at the start of a token, quotes and backslash escapes as in nginx.
 // Bodies of *_by_lua_block directives are kept raw, as lua-nginx-module reads them itself.
-import type { SyntaxProblem, Token } from './token';
+import type { SyntaxProblem, Token, TokenKind } from './token';
 
 export interface LexResult {
   tokens: Token[];
@@ -29,9 +29,20 @@ export function unescape(raw: string): string {
   return out;
 }
 
+/** Receives tokens as the scanner finds them, without a Token object per token. */
+export type TokenSink = (kind: TokenKind, start: number, end: number, value: string, quote: '"' | "'" | undefined) => void;
+
 export function lex(text: string): LexResult {
   const tokens: Token[] = [];
   const problems: SyntaxProblem[] = [];
+  scan(text, (kind, start, end, value, quote) => {
+    tokens.push(quote ? { kind, start, end, value, quote } : { kind, start, end, value });
+  }, problems);
+  return { tokens, problems };
+}
+
+/** Scans the text and hands every token to `sink` in order; problems are appended to `problems`. */
+export function scan(text: string, sink: TokenSink, problems: SyntaxProblem[]): void {
   const n = text.length;
   let pos = 0;
   if (text.charCodeAt(0) === 0xfeff) {
@@ -43,59 +54,68 @@ export function lex(text: string): LexResult {
   let statementHead: string | null = null;
 
   while (pos < n) {
-    const c = text[pos]!;
-    if (isSpace(c)) { pos++; continue; }
-    if (c === '#') {
+    const code = text.charCodeAt(pos);
+    if (code === 32 || code === 10 || code === 9 || code === 13) { pos++; continue; }
+    if (code === 35 /* # */) {
       let end = pos;
-      while (end < n && text[end] !== '\n' && text[end] !== '\r') end++;
-      tokens.push({ kind: 'comment', start: pos, end, value: text.slice(pos, end) });
+      while (end < n) {
+        const e = text.charCodeAt(end);
+        if (e === 10 || e === 13) break;
+        end++;
+      }
+      sink('comment', pos, end, text.slice(pos, end), undefined);
       pos = end;
       continue;
     }
-    if (c === ';' || c === '}') {
-      tokens.push({ kind: c === ';' ? 'semicolon' : 'rbrace', start: pos, end: pos + 1, value: c });
+    if (code === 59 /* ; */ || code === 125 /* } */) {
+      if (code === 59) sink('semicolon', pos, pos + 1, ';', undefined);
+      else sink('rbrace', pos, pos + 1, '}', undefined);
       statementHead = null;
       pos++;
       continue;
     }
-    if (c === '{') {
-      tokens.push({ kind: 'lbrace', start: pos, end: pos + 1, value: c });
+    if (code === 123 /* { */) {
+      sink('lbrace', pos, pos + 1, '{', undefined);
       pos++;
-      if (statementHead !== null && /_by_lua_block$/.test(statementHead)) {
-        pos = readLuaBody(text, pos, tokens, problems);
+      if (statementHead !== null && statementHead.endsWith('_by_lua_block')) {
+        pos = readLuaBody(text, pos, sink, problems);
       }
       statementHead = null;
       continue;
     }
-    if (c === '"' || c === "'") {
-      pos = readQuoted(text, pos, c, tokens, problems);
-      statementHead ??= tokens[tokens.length - 1]!.value;
+    if (code === 34 || code === 39) {
+      const quote = code === 34 ? '"' : "'";
+      pos = readQuoted(text, pos, quote, sink, problems);
+      statementHead ??= lastQuoted;
       continue;
     }
     let end = pos;
     while (end < n) {
-      const ch = text[end]!;
-      if (ch === '\\') { end += 2; continue; }
-      if (isSpace(ch) || ch === ';') break;
-      if (ch === '{' && !(end > pos && text[end - 1] === '$')) break;
+      const ch = text.charCodeAt(end);
+      if (ch === 92 /* \\ */) { end += 2; continue; }
+      if (ch === 32 || ch === 10 || ch === 9 || ch === 13 || ch === 59) break;
+      if (ch === 123 && !(end > pos && text.charCodeAt(end - 1) === 36 /* $ */)) break;
       end++;
     }
     end = Math.min(end, n);
     const raw = text.slice(pos, end);
-    tokens.push({ kind: 'word', start: pos, end, value: unescape(raw) });
+    sink('word', pos, end, unescape(raw), undefined);
     statementHead ??= raw;
     pos = end;
   }
-  return { tokens, problems };
 }
 
-function readQuoted(text: string, start: number, quote: '"' | "'", tokens: Token[], problems: SyntaxProblem[]): number {
+/** The value of the string readQuoted read last. */
+let lastQuoted = '';
+
+function readQuoted(text: string, start: number, quote: '"' | "'", sink: TokenSink, problems: SyntaxProblem[]): number {
   const n = text.length;
   let pos = start + 1;
   while (pos < n && text[pos] !== quote) pos += text[pos] === '\\' ? 2 : 1;
   if (pos >= n) {
     problems.push({ message: 'unexpected end of file, expecting ";" or "}"', start, end: n });
-    tokens.push({ kind: 'string', start, end: n, value: unescape(text.slice(start + 1)), quote });
+    lastQuoted = unescape(text.slice(start + 1));
+    sink('string', start, n, lastQuoted, quote);
     return n;
   }
   let end = pos + 1;
@@ -106,12 +126,13 @@ function readQuoted(text: string, start: number, quote: '"' | "'", tokens: Token
   else if (next !== undefined && !isSpace(next) && next !== ';' && next !== '{') {
     problems.push({ message: `unexpected "${next}"`, start: end, end: end + 1 });
   }
-  tokens.push({ kind: 'string', start, end, value, quote });
+  lastQuoted = value;
+  sink('string', start, end, value, quote);
   return end;
 }
 
 /** Reads a Lua body up to its closing "}" (Lua strings, long brackets and comments respected). */
-function readLuaBody(text: string, start: number, tokens: Token[], problems: SyntaxProblem[]): number {
+function readLuaBody(text: string, start: number, sink: TokenSink, problems: SyntaxProblem[]): number {
   const n = text.length;
   let pos = start;
   let depth = 0;
@@ -136,15 +157,15 @@ function readLuaBody(text: string, start: number, tokens: Token[], problems: Syn
     if (c === '{') depth++;
     if (c === '}') {
       if (depth === 0) {
-        tokens.push({ kind: 'raw', start, end: pos, value: text.slice(start, pos) });
-        tokens.push({ kind: 'rbrace', start: pos, end: pos + 1, value: '}' });
+        sink('raw', start, pos, text.slice(start, pos), undefined);
+        sink('rbrace', pos, pos + 1, '}', undefined);
         return pos + 1;
       }
       depth--;
     }
     pos++;
   }
-  tokens.push({ kind: 'raw', start, end: n, value: text.slice(start) });
+  sink('raw', start, n, text.slice(start), undefined);
   problems.push({ message: 'unexpected end of file, expecting "}"', start: n, end: n });
   return n;
 }

@@ -6,7 +6,8 @@ export interface Position {
 }
 
 export class LineIndex {
-  private readonly starts: number[];
+  /** Offset of each line's first character (4 bytes a line: 200k-line trees keep one per file). */
+  private readonly starts: Uint32Array;
 
   constructor(private readonly text: string) {
     const starts = [0];
@@ -15,7 +16,7 @@ export class LineIndex {
       if (c === 10) starts.push(i + 1);
       else if (c === 13 && text.charCodeAt(i + 1) !== 10) starts.push(i + 1);
     }
-    this.starts = starts;
+    this.starts = Uint32Array.from(starts);
   }
 
   get lineCount(): number {

@@ -22,8 +22,8 @@ export interface ConfigNode {
   children: ConfigNode[];
   /** The include directive that brought this node's file in, for top-level nodes of an included file. */
   readonly via: ConfigNode | null;
-  /** Memo of the catalog verdict (checks/structure.ts), keyed by the nginx version it was computed for. */
-  verdict?: { key: unknown; value: unknown };
+  /** Memo of the catalog verdict (checks/structure.ts), shared by directives of the same shape. */
+  verdict: unknown;
 }
 
 export interface ConfigProblem {
@@ -64,6 +64,8 @@ export interface ConfigSetOptions {
 }
 
 const MAX_DEPTH = 64;
+/** Shared by every node without a block (most of them); never mutated. */
+const NO_CHILDREN = Object.freeze([]) as unknown as ConfigNode[];
 const MAX_NODES = 2_000_000;
 
 export function buildConfigSet(rootPath: string, opts: ConfigSetOptions): ConfigSet {
@@ -99,7 +101,7 @@ export function buildConfigSet(rootPath: string, opts: ConfigSetOptions): Config
     if (depth > MAX_BLOCK_DEPTH) return out;
     for (const d of list) {
       if (set.all.length >= MAX_NODES) break;
-      const node: ConfigNode = { d, file, parent, ctx, body: null, children: [], via };
+      const node: ConfigNode = { d, file, parent, ctx, body: null, children: NO_CHILDREN, via, verdict: undefined };
       out.push(node);
       set.all.push(node);
       if (d.name === 'include' && d.args.length === 1 && !d.block && ctx !== 'raw') {
@@ -109,7 +111,11 @@ export function buildConfigSet(rootPath: string, opts: ConfigSetOptions): Config
       }
       if (d.block) {
         node.body = ctx === 'unknown' ? 'unknown' : opts.catalog.bodyKind(d.name, ctx);
-        if (node.body !== 'raw') node.children = expand(d.block.children, file, node, node.body, stack, null, depth + 1);
+        if (node.body !== 'raw') {
+          const kids = expand(d.block.children, file, node, node.body, stack, null, depth + 1);
+          // exactly sized: push leaves spare capacity, and there is one such list per block
+          node.children = kids.length ? kids.slice() : NO_CHILDREN;
+        }
       }
     }
     return out;

@@ -2,17 +2,14 @@
 // a simple directive followed by "{" (`directive "x" is not terminated by ";"`), usually a
 // missing semicolon that swallowed the next line.
 import type { Rule } from '../rule';
-import { classify } from '../structure';
+import { withVerdict } from '../structure';
 
 export const rule: Rule = {
   id: 'block-mismatch',
   severity: 'error',
   summary: 'a block directive without "{" or a simple directive followed by "{"',
   check(ctx) {
-    for (const node of ctx.set.all) {
-      const v = classify(node, ctx.catalog, ctx.version);
-      if (v.kind === 'no-opening-brace') ctx.report(node, `directive "${node.d.name}" has no opening "{"`);
-      if (v.kind === 'not-terminated') ctx.report(node, `directive "${node.d.name}" is not terminated by ";"`);
-    }
+    for (const node of withVerdict(ctx, 'no-opening-brace')) ctx.report(node, `directive "${node.d.name}" has no opening "{"`);
+    for (const node of withVerdict(ctx, 'not-terminated')) ctx.report(node, `directive "${node.d.name}" is not terminated by ";"`);
   },
 };

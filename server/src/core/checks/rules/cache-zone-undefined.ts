@@ -11,7 +11,7 @@ export const rule: Rule = {
   summary: 'a cache directive using a keys_zone that no *_cache_path defines',
   check(ctx) {
     const zones = new Map<string, Set<string>>();
-    for (const n of ctx.set.all) {
+    for (const n of ['proxy', 'fastcgi', 'uwsgi', 'scgi'].flatMap((p) => ctx.model.named(`${p}_cache_path`))) {
       const m = /^(proxy|fastcgi|uwsgi|scgi)_cache_path$/.exec(n.d.name);
       if (!m) continue;
       for (const a of n.d.args) {

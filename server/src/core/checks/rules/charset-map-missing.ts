@@ -19,12 +19,12 @@ export const rule: Rule = {
       const [a, b] = n.d.args.map((x) => x.value.toLowerCase());
       maps.add(`${a}|${b}`).add(`${b}|${a}`);
     }
-    const levels: (ConfigNode | null)[] = ctx.set.all.filter((n) => n.body !== null && LEVELS.has(n.body));
+    const levels: (ConfigNode | null)[] = ctx.model.blocks.filter((n) => LEVELS.has(n.body!));
     if (ctx.set.startContext !== 'main') levels.push(null);
     const seen = new Set<string>();
     for (const level of levels) {
-      const charset = ctx.model.effective(level, 'charset').nodes[0];
-      const source = ctx.model.effective(level, 'source_charset').nodes[0];
+      const charset = ctx.model.first(level, 'charset');
+      const source = ctx.model.first(level, 'source_charset');
       const target = charset?.d.args[0]?.value.toLowerCase();
       const from = source?.d.args[0]?.value.toLowerCase();
       if (!charset || !target || !from || target === 'off' || from === target || target.includes('$') || maps.has(`${from}|${target}`)) continue;

@@ -12,8 +12,12 @@ export const rule: Rule = {
   summary: 'proxy_set_header Connection "upgrade" sent on every request',
   check(ctx) {
     for (const node of ctx.model.named('proxy_set_header')) {
-      const [name, value] = node.d.args;
-      if (!name || !value || name.value.toLowerCase() !== 'connection' || value.value.toLowerCase() !== 'upgrade') continue;
+      const args = node.d.args;
+      if (args.length < 2) continue;
+      const name = args[0]!;
+      const value = args[1]!;
+      // length first: most headers are not "Connection", and lowercasing each costs a string
+      if (name.value.length !== 10 || value.value.length !== 7 || name.value.toLowerCase() !== 'connection' || value.value.toLowerCase() !== 'upgrade') continue;
       const edits: TextEdit[] = [{ file: node.file.source.path, start: value.start, end: value.end, newText: MAP_VARIABLE }];
       const map = connectionUpgradeMap(ctx.set, ctx.model.definedVariables.has('connection_upgrade'));
       if (map && map !== 'impossible') edits.push(map);

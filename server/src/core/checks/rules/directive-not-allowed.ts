@@ -1,7 +1,7 @@
 // Rule: directive-not-allowed. A known directive in a context its module does not accept it in,
 // e.g. proxy_pass in a server block: `"proxy_pass" directive is not allowed here`.
 import type { Rule } from '../rule';
-import { classify } from '../structure';
+import { withVerdict } from '../structure';
 import { familyOf } from '../../catalog/catalog';
 
 const WHERE: Record<string, string> = {
@@ -16,8 +16,7 @@ export const rule: Rule = {
   severity: 'error',
   summary: 'a directive used in a context where nginx does not accept it',
   check(ctx) {
-    for (const node of ctx.set.all) {
-      if (classify(node, ctx.catalog, ctx.version).kind !== 'not-allowed') continue;
+    for (const node of withVerdict(ctx, 'not-allowed')) {
       const records = ctx.catalog.inVersion(node.d.name, ctx.version);
       const family = familyOf(node.ctx);
       const sameFamily = records.filter((r) => r.family === family);

@@ -15,7 +15,7 @@ export const rule: Rule = {
   severity: 'error',
   summary: 'a single-value directive set twice in the same block',
   check(ctx) {
-    const blocks: (ConfigNode | null)[] = [null, ...ctx.set.all.filter((n) => n.children.length > 0)];
+    const blocks: (ConfigNode | null)[] = [null, ...ctx.model.blocks.filter((n) => n.children.length > 0)];
     for (const block of blocks) {
       const seen = new Map<string, ConfigNode>();
       for (const node of ctx.model.children(block)) {

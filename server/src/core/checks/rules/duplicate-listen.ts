@@ -23,7 +23,7 @@ export const rule: Rule = {
   summary: 'the same listen address twice in one server, or in two stream servers',
   check(ctx) {
     const stream = new Map<string, ConfigNode>();
-    for (const server of ctx.set.all) {
+    for (const server of ctx.model.blocks) {
       if (server.body === 'server') {
         const seen = new Set<string>();
         for (const l of listensOf(server)) {

@@ -8,7 +8,7 @@ export const rule: Rule = {
   summary: 'two upstream blocks with the same name',
   check(ctx) {
     const seen = new Map<string, { file: string; start: number; end: number }>();
-    for (const node of ctx.set.all) {
+    for (const node of ctx.model.blocks) {
       if ((node.body !== 'upstream' && node.body !== 'stream_upstream') || !node.d.args[0]) continue;
       const key = `${node.body}:${node.d.args[0].value.toLowerCase()}`;
       const first = seen.get(key);

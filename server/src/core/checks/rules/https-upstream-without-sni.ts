@@ -14,7 +14,7 @@ export const rule: Rule = {
     for (const node of ctx.model.named('proxy_pass')) {
       const t = passTarget(ctx, node);
       if (!t || t.scheme !== 'https' || t.hasVariables || t.upstream || t.unix || isIpLiteral(t.host) || t.host === 'localhost' || !t.host.includes('.')) continue;
-      if (!node.parent || ctx.model.effective(node.parent, 'proxy_ssl_server_name').nodes[0]?.d.args[0]?.value.toLowerCase() === 'on') continue;
+      if (!node.parent || ctx.model.first(node.parent, 'proxy_ssl_server_name')?.d.args[0]?.value.toLowerCase() === 'on') continue;
       const block = fixBlock(node);
       const edits = block ? setDirectives(ctx.model, block, [['proxy_ssl_server_name', 'on']]) : [];
       ctx.report(node, `nginx does not send the server name "${t.host}" (SNI) in its TLS handshake unless proxy_ssl_server_name is on; many HTTPS backends then fail the handshake (502)`, {

@@ -18,7 +18,7 @@ export const rule: Rule = {
   severity: 'error',
   summary: 'an if condition that nginx cannot parse',
   check(ctx) {
-    for (const node of ctx.set.all) {
+    for (const node of ctx.model.named('if')) {
       if (node.d.name !== 'if' || node.d.terminator !== '{') continue;
       const v = classify(node, ctx.catalog, ctx.version);
       if (v.kind !== 'ok' || !v.records.every((r) => r.module === 'ngx_http_rewrite_module')) continue;

@@ -130,7 +130,7 @@ export const rule: Rule = {
   severity: 'error',
   summary: 'a map, geo or split_clients entry that nginx refuses',
   check(ctx) {
-    for (const node of ctx.set.all) {
+    for (const node of ctx.model.blocks) {
       const { name } = node.d;
       if ((name !== 'map' && name !== 'geo' && name !== 'split_clients') || node.body !== 'data') continue;
       const v = classify(node, ctx.catalog, ctx.version);

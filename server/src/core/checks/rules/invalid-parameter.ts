@@ -5,7 +5,7 @@
 // gzip_comp_level, the mail protocol and the "$name" of set/map/geo/split_clients.
 import type { ConfigNode } from '../../workspace/config-set';
 import type { Rule } from '../rule';
-import { classify, isTemplatePlaceholder } from '../structure';
+import { isTemplatePlaceholder, structureIndex } from '../structure';
 import type { ParameterCheck } from './parameters/types';
 import { checkListen } from './parameters/listen';
 import { checkUpstreamServer } from './parameters/upstream-server';
@@ -68,14 +68,15 @@ export const rule: Rule = {
   severity: 'error',
   summary: 'a parameter, level, code, zone or time that the directive\'s handler refuses',
   check(ctx) {
-    for (const node of ctx.set.all) {
-      const entry = entryFor(node.d.name);
-      if (!entry) continue;
-      const v = classify(node, ctx.catalog, ctx.version);
-      if (v.kind !== 'ok' || !v.records.every((r) => entry.modules.includes(r.module))) continue;
-      if (templated(node)) continue;
-      const found = entry.check(node, ctx.version);
-      if (found) ctx.report(node, found.message, { start: found.arg.start, end: found.arg.end });
+    // one verdict per group, and every directive of a group has the same name
+    for (const [v, nodes] of structureIndex(ctx).ok) {
+      const entry = entryFor(nodes[0]!.d.name);
+      if (!entry || !v.records.every((r) => entry.modules.includes(r.module))) continue;
+      for (const node of nodes) {
+        if (templated(node)) continue;
+        const found = entry.check(node, ctx.version);
+        if (found) ctx.report(node, found.message, { start: found.arg.start, end: found.arg.end });
+      }
     }
   },
 };

@@ -70,8 +70,6 @@ export const rule: Rule = {
   severity: 'error',
   summary: 'a regular expression that PCRE cannot compile',
   check(ctx) {
-    for (const node of ctx.set.all) {
-      if (Object.hasOwn(SOURCES, node.d.name)) checkNode(ctx, node);
-    }
+    for (const name of Object.keys(SOURCES)) for (const node of ctx.model.named(name)) checkNode(ctx, node);
   },
 };

@@ -39,8 +39,7 @@ export const rule: Rule = {
   severity: 'error',
   summary: 'a proxy_pass-style address with a scheme, host or port that nginx refuses',
   check(ctx) {
-    for (const node of ctx.set.all) {
-      if (!Object.hasOwn(SPECS, node.d.name)) continue;
+    for (const node of Object.keys(SPECS).flatMap((name) => ctx.model.named(name))) {
       const v = classify(node, ctx.catalog, ctx.version);
       if (v.kind !== 'ok' || v.records.length !== 1) continue;
       const spec = SPECS[node.d.name]!.find((s) => s.module === v.records[0]!.module);

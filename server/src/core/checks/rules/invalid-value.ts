@@ -4,7 +4,7 @@
 import type { ConfigNode } from '../../workspace/config-set';
 import type { Arg } from '../../syntax/ast';
 import type { Rule, RuleContext } from '../rule';
-import { classify, isTemplatePlaceholder } from '../structure';
+import { isTemplatePlaceholder, structureIndex, type Verdict } from '../structure';
 import { parseOffset, parseSize } from '../../values/units';
 import { ngxParseTime } from '../../values/ngx-time';
 import { parseListen } from '../../values/listen';
@@ -24,33 +24,36 @@ export const rule: Rule = {
   severity: 'error',
   summary: 'a size, time, number, enumeration or port that nginx rejects',
   check(ctx) {
-    for (const node of ctx.set.all) {
-      const v = classify(node, ctx.catalog, ctx.version);
-      if (v.kind !== 'ok') continue;
-      if (node.d.name === 'listen') {
-        checkListen(ctx, node);
+    // one verdict per group of directives of the same shape: the value type is decided once per group
+    for (const [v, nodes] of structureIndex(ctx).ok) {
+      if (nodes[0]!.d.name === 'listen') {
+        for (const node of nodes) checkListen(ctx, node);
         continue;
       }
-      const types = new Set(v.records.map((r) => r.valueType));
-      if (types.size !== 1) continue;
-      const type = v.records[0]!.valueType;
-      const args = node.d.args;
-      if (args.some((a) => isTemplatePlaceholder(a.value))) continue;
-      if (type && BY_TYPE[type] && args.length === 1) {
-        if (!BY_TYPE[type]!(args[0]!.value)) invalid(ctx, node, args[0]!);
-      } else if (type === 'bufs' && args.length === 2) {
-        if (!/^[1-9]\d*$/.test(args[0]!.value)) invalid(ctx, node, args[0]!);
-        else if (!parseSize(args[1]!.value)) invalid(ctx, node, args[1]!);
-      } else if ((type === 'enum' || type === 'bitmask') && v.records[0]!.values?.length) {
-        const allowed = v.records.flatMap((r) => r.values ?? []).map((x) => x.toLowerCase());
-        for (const a of args) {
-          if (allowed.includes(a.value.toLowerCase())) continue;
-          ctx.report(node, `invalid value "${a.value}" in "${node.d.name}" directive; expected one of: ${[...new Set(v.records.flatMap((r) => r.values ?? []))].join(', ')}`, { start: a.start, end: a.end });
-        }
-      }
+      const type = new Set(v.records.map((r) => r.valueType)).size === 1 ? v.records[0]!.valueType : null;
+      if (type === null || !(type && BY_TYPE[type]) && type !== 'bufs' && !((type === 'enum' || type === 'bitmask') && v.records[0]!.values?.length)) continue;
+      for (const node of nodes) checkNode(ctx, node, v, type);
     }
   },
 };
+
+function checkNode(ctx: RuleContext, node: ConfigNode, v: Extract<Verdict, { kind: 'ok' }>, type: string | undefined): void {
+  const args = node.d.args;
+  if (!(type && BY_TYPE[type] && args.length === 1) && !(type === 'bufs' && args.length === 2) && !((type === 'enum' || type === 'bitmask') && v.records[0]!.values?.length)) return;
+  if (args.some((a) => isTemplatePlaceholder(a.value))) return;
+  if (type && BY_TYPE[type] && args.length === 1) {
+    if (!BY_TYPE[type]!(args[0]!.value)) invalid(ctx, node, args[0]!);
+  } else if (type === 'bufs' && args.length === 2) {
+    if (!/^[1-9]\d*$/.test(args[0]!.value)) invalid(ctx, node, args[0]!);
+    else if (!parseSize(args[1]!.value)) invalid(ctx, node, args[1]!);
+  } else if ((type === 'enum' || type === 'bitmask') && v.records[0]!.values?.length) {
+    const allowed = v.records.flatMap((r) => r.values ?? []).map((x) => x.toLowerCase());
+    for (const a of args) {
+      if (allowed.includes(a.value.toLowerCase())) continue;
+      ctx.report(node, `invalid value "${a.value}" in "${node.d.name}" directive; expected one of: ${[...new Set(v.records.flatMap((r) => r.values ?? []))].join(', ')}`, { start: a.start, end: a.end });
+    }
+  }
+}
 
 function invalid(ctx: RuleContext, node: ConfigNode, arg: Arg): void {
   ctx.report(node, `"${node.d.name}" directive invalid value "${arg.value}"`, { start: arg.start, end: arg.end });

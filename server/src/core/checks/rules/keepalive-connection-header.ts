@@ -15,23 +15,25 @@ export const rule: Rule = {
     for (const node of ctx.model.named('proxy_pass')) {
       const target = passTarget(ctx, node);
       const upstream = target?.upstream;
-      const keepalive = upstream?.children.find((c) => c.d.name === 'keepalive');
+      const keepalive = upstream ? ctx.model.directivesIn(upstream, 'keepalive')[0] : undefined;
       if (!upstream || !node.parent || (!keepalive && !view.keepaliveByDefault) || keepalive?.d.args[0]?.value === '0') continue;
       const { headers } = effectiveHeaders(ctx, node.parent);
       const conn = headers.get('connection');
       const value = conn?.d.args[1];
       if (conn && value && value.value.toLowerCase() === 'close') {
         ctx.report(conn, `"Connection: close" is sent to upstream "${target!.host}", which closes every kept-alive connection after one request`, {
-          fixes: [{ title: 'Clear the Connection header', edits: [replaceText(conn.file.source, value.start, value.end, '""')], isPreferred: true }],
+          fixes: () => [{ title: 'Clear the Connection header', edits: [replaceText(conn.file.source, value.start, value.end, '""')], isPreferred: true }],
         });
         continue;
       }
       // A WebSocket location needs Connection "upgrade" on handshakes: websocket-missing-upgrade adds the map.
       if (conn || view.keepaliveByDefault || isWebSocketBlock(ctx, node.parent)) continue;
-      const block = fixBlock(node);
-      const edit = block ? addListDirectives(ctx.model, block, ['proxy_set_header Connection "";']) : null;
       ctx.report(node, `upstream "${target!.host}" keeps idle connections, but nginx sends "Connection: close" with every request here unless proxy_set_header Connection "" clears it${view.note}`, {
-        ...(edit ? { fixes: [{ title: 'Add proxy_set_header Connection "" (inherited headers copied down)', edits: [edit], isPreferred: true }] } : {}),
+        fixes: () => {
+          const block = fixBlock(node);
+          const edit = block ? addListDirectives(ctx.model, block, ['proxy_set_header Connection "";']) : null;
+          return edit ? [{ title: 'Add proxy_set_header Connection "" (inherited headers copied down)', edits: [edit], isPreferred: true }] : [];
+        },
       });
     }
   },

@@ -13,17 +13,21 @@ export const rule: Rule = {
   check(ctx) {
     const view = versionView(ctx.version);
     if (view.keepaliveByDefault) return;
+    if (!ctx.model.uses('keepalive')) return;
     for (const node of ctx.model.named('proxy_pass')) {
+      if (!node.parent) continue;
       const target = passTarget(ctx, node);
-      const keepalive = target?.upstream?.children.find((c) => c.d.name === 'keepalive');
-      if (!keepalive || !node.parent) continue;
-      const version = ctx.model.effective(node.parent, 'proxy_http_version').nodes[0]?.d.args[0]?.value ?? '1.0';
+      const keepalive = target?.upstream ? ctx.model.directivesIn(target.upstream, 'keepalive')[0] : undefined;
+      if (!keepalive) continue;
+      const version = ctx.model.first(node.parent, 'proxy_http_version')?.d.args[0]?.value ?? '1.0';
       if (version !== '1.0') continue;
-      const block = fixBlock(node);
-      const edits = block ? setDirectives(ctx.model, block, [['proxy_http_version', '1.1']]) : [];
       ctx.report(node, `upstream "${target!.host}" keeps idle connections ("keepalive ${keepalive.d.args[0]?.value ?? ''}"), but requests go out as HTTP/1.0 here, so nginx closes each connection after one response${view.note}`, {
         related: [{ file: keepalive.file.source.path, start: keepalive.d.start, end: keepalive.d.headEnd, message: 'keepalive set here' }],
-        ...(edits.length ? { fixes: [{ title: 'Use "proxy_http_version 1.1;"', edits, isPreferred: true }] } : {}),
+        fixes: () => {
+          const block = fixBlock(node);
+          const edits = block ? setDirectives(ctx.model, block, [['proxy_http_version', '1.1']]) : [];
+          return edits.length ? [{ title: 'Use "proxy_http_version 1.1;"', edits, isPreferred: true }] : [];
+        },
       });
     }
   },

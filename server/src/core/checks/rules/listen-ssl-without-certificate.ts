@@ -15,8 +15,8 @@ function addrKey(l: ConfigNode): string | null {
 }
 
 function hasCertificate(ctx: RuleContext, server: ConfigNode): boolean {
-  if (ctx.model.effective(server, 'ssl_certificate').nodes.length) return true;
-  return ctx.model.effective(server, 'ssl_reject_handshake').nodes[0]?.d.args[0]?.value === 'on';
+  if (ctx.model.effectiveNodes(server, 'ssl_certificate').length) return true;
+  return ctx.model.first(server, 'ssl_reject_handshake')?.d.args[0]?.value === 'on';
 }
 
 const FIX_HINT = 'add ssl_certificate and ssl_certificate_key to this server (or to http)';

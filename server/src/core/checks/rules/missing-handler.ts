@@ -9,12 +9,12 @@ export const rule: Rule = {
   severity: 'error',
   summary: 'a stream server without proxy_pass/return, or a mail server without auth_http',
   check(ctx) {
-    for (const server of ctx.set.all) {
+    for (const server of ctx.model.blocks) {
       if (server.body === 'stream_server') {
         if (server.children.some((c) => STREAM_HANDLERS.test(c.d.name))) continue;
         ctx.report(server, 'no handler for server: a stream server needs proxy_pass or return');
       } else if (server.body === 'mail_server') {
-        if (ctx.model.effective(server, 'auth_http').nodes.length) continue;
+        if (ctx.model.effectiveNodes(server, 'auth_http').length) continue;
         ctx.report(server, 'no "auth_http" is defined for server: mail proxying asks an auth_http service where to send each user');
       }
     }

@@ -34,7 +34,7 @@ export const rule: Rule = {
         start: first.d.nameStart,
         end: first.d.nameEnd,
         related: dropped.map((n) => ({ file: n.file.source.path, start: n.d.start, end: n.d.headEnd, message: 'dropped here' })),
-        fixes: [{ title: `Copy the ${dropped.length} dropped header${dropped.length > 1 ? 's' : ''} into this block`, edits: [insertAfter(own[own.length - 1]!, dropped.map(directiveText))], isPreferred: true }],
+        fixes: () => [{ title: `Copy the ${dropped.length} dropped header${dropped.length > 1 ? 's' : ''} into this block`, edits: [insertAfter(own[own.length - 1]!, dropped.map(directiveText))], isPreferred: true }],
       });
     }
   },

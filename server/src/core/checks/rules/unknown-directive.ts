@@ -1,14 +1,14 @@
 // Rule: unknown-directive. A name no nginx module (nor lua, headers-more, njs) declares for the
 // configured version: nginx refuses to start with `unknown directive "x"`.
 import type { Rule } from '../rule';
-import { classify } from '../structure';
+import { classify, withVerdict } from '../structure';
 
 export const rule: Rule = {
   id: 'unknown-directive',
   severity: 'error',
   summary: 'a directive name that nginx does not know',
   check(ctx) {
-    for (const node of ctx.set.all) {
+    for (const node of withVerdict(ctx, 'unknown')) {
       const v = classify(node, ctx.catalog, ctx.version);
       if (v.kind !== 'unknown') continue;
       let message = `unknown directive "${node.d.name}"`;

@@ -9,6 +9,7 @@ export const rule: Rule = {
   severity: 'error',
   summary: 'access_log with a format name that is not defined before it',
   check(ctx) {
+    if (!ctx.model.named('access_log').some((n) => n.d.args.length >= 2)) return;
     const defined = new Map<string, Set<string>>([['http', new Set(['combined'])], ['stream', new Set()]]);
     const later = new Map<string, Set<string>>([['http', new Set()], ['stream', new Set()]]);
     for (const n of ctx.model.named('log_format')) if (n.d.args[0] && later.has(n.ctx)) later.get(n.ctx)!.add(n.d.args[0].value.toLowerCase());

@@ -40,24 +40,32 @@ export const rule: Rule = {
   summary: 'a variable that is neither built in nor defined anywhere in the config',
   check(ctx) {
     const template = (file: string): boolean => /\.template$/.test(file);
-    for (const node of [...SCRIPTED].flatMap((name) => ctx.model.named(name))) {
-      if (classify(node, ctx.catalog, ctx.version).kind !== 'ok') continue;
-      for (const i of scriptedArgs(node)) {
-        const arg = node.d.args[i];
-        if (arg) checkArg(ctx, node, node.file.source.text.slice(arg.start, arg.end), arg.start, template(node.file.source.path));
+    const builtin = new Map<string, boolean>();
+    for (const name of SCRIPTED) {
+      for (const node of ctx.model.named(name)) {
+        // most arguments hold no variable at all: no text to slice, nothing to match
+        if (!node.d.args.some((a) => a.value.includes('$'))) continue;
+        if (classify(node, ctx.catalog, ctx.version).kind !== 'ok') continue;
+        for (const i of scriptedArgs(node)) {
+          const arg = node.d.args[i];
+          if (arg && arg.value.includes('$')) checkArg(ctx, node, node.file.source.text.slice(arg.start, arg.end), arg.start, template(node.file.source.path), builtin);
+        }
       }
     }
   },
 };
 
-function checkArg(ctx: RuleContext, node: ConfigNode, raw: string, start: number, template: boolean): void {
+function checkArg(ctx: RuleContext, node: ConfigNode, raw: string, start: number, template: boolean, builtin: Map<string, boolean>): void {
   const family = familyOf(node.ctx);
   for (const m of raw.matchAll(VARIABLE)) {
     const braced = m[1] !== undefined;
     const name = (m[1] ?? m[2])!.toLowerCase();
     if (template && braced && /^[A-Z_][A-Z0-9_]*$/.test(name)) continue;
     if (/^\d/.test(name) || ctx.model.definedVariables.has(name)) continue;
-    if (ctx.catalog.isBuiltinVariable(name, family, ctx.version)) continue;
+    const key = `${family}:${name}`;
+    let known = builtin.get(key);
+    if (known === undefined) builtin.set(key, (known = ctx.catalog.isBuiltinVariable(name, family, ctx.version)));
+    if (known) continue;
     const at = start + m.index!;
     ctx.report(node, `unknown "${name}" variable`, { start: at, end: at + m[0].length });
   }

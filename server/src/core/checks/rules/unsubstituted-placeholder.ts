@@ -42,7 +42,13 @@ export const rule: Rule = {
   summary: 'an envsubst-style ${VAR} placeholder left in a config that is not a template',
   check(ctx) {
     const defined = new Set([...ctx.model.definedVariables.keys()].map((k) => k.toLowerCase()));
+    // only files whose text has "${" somewhere can hold one (usually none does)
+    const candidates = new Set([...ctx.set.files.values()].filter((f) => f.source.text.includes('${')));
+    if (candidates.size === 0) return;
     for (const node of ctx.set.all) {
+      if (!candidates.has(node.file)) continue;
+      // a placeholder needs "${" in the name or an argument (the unescaped value keeps both characters)
+      if (!node.d.name.includes('${') && !node.d.args.some((a) => a.value.includes('${'))) continue;
       if (TEMPLATE_FILE.test(node.file.source.path) || FOREIGN_CODE.test(node.d.name) || node.ctx === 'raw') continue;
       const text = node.file.source.text;
       if (node.ctx === 'data') report(ctx, node, text.slice(node.d.nameStart, node.d.nameEnd), node.d.nameStart, defined);

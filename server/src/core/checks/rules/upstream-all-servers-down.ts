@@ -7,7 +7,7 @@ export const rule: Rule = {
   severity: 'warning',
   summary: 'an upstream whose servers are all marked down',
   check(ctx) {
-    for (const up of ctx.set.all) {
+    for (const up of ctx.model.blocks) {
       if (up.body !== 'upstream' && up.body !== 'stream_upstream') continue;
       const servers = up.children.filter((c) => c.d.name === 'server');
       if (servers.length === 0 || !servers.every((s) => s.d.args.slice(1).some((a) => a.value === 'down'))) continue;

@@ -11,7 +11,7 @@ export const rule: Rule = {
   severity: 'error',
   summary: 'a backup server in an upstream that balances with ip_hash, hash or random',
   check(ctx) {
-    for (const up of ctx.set.all) {
+    for (const up of ctx.model.blocks) {
       if (up.body !== 'upstream' && up.body !== 'stream_upstream') continue;
       const methodAt = up.children.findIndex((c) => NO_BACKUP.has(c.d.name));
       if (methodAt < 0) continue;

@@ -13,6 +13,8 @@ const PAGE = 4096;
 const PREFIXES = ['proxy', 'fastcgi', 'uwsgi', 'scgi'];
 const SUFFIXES = ['_buffer_size', '_buffers', '_busy_buffers_size', '_temp_file_write_size', '_max_temp_file_size'];
 
+const NAMES: Record<string, string[]> = Object.fromEntries(PREFIXES.map((p) => [p, SUFFIXES.map((s) => p + s)]));
+
 interface Setting {
   node: ConfigNode | null;
   value: number;
@@ -29,15 +31,28 @@ export const rule: Rule = {
   check(ctx) {
     const prefixes = PREFIXES.filter((p) => SUFFIXES.some((s) => ctx.model.uses(p + s)));
     if (prefixes.length === 0) return;
-    const levels: (ConfigNode | null)[] = ctx.set.all.filter((n) => n.body === 'server' || n.body === 'location' || n.body === 'if_location' || n.body === 'limit_except');
+    const levels: (ConfigNode | null)[] = ctx.model.blocks.filter((n) => isLevel(n.body));
     // A snippet analysed alone stands in a server or location: its top level is merged like one.
-    if (ctx.set.startContext === 'server' || ctx.set.startContext === 'location') levels.push(null);
-    for (const level of levels) for (const p of prefixes) checkLevel(ctx, level, p);
+    const topIsLevel = ctx.set.startContext === 'server' || ctx.set.startContext === 'location';
+    if (topIsLevel) levels.push(null);
+    for (const level of levels) {
+      for (const p of prefixes) {
+        // A level that sets none of these inherits its parent level's values: checking it again
+        // would only repeat the parent's finding, on the same directive.
+        const parentIsLevel = level !== null && (level.parent ? isLevel(level.parent.body) : topIsLevel);
+        if (parentIsLevel && !NAMES[p]!.some((name) => ctx.model.directivesIn(level, name).length)) continue;
+        checkLevel(ctx, level, p);
+      }
+    }
   },
 };
 
+function isLevel(body: string | null): boolean {
+  return body === 'server' || body === 'location' || body === 'if_location' || body === 'limit_except';
+}
+
 function setting(ctx: RuleContext, level: ConfigNode | null, name: string, parse: (v: string) => number | null): Setting | 'invalid' | null {
-  const node = ctx.model.effective(level, name).nodes[0];
+  const node = ctx.model.first(level, name);
   if (!node) return null;
   const v = node.d.args[0] ? parse(node.d.args[0].value) : null;
   return v === null ? 'invalid' : { node, value: v };
@@ -48,7 +63,7 @@ function checkLevel(ctx: RuleContext, level: ConfigNode | null, p: string): void
   const busy = setting(ctx, level, `${p}_busy_buffers_size`, parseSize);
   const temp = setting(ctx, level, `${p}_temp_file_write_size`, parseSize);
   const maxTemp = setting(ctx, level, `${p}_max_temp_file_size`, parseOffset);
-  const bufsNode = ctx.model.effective(level, `${p}_buffers`).nodes[0] ?? null;
+  const bufsNode = ctx.model.first(level, `${p}_buffers`) ?? null;
   if (size === 'invalid' || busy === 'invalid' || temp === 'invalid' || maxTemp === 'invalid') return;
   let n = 8;
   let b = PAGE;
@@ -94,7 +109,7 @@ function buffersFix(ctx: RuleContext, level: ConfigNode | null, bufs: ConfigNode
   if (bufs) {
     return { title: `Use "${line}"`, isPreferred: true, edits: [{ file: bufs.file.source.path, start: bufs.d.start, end: bufs.d.end, newText: line }] };
   }
-  const anchor = ctx.model.effective(level, `${p}_buffer_size`).nodes[0];
+  const anchor = ctx.model.first(level, `${p}_buffer_size`);
   if (!anchor) return null;
   return { title: `Add "${line}"`, isPreferred: true, edits: [insertAfter(anchor, [line])] };
 }

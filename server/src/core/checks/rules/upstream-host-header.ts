@@ -13,10 +13,12 @@ export const rule: Rule = {
     for (const node of ctx.model.named('proxy_pass')) {
       const t = passTarget(ctx, node);
       if (node.ctx.startsWith('stream') || !t?.upstream || !node.parent || effectiveHeaders(ctx, node.parent).headers.has('host')) continue;
-      const block = fixBlock(node);
-      const edit = block ? addListDirectives(ctx.model, block, ['proxy_set_header Host $host;']) : null;
       ctx.report(node, `requests reach upstream "${t.host}" with "Host: ${t.host}"; backends that route by name need proxy_set_header Host $host`, {
-        ...(edit ? { fixes: [{ title: 'Send the client\'s Host header', edits: [edit], isPreferred: true }] } : {}),
+        fixes: () => {
+          const block = fixBlock(node);
+          const edit = block ? addListDirectives(ctx.model, block, ['proxy_set_header Host $host;']) : null;
+          return edit ? [{ title: 'Send the client\'s Host header', edits: [edit], isPreferred: true }] : [];
+        },
       });
     }
   },

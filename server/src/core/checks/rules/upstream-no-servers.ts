@@ -7,7 +7,7 @@ export const rule: Rule = {
   severity: 'error',
   summary: 'an upstream block with no server in it',
   check(ctx) {
-    for (const node of ctx.set.all) {
+    for (const node of ctx.model.blocks) {
       if ((node.body !== 'upstream' && node.body !== 'stream_upstream') || node.children.some((c) => c.d.name === 'server')) continue;
       ctx.report(node, `no servers are inside upstream "${node.d.args[0]?.value ?? ''}"`);
     }

@@ -12,7 +12,7 @@ export const rule: Rule = {
   check(ctx) {
     const view = versionView(ctx.version);
     if (view.keepaliveByDefault) return;
-    for (const up of ctx.model.set.all) {
+    for (const up of ctx.model.blocks) {
       if (up.body !== 'upstream' || up.children.some((c) => c.d.name === 'keepalive')) continue;
       if (!up.children.some((c) => c.d.name === 'server')) continue;
       const edit = insertIntoBlock(up, ['keepalive 16;']);

@@ -55,7 +55,7 @@ export const rule: Rule = {
       if (!url.includes('$') || !node.parent) continue;
       const host = hostPart(url);
       if (host.startsWith('unix:') || (host.includes('$') ? variablesResolveStatically(ctx, host) : isStaticHost(ctx, host))) continue;
-      if (ctx.model.effective(node.parent, 'resolver').nodes.length) continue;
+      if (ctx.model.effectiveNodes(node.parent, 'resolver').length) continue;
       const server = ctx.model.enclosing(node, ['server']);
       const edit = server ? addDirectives(ctx.model, server, ['resolver 127.0.0.53 valid=30s;  # nginx-doctor: put your DNS server here']) : null;
       ctx.report(node, `"${url}" is resolved for each request, but no resolver is set: requests whose host is not an upstream block get 502 ("no resolver defined to resolve")`, {

@@ -20,7 +20,7 @@ export const rule: Rule = {
       const { headers } = effectiveHeaders(ctx, block);
       const upgrade = headers.get('upgrade');
       const conn = headers.get('connection');
-      const version = ctx.model.effective(block, 'proxy_http_version').nodes[0]?.d.args[0]?.value ?? (view.keepaliveByDefault ? '1.1' : '1.0');
+      const version = ctx.model.first(block, 'proxy_http_version')?.d.args[0]?.value ?? (view.keepaliveByDefault ? '1.1' : '1.0');
       const hasUpgrade = !!upgrade?.d.args[1]?.value.includes('$http_upgrade');
       const hasConn = !!conn && /upgrade|\$/i.test(conn.d.args[1]?.value ?? '');
       if (!hasUpgrade && !hasConn && !isWebSocketBlock(ctx, block)) continue;
@@ -40,13 +40,15 @@ export const rule: Rule = {
         headerSets.push(['Connection', MAP_VARIABLE]);
       }
       if (missing.length === 0) continue;
-      const target = fixBlock(node);
-      const edits: TextEdit[] = target ? [...setDirectives(ctx.model, target, settings), ...setHeaders(ctx.model, target, headerSets)] : [];
-      const map = !hasConn ? connectionUpgradeMap(ctx.set, ctx.model.definedVariables.has('connection_upgrade')) : null;
-      if (map && map !== 'impossible') edits.push(map);
-      const fixable = map !== 'impossible' && edits.length > 0;
       ctx.report(node, `this location looks like a WebSocket endpoint but lacks ${missing.join(', ')}, so nginx does not pass the upgrade on${version === '1.0' ? view.note : ''}`, {
-        ...(fixable ? { fixes: [{ title: `Add ${missing.join(', ')} for WebSocket`, edits, isPreferred: true }] } : {}),
+        fixes: () => {
+          const target = fixBlock(node);
+          const edits: TextEdit[] = target ? [...setDirectives(ctx.model, target, settings), ...setHeaders(ctx.model, target, headerSets)] : [];
+          const map = !hasConn ? connectionUpgradeMap(ctx.set, ctx.model.definedVariables.has('connection_upgrade')) : null;
+          if (map && map !== 'impossible') edits.push(map);
+          const fixable = map !== 'impossible' && edits.length > 0;
+          return fixable ? [{ title: `Add ${missing.join(', ')} for WebSocket`, edits, isPreferred: true }] : [];
+        },
       });
     }
   },

@@ -17,12 +17,12 @@ export const rule: Rule = {
       if (!block) continue;
       const upgrade = effectiveHeaders(ctx, block).headers.get('upgrade');
       if (!upgrade?.d.args[1]?.value.includes('$http_upgrade')) continue;
-      const timeout = ctx.model.effective(block, 'proxy_read_timeout').nodes[0];
+      const timeout = ctx.model.first(block, 'proxy_read_timeout');
       const ms = timeout ? ngxParseTime(timeout.d.args[0]?.value ?? '', false) : 60_000;
       if (ms === null || ms > 60_000) continue;
       const shown = timeout ? timeout.d.args[0]!.value : '60s (the default)';
       const settings: [string, string][] = [['proxy_read_timeout', wanted]];
-      const send = ctx.model.effective(block, 'proxy_send_timeout').nodes[0];
+      const send = ctx.model.first(block, 'proxy_send_timeout');
       if (!send || (ngxParseTime(send.d.args[0]?.value ?? '', false) ?? 0) <= 60_000) settings.push(['proxy_send_timeout', wanted]);
       const target = fixBlock(node);
       const edits = target ? setDirectives(ctx.model, target, settings) : [];
