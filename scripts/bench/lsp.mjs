@@ -2,7 +2,9 @@
 // compiled by `npx tsc -b`) against dist/server.js.
 //   node scripts/bench/lsp.mjs FOLDER FILE EDITS  -> prints JSON { openMs, samples: [ms...] }
 // Each edit is a one-character change (proxy_http_version 1.1 <-> 1.0 on one line, which toggles a
-// diagnostic) sent as didChange; the sample is the time until the next publishDiagnostics for FILE.
+// diagnostic) sent as an incremental didChange of that one character, as VS Code sends a keystroke
+// (the server syncs incrementally); the sample is the time until the next publishDiagnostics for FILE.
+// With --full each edit sends the whole text instead (what a client without incremental sync does).
 // Each edit waits until the server is quiet, so the adaptive debounce (workspace.ts debounceMs) does
 // not delay it: an edit to an idle unit is analysed at once.
 import { createRequire } from 'node:module';
@@ -12,7 +14,8 @@ import { pathToFileURL } from 'node:url';
 
 const require = createRequire(import.meta.url);
 const { LspClient } = require(resolve('out/test/helpers/lsp-client.js'));
-const [folder, file, editsArg = '20'] = process.argv.slice(2);
+const full = process.argv.includes('--full');
+const [folder, file, editsArg = '20'] = process.argv.slice(2).filter((a) => a !== '--full');
 const edits = Number(editsArg);
 const text = readFileSync(file, 'utf8');
 const lines = text.split('\n');
@@ -38,9 +41,11 @@ const samples = [];
 for (let i = 0; i < edits; i++) {
   const copy = lines.slice();
   copy[editLine] = i % 2 === 0 ? copy[editLine].replace('1.1;', '1.0;') : copy[editLine];
+  const col = lines[editLine].indexOf('1.1;') + 2;
   const prev = client.diagnostics.get(uri);
   const start = performance.now();
-  await client.change(resolve(file), copy.join('\n'), i + 2);
+  if (full) await client.change(resolve(file), copy.join('\n'), i + 2);
+  else await client.edit(resolve(file), { start: { line: editLine, character: col }, end: { line: editLine, character: col + 1 } }, i % 2 === 0 ? '0' : '1', i + 2);
   await client.waitFor('diagnostics after edit', () => client.diagnostics.get(uri) !== prev, 300_000);
   samples.push(performance.now() - start);
   await quiet();

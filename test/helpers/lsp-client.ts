@@ -127,6 +127,14 @@ export class LspClient {
     });
   }
 
+  /** An incremental change, as VS Code sends a keystroke: `text` replaces the range (0-based lines and characters). */
+  edit(path: string, range: { start: { line: number; character: number }; end: { line: number; character: number } }, text: string, version: number): Promise<void> {
+    return this.conn.sendNotification(DidChangeTextDocumentNotification.type, {
+      textDocument: { uri: pathToFileURL(path).href, version },
+      contentChanges: [{ range, text }],
+    });
+  }
+
   close(path: string): Promise<void> {
     return this.conn.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri: pathToFileURL(path).href } });
   }
