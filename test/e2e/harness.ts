@@ -389,8 +389,18 @@ async function quickInput(page: Page, text: string, beforeEnter?: () => Promise<
   await input.waitFor({ state: 'visible', timeout: 15_000 });
   await input.fill(text);
   if (beforeEnter) await beforeEnter();
-  await page.keyboard.press('Enter');
-  await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 15_000 });
+  // Quick Open can drop an Enter that arrives while it is still computing its list (seen on a
+  // cold first session): press again while the widget stays open, within the same 15 s.
+  const widget = page.locator('.quick-input-widget');
+  for (let attempt = 1; ; attempt++) {
+    await page.keyboard.press('Enter');
+    try {
+      await widget.waitFor({ state: 'hidden', timeout: 5_000 });
+      return;
+    } catch (e) {
+      if (attempt >= 3) throw e;
+    }
+  }
 }
 
 /** Runs a command by its title through the Command Palette (F1). */
