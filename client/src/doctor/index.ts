@@ -10,7 +10,7 @@ import { mkdirSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { CONFIG_SECTION, type DoctorCheck, type DoctorReport, type LogSourceSetting } from '../../../server/src/protocol/protocol';
 import { EXPLAIN_COMMAND, openPlace } from '../explain/index';
-import { workspaceRootConfig } from '../workspace-root';
+import { inWorkspace, workspaceRootConfig } from '../workspace-root';
 import { canExplain, canQuickFix, counts, doctorHtml } from './html';
 import { SSH_DESTINATION, doctorArgs, hostDirName, runDoctorCli, type DoctorTarget } from './run';
 
@@ -48,7 +48,7 @@ class DoctorController implements vscode.Disposable {
   async run(): Promise<void> {
     if (!vscode.workspace.isTrusted) {
       const manage = 'Manage Workspace Trust';
-      const pick = await vscode.window.showErrorMessage('nginx-doctor: checking a server runs nginx, ss and ssh, which Restricted Mode does not allow. Trust this workspace to check a server for 502 causes.', manage);
+      const pick = await vscode.window.showErrorMessage('nginx-doctor: checking a server runs nginx, a shell and ssh, which Restricted Mode does not allow. Trust this workspace to check a server for 502 causes.', manage);
       if (pick === manage) await vscode.commands.executeCommand('workbench.trust.manage');
       return;
     }
@@ -72,7 +72,7 @@ class DoctorController implements vscode.Disposable {
     // the error logs the checks read: the log sources' files on that machine (else the config's error_log)
     const logsOf = (host: string | undefined): string[] =>
       list.filter((s) => s && typeof s === 'object' && typeof s.path === 'string' && s.path && (host ? s.host === host : !s.host && s.command === undefined))
-        .map((s) => (!host && folder && !isAbsolute(s.path!) ? join(folder, s.path!) : s.path!));
+        .map((s) => (host ? s.path! : inWorkspace(s.path!, folder)));
     const localLogs = logsOf(undefined);
     const out: DoctorTarget[] = [{ key: 'local', label: 'This machine', sudo: false, ...(localLogs.length ? { errorLogs: localLogs } : {}) }];
     const seen = new Set<string>();
@@ -125,7 +125,7 @@ class DoctorController implements vscode.Disposable {
       const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
       let config: string | undefined;
       if (target.config === 'remote') config = undefined;
-      else if (target.config) config = folder && !isAbsolute(target.config) ? join(folder, target.config) : target.config;
+      else if (target.config) config = inWorkspace(target.config, folder);
       else config = await workspaceRootConfig(cfg, folder);
       const saveConfigDir = join(this.context.globalStorageUri.fsPath, 'deployed', hostDirName(target.host));
       if (!config) mkdirSync(saveConfigDir, { recursive: true });

@@ -6,13 +6,13 @@
 // an untrusted workspace.
 import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
-import { isAbsolute, join } from 'node:path';
+import { join } from 'node:path';
 import { CONFIG_SECTION, DEFAULT_TAIL_SETTINGS, type LogSourceSetting, type TailEvent, type TailLineEvent, type TailPlace, type TailStateEvent } from '../../../server/src/protocol/protocol';
 import { TailSession } from './session';
 import { tailHtml } from './html';
-import { workspaceRootConfig } from '../workspace-root';
+import { inWorkspace, workspaceRootConfig } from '../workspace-root';
+import { EXPLAIN_COMMAND } from '../explain/index';
 
-const EXPLAIN_COMMAND = 'nginxDoctor.explain502';
 
 /** What the page gets for one line (plain data; the page renders it with textContent). */
 interface ViewLine {
@@ -89,7 +89,7 @@ class TailController implements vscode.Disposable {
     await this.session?.stop();
     this.reset();
     const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
-    const resolve = (p: string): string => (folder && !isAbsolute(p) ? join(folder, p) : p);
+    const resolve = (p: string): string => inWorkspace(p, folder);
     const resolved = sources.map((s) => ({
       ...s,
       ...(s.path !== undefined && !s.host ? { path: resolve(s.path) } : {}),

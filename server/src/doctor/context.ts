@@ -6,6 +6,7 @@ import type { ConfigNode, ConfigSet, Model } from '../core/index';
 import type { DoctorCheck, DoctorStatus } from '../protocol/protocol';
 import type { HostFacts } from './facts';
 import type { Backend } from './targets';
+import { lineOf } from '../cli/match';
 
 export interface StatResult {
   rc: number;
@@ -58,26 +59,27 @@ export function row(id: string, title: string, status: DoctorStatus, found: stri
   return { id, title, status, found, expected, advice, location };
 }
 
-export function lineOf(n: ConfigNode): number {
-  return n.file.source.lines.positionAt(n.d.start).line + 1;
-}
-
 /** A config node as a link: its file (a local copy when the config came from the host and was saved). */
 export function placeOf(ctx: DoctorContext, n: ConfigNode): { file: string; line: number } {
   const p = n.file.source.path;
   return { file: ctx.configOrigin === 'deployed' ? (ctx.savedCopies.get(p) ?? p) : p, line: lineOf(n) };
 }
 
+/**
+ * The workspace file that stands for a file on the host: the root for the root, else the file of
+ * the same path relative to the config directory; null outside it (or without a workspace config).
+ */
+export function workspacePathOf(localRoot: string | null, serverRoot: string | null, path: string): string | null {
+  if (!localRoot || !serverRoot || !path.startsWith('/')) return null;
+  if (path === serverRoot) return localRoot;
+  const rel = posix.relative(posix.dirname(serverRoot), path);
+  return rel && !rel.startsWith('..') ? join(dirname(localRoot), ...rel.split('/')) : null;
+}
+
 /** A path on the host (from nginx -t messages) as a link: the workspace's file of the same relative path when it exists. */
 export function placeOfServerPath(ctx: DoctorContext, path: string, line: number): { file: string; line: number } {
-  if (ctx.localRoot && ctx.serverRoot && path.startsWith('/')) {
-    const rel = posix.relative(posix.dirname(ctx.serverRoot), path);
-    if (rel && !rel.startsWith('..')) {
-      const local = join(dirname(ctx.localRoot), ...rel.split('/'));
-      if (existsSync(local)) return { file: local, line };
-    }
-    if (path === ctx.serverRoot) return { file: ctx.localRoot, line };
-  }
+  const local = workspacePathOf(ctx.localRoot, ctx.serverRoot, path);
+  if (local && existsSync(local)) return { file: local, line };
   return { file: ctx.savedCopies.get(path) ?? path, line };
 }
 

@@ -99,7 +99,7 @@ export class Workspace {
       if (unit.analysis?.set.files.has(path)) hits.push(unit);
     }
     if (hits.length) {
-      this.units.delete(path + '\0snippet');
+      this.units.delete(unitKey({ path, kind: 'snippet' }));
       return hits;
     }
     const text = this.host.readFile(path);
@@ -109,7 +109,7 @@ export class Workspace {
       this.units.set(path, unit);
       return [unit];
     }
-    const key = path + '\0snippet';
+    const key = unitKey({ path, kind: 'snippet' });
     let unit = this.units.get(key);
     if (!unit) {
       unit = { path, kind: 'snippet' };
@@ -129,7 +129,7 @@ export class Workspace {
 
   schedule(units: Unit[], immediately = false): void {
     for (const unit of units) {
-      const key = unit.kind === 'snippet' ? unit.path + '\0snippet' : unit.path;
+      const key = unitKey(unit);
       const t = this.timers.get(key);
       if (t) clearTimeout(t);
       const fire = (): void => {
@@ -219,7 +219,7 @@ export class Workspace {
         this.hooks.snippetAssumed(unit);
       }
     }
-    this.lastRun.set(unit.kind === 'snippet' ? unit.path + '\0snippet' : unit.path, Date.now());
+    this.lastRun.set(unitKey(unit), Date.now());
     this.hooks.log(`analysed ${unit.path} (${unit.analysis.set.files.size} files, ${unit.analysis.set.all.length} directives) in ${Date.now() - started} ms`);
   }
 
@@ -251,6 +251,11 @@ export class Workspace {
     }
     this.hooks.publish(send, active);
   }
+}
+
+/** A unit's key in units, timers and lastRun: a root by its path; a snippet apart from a root of the same path. */
+function unitKey(unit: Pick<Unit, 'path' | 'kind'>): string {
+  return unit.kind === 'snippet' ? `${unit.path}\0snippet` : unit.path;
 }
 
 /** Identity of each parsed file version (a new parse is a new object). */

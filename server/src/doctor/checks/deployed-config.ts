@@ -1,9 +1,9 @@
 // The config nginx runs (`nginx -T` on the host) against the workspace's: which files differ.
 import { readFileSync } from 'node:fs';
-import { dirname, join, posix } from 'node:path';
+import { posix } from 'node:path';
 import type { DoctorCheck } from '../../protocol/protocol';
 import type { DumpedConfig } from '../../tail/remote-config';
-import { row, type DoctorContext } from '../context';
+import { row, workspacePathOf, type DoctorContext } from '../context';
 
 const norm = (s: string): string => s.replace(/\r\n/g, '\n').replace(/\n+$/, '');
 
@@ -15,14 +15,12 @@ export function deployedConfig(ctx: DoctorContext, dump: DumpedConfig | null): D
     const why = !ctx.facts.nginxV ? 'nginx is not installed' : ctx.facts.test && ctx.facts.test.rc !== 0 ? 'nginx -T failed (see the nginx -t row)' : 'nginx -T printed no config';
     return row('deployed-config', title, 'skip', `cannot compare: ${why}`, expected, '');
   }
-  const serverDir = posix.dirname(dump.root);
-  const localDir = dirname(ctx.localRoot);
   const differ: { name: string; line: number; local: string }[] = [];
   const missing: string[] = [];
   for (const [path, text] of dump.files) {
-    const rel = path === dump.root ? null : posix.relative(serverDir, path);
-    if (rel !== null && rel.startsWith('..')) continue; // outside the config directory (e.g. /usr/share/nginx/modules-available)
-    const local = rel === null ? ctx.localRoot : join(localDir, ...rel.split('/'));
+    const local = workspacePathOf(ctx.localRoot, dump.root, path);
+    if (!local) continue; // outside the config directory (e.g. /usr/share/nginx/modules-available)
+    const rel = path === dump.root ? null : posix.relative(posix.dirname(dump.root), path);
     let mine: string;
     try {
       mine = readFileSync(local, 'utf8');
