@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 
 const require = createRequire(import.meta.url);
 const core = require(resolve('out/server/src/core/index.js'));
-const { DiskHost } = require(resolve('out/server/src/node/node-host.js'));
+const { DiskHost } = require(resolve('out/server/src/host/disk-host.js'));
 const [root, runsArg = '5'] = process.argv.slice(2);
 const catalog = core.defaultCatalog();
 const host = new DiskHost();

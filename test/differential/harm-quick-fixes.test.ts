@@ -20,7 +20,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyze, defaultCatalog, fixAll, type Diagnostic, type FixAllResult } from '../../server/src/core/index';
-import { DiskHost } from '../../server/src/node/node-host';
+import { DiskHost } from '../../server/src/host/disk-host';
 import { makePrefix, nginxBinary, nginxTest, removePrefix, startNginx, stopNginx } from '../helpers/nginx-oracle';
 import {
   freePort,

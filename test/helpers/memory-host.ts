@@ -1,16 +1,12 @@
-// An in-memory FileHost for unit tests: { "/abs/path": "text" }.
-import type { FileHost } from '../../server/src/core/index';
+// An in-memory FileHost for unit tests: { "/abs/path": "text" }. The core's MemoryHost without
+// `exists` (a host that cannot tell, so rules that check sockets stay quiet).
+import { MemoryHost, type FileHost } from '../../server/src/core/index';
 
 export function memoryHost(files: Record<string, string>): FileHost {
-  const paths = Object.keys(files);
-  const isDir = (p: string): boolean => paths.some((f) => f.startsWith(p.endsWith('/') ? p : p + '/'));
+  const host = new MemoryHost(new Map(Object.entries(files)));
   return {
-    readFile: (p) => files[p],
-    isDirectory: isDir,
-    listDir: (p) => {
-      if (!isDir(p)) return undefined;
-      const prefix = p.endsWith('/') ? p : p + '/';
-      return [...new Set(paths.filter((f) => f.startsWith(prefix)).map((f) => f.slice(prefix.length).split('/')[0]!))];
-    },
+    readFile: (p) => host.readFile(p),
+    isDirectory: (p) => host.isDirectory(p),
+    listDir: (p) => host.listDir(p),
   };
 }

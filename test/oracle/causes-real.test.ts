@@ -11,7 +11,7 @@ import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as net from 'node:net';
 import { Explainer, LogReader, Matcher, buildConfigSet, defaultCatalog, logFormatsFromConfig, type Explanation, type LogEntry } from '../../server/src/core/index';
-import { DiskHost } from '../../server/src/node/node-host';
+import { DiskHost } from '../../server/src/host/disk-host';
 import { makePrefix, nginxBinary, removePrefix, startNginx, stopNginx } from '../helpers/nginx-oracle';
 import { freePorts, rawRequest, type RawResponse } from './harness';
 import { fastcgiBackend, fullQueues, nxdomainDns, pythonAvailable, tcpBackend, tlsBackend, type Backend } from './backends';

@@ -3,7 +3,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Matcher, buildConfigSet, defaultCatalog, type MatchResult, type ConfigNode } from '../../server/src/core/index';
-import { DiskHost } from '../../server/src/node/node-host';
+import { DiskHost } from '../../server/src/host/disk-host';
 import { startNginx, stopNginx, type RunningNginx } from '../helpers/nginx-oracle';
 import { pool, rawRequest, type RawResponse } from './harness';
 import type { GenRequest } from './gen';

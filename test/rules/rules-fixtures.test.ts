@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyze, defaultCatalog, fixAll, isRootConfig, parse, makeSourceFile, RULES, snippetContext, type Analysis, type AnalyzeOptions } from '../../server/src/core/index';
-import { DiskHost } from '../../server/src/node/node-host';
+import { DiskHost } from '../../server/src/host/disk-host';
 import { readExpectations, stripAnnotations, type Expectation } from '../helpers/annotations';
 import { memoryHost } from '../helpers/memory-host';
 import { FIXTURES, REPO } from '../helpers/repo';

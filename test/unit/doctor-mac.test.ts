@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { readFacts } from '../../server/src/doctor/facts';
-import { parseOutput } from '../../server/src/doctor/transport';
+import { parseOutput } from '../../server/src/remote/run-script';
 import type { DoctorContext } from '../../server/src/doctor/context';
 import type { Backend } from '../../server/src/doctor/targets';
 import { apparmor, selinux } from '../../server/src/doctor/checks/mac';

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Explainer, LogReader, Matcher, buildConfigSet, defaultCatalog, logFormatsFromConfig, type Explanation, type LogEntry } from '../../server/src/core/index';
-import { DiskHost } from '../../server/src/node/node-host';
+import { DiskHost } from '../../server/src/host/disk-host';
 import { memoryHost } from '../helpers/memory-host';
 import { FIXTURES } from '../helpers/repo';
 

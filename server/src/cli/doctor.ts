@@ -7,7 +7,7 @@ import type { DoctorCheck, DoctorReport } from '../protocol/protocol';
 import { runDoctor } from '../doctor/run';
 import { checkDestination, checkPath, SourceError } from '../tail/sources';
 import { parseArgs, one, UsageError } from './args';
-import { ConfigLoadError } from './config-load';
+import { ConfigLoadError } from '../host/load-config';
 import { safeText } from './sanitize';
 
 export interface DoctorIo {

@@ -6,11 +6,11 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
-import { CachedLineExplainer, Explainer, LogReader, Matcher, logFormatsFromConfig, type ConfigNode, type Explanation, type LineExplanation } from '../core/index';
+import { CachedLineExplainer, Explainer, LogReader, Matcher, lineOf, logFormatsFromConfig, type ConfigNode, type Explanation, type LineExplanation } from '../core/index';
 import { parseArgs, one, UsageError } from './args';
-import { loadConfigOrReport } from './config-load';
+import { loadConfigOrReport } from '../host/load-config';
 import { forEachLine } from './lines';
-import { lineOf, locationJson } from './match';
+import { locationJson } from './match';
 import { safeText } from './sanitize';
 
 export interface AsyncIo {

@@ -2,7 +2,7 @@
 // it (a root config, or a snippet in an inferred context, with includes relative to the conf dir).
 import { resolve as resolvePath, basename, dirname } from 'node:path';
 import { defaultCatalog, isRootConfig, ParseCache, snippetContext, type AnalyzeOptions, type SeveritySetting } from '../core/index';
-import { DiskHost } from '../node/node-host';
+import { DiskHost } from '../host/disk-host';
 import { one, UsageError, type ParsedArgs } from './args';
 import type { Io } from './check';
 

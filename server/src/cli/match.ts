@@ -5,37 +5,10 @@
 // Exit 0; 2 on usage or I/O errors.
 import { hostname } from 'node:os';
 import { safeText } from './sanitize';
-import { Matcher, type LocationInfo, type MatchResult, type ServerInfo, type ConfigNode } from '../core/index';
+import { Matcher, lineOf, parseUrl, type LocationInfo, type MatchResult, type ServerInfo } from '../core/index';
 import { parseArgs, one, UsageError } from './args';
-import { loadConfigOrReport } from './config-load';
+import { loadConfigOrReport } from '../host/load-config';
 import type { Io } from './check';
-
-export interface ParsedUrl {
-  scheme: string;
-  /** The authority as written: the Host header value. */
-  host: string;
-  port: number;
-  /** Path and query exactly as written ("/" when empty). */
-  target: string;
-}
-
-/** Splits a URL without normalising its path (WHATWG URL would resolve "..", re-encode, etc.). */
-export function parseUrl(url: string): ParsedUrl | null {
-  const m = /^(?:([A-Za-z][A-Za-z0-9+.-]*):\/\/)?(\[[^\]]*\]|[^/?#:]*)(?::(\d*))?([/?#].*)?$/.exec(url);
-  if (!m || !m[2]) return null;
-  const scheme = (m[1] ?? 'http').toLowerCase();
-  if (scheme !== 'http' && scheme !== 'https') return null;
-  const port = m[3] ? Number(m[3]) : scheme === 'https' ? 443 : 80;
-  if (!(port >= 1 && port <= 65535)) return null;
-  let target = m[4] ?? '/';
-  if (!target.startsWith('/')) target = `/${target}`;
-  // spaces go out percent-encoded, as browsers send them
-  return { scheme, host: m[3] ? `${m[2]}:${m[3]}` : m[2], port, target: target.replace(/#.*$/, '').replace(/ /g, '%20') };
-}
-
-export function lineOf(n: ConfigNode): number {
-  return n.file.source.lines.positionAt(n.d.start).line + 1;
-}
 
 export function serverJson(s: ServerInfo | null): { file: string; line: number; name: string } | null {
   return s ? { file: s.node.file.source.path, line: lineOf(s.node), name: s.loggedName } : null;

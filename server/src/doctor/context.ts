@@ -2,11 +2,10 @@
 // checks read and how to turn its nodes and the server's paths into links.
 import { dirname, join, posix, relative } from 'node:path';
 import { existsSync } from 'node:fs';
-import type { ConfigNode, ConfigSet, Model } from '../core/index';
+import { lineOf, type ConfigNode, type ConfigSet, type Model } from '../core/index';
 import type { DoctorCheck, DoctorStatus } from '../protocol/protocol';
 import type { HostFacts } from './facts';
 import type { Backend } from './targets';
-import { lineOf } from '../cli/match';
 
 export interface StatResult {
   rc: number;

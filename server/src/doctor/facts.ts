@@ -1,5 +1,5 @@
 // What phase 1 found on the host, read out of the script's sections into plain data.
-import type { ScriptOutput } from './transport';
+import type { ScriptOutput } from '../remote/run-script';
 
 export interface NginxProcess {
   pid: number;

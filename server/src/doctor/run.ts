@@ -3,13 +3,13 @@
 // (phase 2: TCP backends, unix sockets, error logs, the worker user) and turns it all into the
 // checklist. Nothing on the host is changed. Every failure becomes a row of the report.
 import { posix } from 'node:path';
-import { Model, type ConfigSet } from '../core/index';
+import { Model, configSetFromDump, parseNginxDump, type ConfigSet, type DumpedConfig } from '../core/index';
 import type { DoctorCheck, DoctorReport } from '../protocol/protocol';
-import { configSetFromDump, parseNginxDump, saveDump, type DumpedConfig } from '../tail/remote-config';
-import { loadConfig } from '../cli/config-load';
+import { saveDump } from '../host/save-dump';
+import { loadConfig } from '../host/load-config';
 import { readFacts, type HostFacts } from './facts';
 import { gatherInput, probeInput, type ProbeItem } from './scripts';
-import { newNonce, runScript, type ScriptOutput, type Target } from './transport';
+import { newNonce, runScript, type ScriptOutput, type Target } from '../remote/run-script';
 import { backendsOf, type Backend } from './targets';
 import { row, type DoctorContext, type LogRead, type ProbeResults, type UserInfo } from './context';
 import { nginxInstalled, nginxRunning } from './checks/nginx-process';

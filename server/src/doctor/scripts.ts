@@ -1,6 +1,6 @@
 // The two fixed POSIX sh programs that "Check server for 502 causes" runs on the nginx host,
 // locally (`sh -s`) or over SSH (`ssh DEST sh -s`): the same transport as tail (see
-// ../tail/remote-script.ts for why the command line is constant and the parameters travel on
+// ../remote/shell.ts and ../tail/remote-script.ts for why the command line is constant and the parameters travel on
 // stdin as single-quoted positional parameters). Nothing here changes the host: the programs
 // read /proc, run `nginx -V`, `nginx -t`, `nginx -T`, `systemctl show/status`, `getenforce`,
 // `getsebool`, `ls`, `tail`, `getent`, `id`, and open TCP connections to the backends (closed at
@@ -8,7 +8,7 @@
 //
 // Output: records "\n" + NONCE + " " + WORDS + "\n" (NONCE: 32 random hex digits per run), and
 // sections: a "BEGIN name" record, the raw output of a command, an "END name rc" record.
-import { shQuote } from '../tail/remote-script';
+import { shQuote } from '../remote/shell';
 
 // (written with "$<" for "${", which a template literal would take as its own)
 const PRELUDE = String.raw`set -f

@@ -4,8 +4,7 @@
 // proxy settings at the location and the servers of its upstream.
 import { hostname } from 'node:os';
 import { isAbsolute, resolve as resolvePath } from 'node:path';
-import { Explainer, LogReader, Matcher, fixAllowed, logFormatsFromConfig, passTargets, type ConfigNode, type ConfigSet, type Diagnostic, type Explanation } from '../core/index';
-import { parseUrl, lineOf } from '../cli/match';
+import { Explainer, LogReader, Matcher, fixAllowed, lineOf, parseUrl, logFormatsFromConfig, passTargets, type ConfigNode, type ConfigSet, type Diagnostic, type Explanation } from '../core/index';
 import type {
   ConfigPlace, ExplainedLine, ExplainedSetting, ExplainLinesParams, ExplainLinesResult, ExplainQuickFix, MatchUrlParams, MatchUrlResult,
 } from '../protocol/protocol';

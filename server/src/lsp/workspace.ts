@@ -7,7 +7,7 @@ import {
   analyze, defaultCatalog, isRootConfig, ParseCache, snippetContext,
   type Analysis, type AnalyzeOptions, type BlockKind, type Diagnostic, type FileHost, type ParsedFile, type SnippetContext,
 } from '../core/index';
-import { DiskHost, OverlayHost } from '../node/node-host';
+import { DiskHost, OverlayHost } from '../host/disk-host';
 import { findRootConfigs } from './roots';
 import { GuardedHost, explainRefusals } from './include-guard';
 import type { Settings } from '../protocol/protocol';

@@ -5,7 +5,8 @@
 // (`--tail 0`, `tail -F -n 0`) to avoid showing them twice.
 import type { ChildProcess } from 'node:child_process';
 import { LineAssembler, type Line } from './frames';
-import { Backoff, Sleeper, TailText, endProcess, spawnTracked, type BackoffOptions, type FollowHooks, type Follower } from './follow';
+import { Backoff, Sleeper, type BackoffOptions, type FollowHooks, type Follower } from './follow';
+import { TailText, endProcess, spawnTracked } from '../remote/process';
 import { checkCommand } from './sources';
 
 export interface CommandOptions extends BackoffOptions {

@@ -4,16 +4,15 @@
 // Output is a stream of TailEvents; when the consumer is slow (emit() returns false) every source
 // stops reading until drain(), so memory stays bounded whatever the rate.
 import { hostname } from 'node:os';
-import { Explainer, LogReader, Matcher, classify, logFormatsFromConfig, type ConfigSet, type LogEntry, type Explanation } from '../core/index';
+import { Explainer, LogReader, Matcher, classify, configSetFromDump, lineOf, logFormatsFromConfig, parseNginxDump, type ConfigSet, type LogEntry, type Explanation } from '../core/index';
 import type { TailEvent, TailLineEvent, TailPlace } from '../protocol/protocol';
-import { loadConfig, ConfigLoadError } from '../cli/config-load';
-import { lineOf } from '../cli/match';
+import { loadConfig, ConfigLoadError } from '../host/load-config';
+import { saveDump } from '../host/save-dump';
 import type { Line } from './frames';
 import type { FollowHooks, Follower, StateInfo } from './follow';
 import { LocalFileFollower } from './local-file';
 import { SshFollower, dumpRemoteConfig } from './ssh';
 import { CommandFollower } from './command';
-import { configSetFromDump, parseNginxDump, saveDump } from './remote-config';
 import type { SourceSpec } from './sources';
 
 export interface EngineOptions {

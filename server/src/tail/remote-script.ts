@@ -41,6 +41,8 @@
 // a size below the offset or a changed head (the copy is read from the offset first).
 
 /** Bytes of a file's start used as part of its identity (with the inode). */
+import { shQuote } from '../remote/shell';
+
 export const HEAD_BYTES = 128;
 
 // (written with "$<" for "${", which a template literal would take as its own)
@@ -175,11 +177,6 @@ done
 nd_main "$@"
 `.replace(/\$</g, '$' + '{');
 
-/** Single-quotes a word for POSIX sh: 'it'\''s'. */
-export function shQuote(s: string): string {
-  return `'${s.replace(/'/g, `'\\''`)}'`;
-}
-
 export type StartMode = 'end' | 'start' | 'resume';
 
 export interface ScriptParams {
@@ -204,11 +201,6 @@ export function scriptInput(p: ScriptParams): string {
   const backlog = Number.isSafeInteger(p.backlog) && p.backlog! >= 0 ? String(p.backlog) : '0';
   const args = [p.nonce, p.path, p.mode, inode, offset, head, backlog].map(shQuote).join(' ');
   return `set -- ${args}\n${SCRIPT}`;
-}
-
-/** The remote command line: constant words only. */
-export function remoteShell(sudo: boolean): string {
-  return sudo ? 'sudo -n -- sh -s' : 'sh -s';
 }
 
 /** The program that prints the deployed config (`nginx -T`), also fed to `sh -s`. */

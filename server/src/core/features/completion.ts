@@ -9,6 +9,7 @@ import type { Model } from '../model/model';
 import type { ParsedFile } from '../syntax/ast';
 import type { Token } from '../syntax/token';
 import { hasGlob } from '../workspace/glob';
+import { lineOf } from '../workspace/config-set';
 import { resolve } from '../util/path';
 import type { Version } from '../util/version';
 import { cursorAt, type Cursor } from './cursor';
@@ -179,8 +180,7 @@ function variables(input: CompletionInput, cur: Cursor, at: number): CompletionE
   for (const m of input.models) {
     for (const [name, nodes] of m.definedVariables) {
       const n = nodes[0]!;
-      const line = n.file.source.lines.positionAt(n.d.start).line + 1;
-      add(name, `defined by ${n.d.name} (${basename(n.file.source.path)}:${line})`, '0');
+      add(name, `defined by ${n.d.name} (${basename(n.file.source.path)}:${lineOf(n)})`, '0');
     }
   }
   for (const name of input.catalog.variableNames(family).sort()) {

@@ -4,7 +4,7 @@
 // ngx_http_core_find_static_location (src/http/ngx_http_core_module.c). Building the real tree
 // (rather than "longest prefix wins") keeps the corner cases identical: auto-redirect results,
 // exact and prefix locations with one name, nested locations searched before the level's regexes.
-import type { ConfigNode } from '../workspace/config-set';
+import { lineOf, type ConfigNode } from '../workspace/config-set';
 import { filenameCmp, toBytes } from './bytes';
 import { translatePcre, runPcre, type CompiledPcre } from './pcre';
 
@@ -82,7 +82,7 @@ export function buildLevel(block: ConfigNode, parent: LocationInfo | null, casel
     if (c.d.name !== 'location' || !c.d.block) continue;
     const parsed = parseLocationArgs(c);
     if (!parsed) {
-      level.problems.push(`location at line ${line(c)} has an invalid modifier; nginx refuses this config`);
+      level.problems.push(`location at line ${lineOf(c)} has an invalid modifier; nginx refuses this config`);
       continue;
     }
     const isRegex = parsed.modifier === '~' || parsed.modifier === '~*';
@@ -123,10 +123,6 @@ export function buildLevel(block: ConfigNode, parent: LocationInfo | null, casel
   return level;
 }
 
-function line(n: ConfigNode): number {
-  return n.file.source.lines.positionAt(n.d.start).line + 1;
-}
-
 function compareItems(one: Item, two: Item): number {
   const a = (one.exact ?? one.inclusive)!;
   const b = (two.exact ?? two.inclusive)!;
@@ -161,7 +157,7 @@ function joinExact(list: Item[], problems: string[]): void {
     const x = list[i + 1]!;
     if (q.name.length === x.name.length && filenameCmp(q.name, x.name, x.name.length) === 0) {
       if ((q.exact && x.exact) || (q.inclusive && x.inclusive)) {
-        problems.push(`duplicate location "${(x.exact ?? x.inclusive)!.name}" at line ${line((x.exact ?? x.inclusive)!.node)}: nginx refuses this config`);
+        problems.push(`duplicate location "${(x.exact ?? x.inclusive)!.name}" at line ${lineOf((x.exact ?? x.inclusive)!.node)}: nginx refuses this config`);
         list.splice(i + 1, 1);
         continue;
       }
@@ -315,10 +311,10 @@ export function findLocation(level: Level, uri: string, st: FindState): FindCode
 }
 
 export function describe(loc: LocationInfo): string {
-  const where = `${loc.node.file.source.path}:${line(loc.node)}`;
+  const where = `${loc.node.file.source.path}:${lineOf(loc.node)}`;
   return `location ${loc.modifier ? loc.modifier + ' ' : ''}${loc.name} (${where})`;
 }
 
 export function locationLine(loc: LocationInfo): number {
-  return line(loc.node);
+  return lineOf(loc.node);
 }

@@ -5,7 +5,7 @@
 // location search -> location rewrite phase (rewrite ... last re-runs the search) -> content
 // (return + error_page, try_files fallbacks). Redirects decided by the config are followed; those
 // that depend on files or run-time conditions are listed as candidates.
-import type { ConfigNode, ConfigSet } from '../workspace/config-set';
+import { lineOf, type ConfigNode, type ConfigSet } from '../workspace/config-set';
 import { Model } from '../model/model';
 import { fromBytes, toBytes } from './bytes';
 import { parseTarget, validateHost, normalizePath } from './uri';
@@ -540,7 +540,7 @@ function collectStatic(lv: Level): LocationInfo[] {
 }
 
 export function where(n: ConfigNode): string {
-  return `${n.file.source.path}:${n.file.source.lines.positionAt(n.d.start).line + 1}`;
+  return `${n.file.source.path}:${lineOf(n)}`;
 }
 
 export function serverText(s: ServerInfo): string {

@@ -26,6 +26,11 @@ export interface ConfigNode {
   verdict: unknown;
 }
 
+/** The 1-based line where the node's directive starts. */
+export function lineOf(n: ConfigNode): number {
+  return n.file.source.lines.positionAt(n.d.start).line + 1;
+}
+
 export interface ConfigProblem {
   file: string;
   start: number;

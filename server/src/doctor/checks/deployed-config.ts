@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { posix } from 'node:path';
 import type { DoctorCheck } from '../../protocol/protocol';
-import type { DumpedConfig } from '../../tail/remote-config';
+import type { DumpedConfig } from '../../core/index';
 import { row, workspacePathOf, type DoctorContext } from '../context';
 
 const norm = (s: string): string => s.replace(/\r\n/g, '\n').replace(/\n+$/, '');

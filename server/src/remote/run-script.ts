@@ -1,12 +1,12 @@
-// Runs one of the fixed scripts (./scripts.ts) on the nginx host and splits its output into
+// Runs a fixed script (the doctor's, ../doctor/scripts.ts) on the nginx host and splits its output into
 // records and sections. "Local" is `sh -s` on this machine; "ssh" is the system ssh client with
 // the same fixed options as tail (BatchMode, no forwarding) and the constant remote command
 // `sh -s`; either can go through `sudo -n` when the user enabled it. Every run is bounded in
 // time and output size; failures come back as a classified message, never as an exception.
 import { randomBytes } from 'node:crypto';
-import { sshArgs, classifySshError } from '../tail/ssh';
-import { remoteShell } from '../tail/remote-script';
-import { endProcess, spawnTracked } from '../tail/follow';
+import { sshArgs, classifySshError } from './ssh';
+import { remoteShell } from './shell';
+import { endProcess, spawnTracked } from './process';
 
 export interface Target {
   /** undefined: this machine. */

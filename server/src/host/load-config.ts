@@ -1,7 +1,8 @@
-// Loads a root config from disk for the commands that match requests against it (match, explain).
+// Loads a root config from disk for the commands that match requests against it (match, explain,
+// tail, doctor).
 import { dirname } from 'node:path';
 import { buildConfigSet, defaultCatalog, type ConfigSet } from '../core/index';
-import { DiskHost } from '../node/node-host';
+import { DiskHost } from './disk-host';
 
 export class ConfigLoadError extends Error {}
 

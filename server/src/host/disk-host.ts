@@ -1,5 +1,7 @@
-// The FileHost over the real disk, shared by the CLI and the language server. Bytes that are
-// not valid UTF-8 are decoded with replacement characters, never a failure.
+// The FileHost over the real disk, shared by the CLI, the language server, tail and doctor. Bytes
+// that are not valid UTF-8 are decoded with replacement characters, never a failure. A missing
+// path is an answer (undefined, false), not an exception: statSync with throwIfNoEntry false, so
+// a config with many missing includes does not build an Error per lookup.
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import type { FileHost } from '../core/index';
 
@@ -8,8 +10,8 @@ const MAX_FILE_BYTES = 64 * 1024 * 1024;
 export class DiskHost implements FileHost {
   readFile(path: string): string | undefined {
     try {
-      const st = statSync(path);
-      if (!st.isFile() || st.size > MAX_FILE_BYTES) return undefined;
+      const st = statSync(path, { throwIfNoEntry: false });
+      if (!st || !st.isFile() || st.size > MAX_FILE_BYTES) return undefined;
       return readFileSync(path).toString('utf8');
     } catch {
       return undefined;
@@ -26,7 +28,7 @@ export class DiskHost implements FileHost {
 
   isDirectory(path: string): boolean {
     try {
-      return statSync(path).isDirectory();
+      return statSync(path, { throwIfNoEntry: false })?.isDirectory() ?? false;
     } catch {
       return false;
     }

@@ -1,0 +1,29 @@
+// Saves the deployed config (core/workspace/nginx-dump.ts) as read-only copies under a directory,
+// so an editor can open the files a report links to.
+import { mkdirSync, writeFileSync, chmodSync } from 'node:fs';
+import { dirname, join, posix } from 'node:path';
+import type { DumpedConfig } from '../core/index';
+
+/** Writes read-only copies under dir (dir + the server path); returns server path -> local path. */
+export function saveDump(d: DumpedConfig, dir: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const [p, text] of d.files) {
+    const norm = posix.normalize(p);
+    if (!norm.startsWith('/') || norm.split('/').includes('..')) continue;
+    const local = join(dir, ...norm.split('/').filter(Boolean));
+    try {
+      mkdirSync(dirname(local), { recursive: true });
+      try {
+        chmodSync(local, 0o644);
+      } catch {
+        // new file
+      }
+      writeFileSync(local, text);
+      chmodSync(local, 0o444);
+      out.set(p, local);
+    } catch {
+      // a copy that cannot be written only loses its link
+    }
+  }
+  return out;
+}
