@@ -6,50 +6,29 @@ import { runExplain } from './cli/explain';
 import { runTail } from './cli/tail';
 import { runDoctorCommand } from './cli/doctor';
 import { UsageError } from './cli/args';
+import { commandHelp, helpRequested, overviewHelp } from './cli/help';
+import { commandSpec } from './cli/spec';
+import { completionScript } from './cli/completion';
 import { VERSION } from './version';
 import { startStdioServer } from './lsp/start';
 
-const HELP = `nginx-doctor ${VERSION}: finds the nginx config mistakes that cause 502/504s
-
-Usage:
-  nginx-doctor check [--format text|json|sarif] [--nginx-version X.Y.Z] [--prefix DIR]
-                     [--conf-dir DIR] [--rule ID=off|error|warning|info|hint] FILE...
-  nginx-doctor fix [--dry-run] [--nginx-version X.Y.Z] [--conf-dir DIR] [--rule ID=LEVEL] FILE...
-                                    apply every preferred quick fix (--dry-run prints a diff)
-  nginx-doctor match --config ROOT [--addr IP] [--format text|json] URL...
-                                    which server block and location nginx picks for each URL
-  nginx-doctor explain --config ROOT [--format text|json] [--all] [LOGFILE|-]
-                                    link 502/504 error- and access-log lines to their location,
-                                    with the cause and what to check (reads stdin for "-")
-  nginx-doctor tail [--config ROOT] [--ssh DEST] [--sudo] [--remote-config] [--format text|json]
-                    [--failures] [--from-start] [--ssh-config FILE] SOURCE... [--command ARGV...]
-                                    follow error logs live (files, ssh://[user@]host/path, paths on
-                                    --ssh DEST, or a command's output); 502/504 lines get their cause
-                                    and server/location file:line. Stops on Ctrl-C (exit 0)
-  nginx-doctor doctor [--ssh DEST] [--sudo] [--config ROOT] [--format text|json] [--nginx PATH]
-                      [--nginx-conf PATH] [--error-log PATH]... [--lines N] [--timeout SECONDS]
-                      [--save-config DIR]
-                                    the 502 checklist against this machine or an SSH host: nginx up,
-                                    nginx -t, deployed vs workspace config, every backend probed from
-                                    the host, unix sockets, recent error-log failures, SELinux/AppArmor.
-                                    Read-only; --sudo uses passwordless sudo only
-  nginx-doctor lsp --stdio          start the language server on stdin/stdout
-  nginx-doctor --version | --help
-
-check and fix exit 0 when no error is left, 1 when there is one, 2 on a usage or I/O failure.
-doctor exits 1 when a check fails, 0 otherwise, 2 on a usage error.
-match and explain exit 0, or 2 on a usage or I/O failure; tail exits 0 when stopped, 1 when every
-source failed, 2 on a usage error.
-Includes are resolved relative to the root config's directory (nginx's conf prefix), or --conf-dir.
-`;
 
 function main(argv: string[]): void {
   const [cmd, ...rest] = argv;
   const io = { out: (t: string) => process.stdout.write(t), err: (t: string) => process.stderr.write(t) };
   try {
+    const spec = cmd === undefined ? undefined : commandSpec(cmd);
     if (cmd === undefined || cmd === '--help' || cmd === '-h' || cmd === 'help') {
-      io.out(HELP);
+      // "nginx-doctor help tail" is "nginx-doctor tail --help"
+      const about = cmd === 'help' && rest[0] !== undefined ? commandSpec(rest[0]) : undefined;
+      if (cmd === 'help' && rest[0] !== undefined && !about) throw new UsageError(`unknown command "${rest[0]}"`);
+      io.out(about ? commandHelp(about) : overviewHelp());
       process.exitCode = cmd === undefined ? 2 : 0;
+    } else if (spec && helpRequested(rest, spec)) {
+      io.out(commandHelp(spec));
+    } else if (cmd === 'completion') {
+      if (rest.length > 1) throw new UsageError('completion takes one shell: bash, zsh or fish');
+      io.out(completionScript(rest[0] ?? ''));
     } else if (cmd === '--version' || cmd === '-v') {
       io.out(`${VERSION}\n`);
     } else if (cmd === 'check') {

@@ -126,6 +126,8 @@ test('usage errors exit 2 with a clear message; hostile hosts never reach ssh', 
     [['tail', '--sources', '[{"name":"x","command":"docker logs web"}]'], /array of strings/],
     [['tail', '--config', t.path('missing.conf'), 'x.log'], /cannot read/],
     [['tail', '--bogus', 'x.log'], /unknown option --bogus/],
+    [['tail', '--rotation-quiet', 'soon', 'x.log'], /--rotation-quiet must be a duration such as 300ms, 5s or 2m/],
+    [['tail', '--rotation-max=2h', 'x.log'], /--rotation-max must be a duration/],
   ];
   try {
     for (const [args, message] of cases) {

@@ -1,4 +1,7 @@
 // A small argument parser for the CLI: "--flag value", "--flag=value", boolean flags, positionals.
+// Kept hand-written rather than commander: its messages and exit code (1) differ from the CLI
+// contract (exit 2, "unknown option --x"), and tail's --command takes the rest of the line.
+import { commandSpec, flagNames } from './spec';
 
 export interface ParsedArgs {
   positionals: string[];
@@ -7,6 +10,14 @@ export interface ParsedArgs {
 }
 
 export class UsageError extends Error {}
+
+/** parseArgs with the flags a sub-command declares in spec.ts. */
+export function parseCommandArgs(argv: string[], command: string): ParsedArgs {
+  const spec = commandSpec(command);
+  if (!spec) throw new Error(`no spec for ${command}`);
+  const { valued, booleans } = flagNames(spec);
+  return parseArgs(argv, valued, booleans);
+}
 
 export function parseArgs(argv: string[], valued: readonly string[], booleans: readonly string[]): ParsedArgs {
   const out: ParsedArgs = { positionals: [], options: new Map(), flags: new Set() };

@@ -2,9 +2,9 @@
 // diagnostics as text, JSON or SARIF. Exit 0: no error; 1: at least one error; 2: usage or I/O.
 import { resolve as resolvePath } from 'node:path';
 import { analyze, type Diagnostic, type ParsedFile } from '../core/index';
-import { parseArgs, one, UsageError } from './args';
+import { parseCommandArgs, one, UsageError } from './args';
 import { formatDiagnostics, type Format } from './format';
-import { analysisInputs, commonFlags } from './inputs';
+import { analysisInputs } from './inputs';
 
 export interface Io {
   out(text: string): void;
@@ -12,7 +12,7 @@ export interface Io {
 }
 
 export function runCheck(argv: string[], io: Io): number {
-  const args = parseArgs(argv, ['format', ...commonFlags.valued], []);
+  const args = parseCommandArgs(argv, 'check');
   const format = (one(args, 'format') ?? 'text') as Format;
   if (!['text', 'json', 'sarif'].includes(format)) throw new UsageError(`--format must be text, json or sarif, not "${format}"`);
   if (args.positionals.length === 0) throw new UsageError('check needs at least one config file');

@@ -6,7 +6,7 @@ import { resolve } from 'node:path';
 import type { DoctorCheck, DoctorReport } from '../protocol/protocol';
 import { runDoctor } from '../doctor/run';
 import { checkDestination, checkPath, SourceError } from '../tail/sources';
-import { parseArgs, one, UsageError } from './args';
+import { parseCommandArgs, one, UsageError } from './args';
 import { ConfigLoadError } from '../host/load-config';
 import { safeText } from './sanitize';
 
@@ -15,10 +15,8 @@ export interface DoctorIo {
   err(text: string): void;
 }
 
-const VALUED = ['ssh', 'config', 'conf-dir', 'format', 'nginx', 'nginx-conf', 'lines', 'timeout', 'ssh-config', 'save-config', 'error-log'];
-
 export async function runDoctorCommand(argv: string[], io: DoctorIo): Promise<number> {
-  const args = parseArgs(argv, VALUED, ['sudo']);
+  const args = parseCommandArgs(argv, 'doctor');
   if (args.positionals.length) throw new UsageError(`doctor takes no positional arguments (got "${args.positionals[0]}"); use --ssh DEST and --config ROOT`);
   const format = one(args, 'format') ?? 'text';
   if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json, not "${format}"`);

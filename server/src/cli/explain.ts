@@ -7,7 +7,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { CachedLineExplainer, Explainer, LogReader, Matcher, lineOf, logFormatsFromConfig, type ConfigNode, type Explanation, type LineExplanation } from '../core/index';
-import { parseArgs, one, UsageError } from './args';
+import { parseCommandArgs, one, UsageError } from './args';
 import { loadConfigOrReport } from '../host/load-config';
 import { forEachLine } from './lines';
 import { locationJson } from './match';
@@ -56,7 +56,7 @@ interface Group {
 }
 
 export async function runExplain(argv: string[], io: AsyncIo): Promise<number> {
-  const args = parseArgs(argv, ['config', 'format', 'conf-dir'], ['all']);
+  const args = parseCommandArgs(argv, 'explain');
   const format = one(args, 'format') ?? 'text';
   if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json, not "${format}"`);
   if (args.positionals.length > 1) throw new UsageError('explain reads one log file (or "-" for stdin)');

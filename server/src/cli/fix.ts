@@ -3,13 +3,13 @@
 // Exit 0: no error left; 1: errors remain; 2: usage or I/O failure.
 import { renameSync, statSync, writeFileSync, chmodSync } from 'node:fs';
 import { fixAll, type Diagnostic } from '../core/index';
-import { parseArgs } from './args';
-import { analysisInputs, commonFlags } from './inputs';
+import { parseCommandArgs } from './args';
+import { analysisInputs } from './inputs';
 import { unifiedDiff } from './diff';
 import type { Io } from './check';
 
 export function runFix(argv: string[], io: Io): number {
-  const args = parseArgs(argv, [...commonFlags.valued], ['dry-run']);
+  const args = parseCommandArgs(argv, 'fix');
   const dry = args.flags.has('dry-run');
   const inputs = analysisInputs(args, io);
   let applied = 0;

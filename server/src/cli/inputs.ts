@@ -6,8 +6,6 @@ import { DiskHost } from '../host/disk-host';
 import { one, UsageError, type ParsedArgs } from './args';
 import type { Io } from './check';
 
-export const commonFlags = { valued: ['nginx-version', 'prefix', 'conf-dir', 'rule'] as const };
-
 const SNIPPET_DIRS = new Set(['conf.d', 'sites-enabled', 'sites-available', 'snippets', 'includes']);
 const SEVERITIES = new Set(['off', 'error', 'warning', 'info', 'hint']);
 

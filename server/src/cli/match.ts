@@ -6,7 +6,7 @@
 import { hostname } from 'node:os';
 import { safeText } from './sanitize';
 import { Matcher, lineOf, parseUrl, type LocationInfo, type MatchResult, type ServerInfo } from '../core/index';
-import { parseArgs, one, UsageError } from './args';
+import { parseCommandArgs, one, UsageError } from './args';
 import { loadConfigOrReport } from '../host/load-config';
 import type { Io } from './check';
 
@@ -19,7 +19,7 @@ export function locationJson(l: LocationInfo | null): { file: string; line: numb
 }
 
 export function runMatch(argv: string[], io: Io): number {
-  const args = parseArgs(argv, ['config', 'addr', 'format', 'conf-dir'], []);
+  const args = parseCommandArgs(argv, 'match');
   const format = one(args, 'format') ?? 'text';
   if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json, not "${format}"`);
   const root = one(args, 'config');

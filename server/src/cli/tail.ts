@@ -6,7 +6,7 @@
 // reaches the terminal. JSON: one TailEvent per line (server/src/protocol/protocol.ts).
 import { statSync } from 'node:fs';
 import type { LogSourceSetting, TailEvent, TailLineEvent } from '../protocol/protocol';
-import { parseArgs, one, UsageError } from './args';
+import { parseCommandArgs, one, UsageError, type ParsedArgs } from './args';
 import { TailEngine } from '../tail/engine';
 import { SourceError, checkDestination, sourceFromSetting, type SourceSpec } from '../tail/sources';
 import { neutralise, safeJson } from '../tail/terminal';
@@ -21,13 +21,10 @@ export interface TailIo {
   color?: boolean;
 }
 
-const VALUED = ['config', 'conf-dir', 'ssh', 'format', 'sources', 'ssh-config', 'backlog', 'remote-nginx-conf', 'remote-config-dir'];
-const FLAGS = ['sudo', 'from-start', 'failures', 'remote-config', 'stop-on-stdin-eof'];
-
-export function parseTailSources(argv: string[]): { specs: SourceSpec[]; args: ReturnType<typeof parseArgs> } {
+export function parseTailSources(argv: string[]): { specs: SourceSpec[]; args: ParsedArgs } {
   const ci = argv.indexOf('--command');
   const command = ci >= 0 ? argv.slice(ci + 1) : null;
-  const args = parseArgs(ci >= 0 ? argv.slice(0, ci) : argv, VALUED, FLAGS);
+  const args = parseCommandArgs(ci >= 0 ? argv.slice(0, ci) : argv, 'tail');
   if (command !== null && command.length === 0) throw new UsageError('--command needs the program and its arguments after it, e.g. --command docker logs -f --tail 0 web');
   const specs: SourceSpec[] = [];
   const sudo = args.flags.has('sudo');
@@ -82,6 +79,8 @@ export async function runTail(argv: string[], io: TailIo): Promise<number> {
   const backlogText = one(args, 'backlog');
   const backlog = backlogText === undefined ? 0 : Number(backlogText);
   if (!Number.isSafeInteger(backlog) || backlog < 0) throw new UsageError('--backlog must be a number of bytes');
+  const rotationQuietMs = duration(args, 'rotation-quiet');
+  const rotationMaxMs = duration(args, 'rotation-max');
   const root = one(args, 'config');
   if (root !== undefined) {
     try {
@@ -113,6 +112,8 @@ export async function runTail(argv: string[], io: TailIo): Promise<number> {
     ...(one(args, 'conf-dir') ? { confDir: one(args, 'conf-dir')! } : {}),
     start: args.flags.has('from-start') ? 'start' : 'end',
     backlog,
+    ...(rotationQuietMs !== undefined ? { rotationQuietMs } : {}),
+    ...(rotationMaxMs !== undefined ? { rotationMaxMs } : {}),
     ...(sshConfig ? { sshConfigFile: sshConfig } : {}),
     ...(remoteNginxConf ? { remoteNginxConf } : {}),
     ...(remoteConfigDir ? { remoteConfigDir } : {}),
@@ -161,6 +162,16 @@ export async function runTail(argv: string[], io: TailIo): Promise<number> {
   }
   await engine.start(specs);
   return done;
+}
+
+/** "300ms", "5s", "2m" or a number of seconds, as milliseconds (up to an hour). */
+function duration(args: ParsedArgs, name: string): number | undefined {
+  const v = one(args, name);
+  if (v === undefined) return undefined;
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(v);
+  const ms = m ? Math.round(Number(m[1]) * (m[2] === 'ms' ? 1 : m[2] === 'm' ? 60_000 : 1000)) : NaN;
+  if (!(ms >= 0 && ms <= 3_600_000)) throw new UsageError(`--${name} must be a duration such as 300ms, 5s or 2m (at most 1 hour), not "${v}"`);
+  return ms;
 }
 
 interface Palette {

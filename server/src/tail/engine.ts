@@ -25,6 +25,10 @@ export interface EngineOptions {
   /** Where a fresh start begins (default: the end of the file). */
   start?: 'end' | 'start';
   backlog?: number;
+  /** After a rename rotation, the old file is read until quiet this long once the new one has a line (default 5 s). */
+  rotationQuietMs?: number;
+  /** ... and at most this long after the rotation (default 60 s). */
+  rotationMaxMs?: number;
   minBackoffMs?: number;
   maxBackoffMs?: number;
   idleTimeoutMs?: number;
