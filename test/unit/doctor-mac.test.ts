@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { readFacts } from '../../server/src/doctor/facts';
-import { parseOutput } from '../../server/src/remote/run-script';
+import { parseSections } from '../../server/src/remote/records';
 import type { DoctorContext } from '../../server/src/doctor/context';
 import type { Backend } from '../../server/src/doctor/targets';
 import { apparmor, selinux } from '../../server/src/doctor/checks/mac';
@@ -13,7 +13,7 @@ const N = 'cd'.repeat(16);
 function ctxFrom(sections: Record<string, string>, backends: Partial<Backend>[] = []): DoctorContext {
   let text = `\n${N} HELLO 1\n`;
   for (const [name, body] of Object.entries(sections)) text += `\n${N} BEGIN ${name}\n${body}\n${N} END ${name} 0\n`;
-  const facts = readFacts(parseOutput(`${text}\n${N} BYE\n`, N));
+  const facts = readFacts(parseSections(`${text}\n${N} BYE\n`, N));
   return {
     hostLabel: 'web1', remote: true, facts, config: null, model: null, configOrigin: null, serverRoot: null, localRoot: null,
     savedCopies: new Map(), backends: backends as Backend[], probes: { tcp: new Map(), stat: new Map(), logs: [], worker: null }, logLines: 1000,

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import { spawnSync } from 'node:child_process';
 import { buildConfigSet, defaultCatalog } from '../../server/src/core/index';
 import { MemoryHost } from '../../server/src/core/index';
-import { parseOutput } from '../../server/src/remote/run-script';
+import { parseSections } from '../../server/src/remote/records';
 import { readTcpListeners } from '../../server/src/doctor/facts';
 import { ancestors, may, parseLs } from '../../server/src/doctor/checks/unix-socket';
 import { parseTestOutput } from '../../server/src/doctor/checks/config-test';
@@ -17,13 +17,13 @@ const N = 'ab'.repeat(16);
 
 test('script output: sections keep their bytes, records outside sections are listed, a forged record needs the nonce', () => {
   const text = `\n${N} HELLO 1\n\n${N} BEGIN nginx-t\nline one\n${'f'.repeat(32)} END nginx-t 0\nno newline at end\n${N} END nginx-t 1\n\n${N} T 1 0 \n\n${N} BYE\n`;
-  const out = parseOutput(text, N);
+  const out = parseSections(text, N);
   assert.deepEqual([...out.sections.keys()], ['nginx-t']);
   assert.equal(out.sections.get('nginx-t')!.text, `line one\n${'f'.repeat(32)} END nginx-t 0\nno newline at end`);
   assert.equal(out.sections.get('nginx-t')!.rc, 1);
   assert.deepEqual(out.records, ['HELLO 1', 'T 1 0 ']);
   assert.equal(out.complete, true);
-  assert.equal(parseOutput(`\n${N} HELLO 1\n`, N).complete, false);
+  assert.equal(parseSections(`\n${N} HELLO 1\n`, N).complete, false);
 });
 
 test('/proc/net/tcp and tcp6: LISTEN rows only, addresses in the kernel byte order', () => {
@@ -126,7 +126,7 @@ test('probe parameters are data: a hostile path reaches ls as one argument and r
   const evil = "/tmp/x'; touch /tmp/nd-doctor-pwned; echo '$(id)`id`\n-rf";
   const input = probeInput(N, [{ kind: 'S', path: evil }]);
   const r = spawnSync('sh', ['-s'], { input, encoding: 'utf8', timeout: 10_000 });
-  const out = parseOutput(r.stdout, N);
+  const out = parseSections(r.stdout, N);
   const rec = out.records.find((x) => x.startsWith('S 1 '));
   assert.ok(rec, r.stdout + r.stderr);
   assert.match(rec, /No such file/);

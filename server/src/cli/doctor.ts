@@ -5,7 +5,7 @@
 import { resolve } from 'node:path';
 import type { DoctorCheck, DoctorReport } from '../protocol/protocol';
 import { runDoctor } from '../doctor/run';
-import { checkDestination, checkPath, SourceError } from '../tail/sources';
+import { checkDestination, checkPath, SourceError } from '../remote/check-input';
 import { parseCommandArgs, one, UsageError } from './args';
 import { ConfigLoadError } from '../host/load-config';
 import { safeText } from './sanitize';

@@ -8,7 +8,8 @@ import { statSync } from 'node:fs';
 import type { LogSourceSetting, TailEvent, TailLineEvent } from '../protocol/protocol';
 import { parseCommandArgs, one, UsageError, type ParsedArgs } from './args';
 import { TailEngine } from '../tail/engine';
-import { SourceError, checkDestination, sourceFromSetting, type SourceSpec } from '../tail/sources';
+import { sourceFromSetting, type SourceSpec } from '../tail/sources';
+import { SourceError, checkDestination } from '../remote/check-input';
 import { neutralise, safeJson } from '../tail/terminal';
 
 export interface TailIo {

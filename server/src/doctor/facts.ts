@@ -1,5 +1,5 @@
 // What phase 1 found on the host, read out of the script's sections into plain data.
-import type { ScriptOutput } from '../remote/run-script';
+import type { ScriptOutput } from '../remote/records';
 
 export interface NginxProcess {
   pid: number;

@@ -1,10 +1,19 @@
-// The output of the programs nginx-doctor runs on a host (the tail follow script, the doctor's
-// scripts): raw bytes interleaved with records "\n" + NONCE + " " + WORDS + "\n", where NONCE is
-// 32 random hex digits per run, so content an attacker influences cannot forge a record.
+// The one output format of the programs nginx-doctor runs on a host (the tail follow script, the
+// doctor's scripts): raw bytes interleaved with records "\n" + NONCE + " " + WORDS + "\n", where
+// NONCE is 32 random hex digits per run, so content an attacker influences cannot forge a record.
+// FrameParser reads it as a stream (tail); parseSections reads a whole output (the doctor), where
+// "BEGIN name" ... "END name rc" records enclose a section of raw command output and "BYE" ends it.
+import { randomBytes } from 'node:crypto';
 
 export interface FrameSink {
   data(chunk: Buffer): void;
-  record(words: string[]): void;
+  /** words: the record split on spaces (latin1); text: the record as written (UTF-8). */
+  record(words: string[], text: string): void;
+}
+
+/** A fresh nonce: 32 hex digits. */
+export function newNonce(): string {
+  return randomBytes(16).toString('hex');
 }
 
 /**
@@ -41,11 +50,26 @@ export class FrameParser {
         return;
       }
       if (at > 0 && this.started) this.sink.data(this.buf.subarray(0, at));
-      const words = this.buf.toString('latin1', at + this.marker.length, end).split(' ').filter(Boolean);
+      const raw = this.buf.subarray(at + this.marker.length, end);
       this.buf = this.buf.subarray(end + 1);
       this.started = true;
-      this.sink.record(words);
+      this.emit(raw);
     }
+  }
+
+  /** The output ended: a record cut off before its newline still counts; other held-back bytes are data. */
+  end(): void {
+    const b = this.buf;
+    this.buf = Buffer.alloc(0);
+    if (!b.length) return;
+    if (b.subarray(0, this.marker.length).equals(this.marker)) {
+      this.started = true;
+      this.emit(b.subarray(this.marker.length));
+    } else if (this.started) this.sink.data(b);
+  }
+
+  private emit(raw: Buffer): void {
+    this.sink.record(raw.toString('latin1').split(' ').filter(Boolean), raw.toString('utf8'));
   }
 
   /** Index where a possible partial marker at the end of buf starts (buf.length if none). */
@@ -56,4 +80,46 @@ export class FrameParser {
     }
     return b.length;
   }
+}
+
+export interface Section {
+  text: string;
+  rc: number;
+}
+
+export interface ScriptOutput {
+  /** Sections by name ("nginx-t", "L 3" ...). */
+  sections: Map<string, Section>;
+  /** Records outside sections, as written ("T 1 0 ", "S 2 0 srwx..."). */
+  records: string[];
+  /** The script reached its last line ("BYE"). */
+  complete: boolean;
+}
+
+/** Splits a whole output into sections and records. Section text keeps its bytes except the newline the END record adds. */
+export function parseSections(output: Buffer | string, nonce: string): ScriptOutput {
+  const out: ScriptOutput = { sections: new Map(), records: [], complete: false };
+  let open: { name: string; parts: Buffer[] } | null = null;
+  const parser = new FrameParser(nonce, {
+    data: (chunk) => {
+      if (open) open.parts.push(Buffer.from(chunk));
+    },
+    record: (_words, text) => {
+      if (text.startsWith('BEGIN ')) {
+        open = { name: text.slice(6), parts: [] };
+      } else if (text.startsWith('END ') && open) {
+        const sp = text.lastIndexOf(' ');
+        const name = text.slice(4, sp);
+        if (name === open.name) out.sections.set(name, { text: Buffer.concat(open.parts).toString('utf8'), rc: Number(text.slice(sp + 1)) || 0 });
+        open = null;
+      } else if (text === 'BYE') {
+        out.complete = true;
+      } else if (!open) {
+        out.records.push(text);
+      }
+    },
+  });
+  parser.push(typeof output === 'string' ? Buffer.from(output, 'utf8') : output);
+  parser.end();
+  return out;
 }

@@ -3,10 +3,10 @@
 // the same fixed options as tail (BatchMode, no forwarding) and the constant remote command
 // `sh -s`; either can go through `sudo -n` when the user enabled it. Every run is bounded in
 // time and output size; failures come back as a classified message, never as an exception.
-import { randomBytes } from 'node:crypto';
 import { sshArgs, classifySshError } from './ssh';
 import { remoteShell } from './shell';
 import { endProcess, spawnTracked } from './process';
+import { parseSections, type ScriptOutput } from './records';
 
 export interface Target {
   /** undefined: this machine. */
@@ -18,20 +18,6 @@ export interface Target {
   sshProgram?: string;
 }
 
-export interface Section {
-  text: string;
-  rc: number;
-}
-
-export interface ScriptOutput {
-  /** Sections by name ("nginx-t", "L 3" ...). */
-  sections: Map<string, Section>;
-  /** Single-line records after the nonce, without it ("T 1 0 ", "S 2 0 srwx..."). */
-  records: string[];
-  /** The script reached its last line. */
-  complete: boolean;
-}
-
 export interface RunFailure {
   message: string;
   fix?: string;
@@ -40,39 +26,6 @@ export interface RunFailure {
 export type RunResult = { ok: true; out: ScriptOutput } | { ok: false; failure: RunFailure };
 
 const MAX_OUTPUT = 64 * 1024 * 1024;
-
-export function newNonce(): string {
-  return randomBytes(16).toString('hex');
-}
-
-/** Splits the script's stdout. Section text keeps its bytes except the newline the END record adds. */
-export function parseOutput(text: string, nonce: string): ScriptOutput {
-  const out: ScriptOutput = { sections: new Map(), records: [], complete: false };
-  const mark = `\n${nonce} `;
-  let pos = 0;
-  let open: { name: string; start: number } | null = null;
-  for (;;) {
-    const i = text.indexOf(mark, pos);
-    if (i < 0) break;
-    const eol = text.indexOf('\n', i + mark.length);
-    const end = eol < 0 ? text.length : eol;
-    const words = text.slice(i + mark.length, end);
-    if (words.startsWith('BEGIN ')) {
-      open = { name: words.slice(6), start: end + 1 };
-    } else if (words.startsWith('END ') && open) {
-      const sp = words.lastIndexOf(' ');
-      const name = words.slice(4, sp);
-      if (name === open.name) out.sections.set(name, { text: text.slice(open.start, i), rc: Number(words.slice(sp + 1)) || 0 });
-      open = null;
-    } else if (words === 'BYE') {
-      out.complete = true;
-    } else if (!open) {
-      out.records.push(words);
-    }
-    pos = end;
-  }
-  return out;
-}
 
 /** Runs `input` through `sh -s` on the target; resolves (never rejects) within timeoutMs. */
 export function runScript(target: Target, input: string, nonce: string, timeoutMs: number): Promise<RunResult> {
@@ -113,7 +66,7 @@ export function runScript(target: Target, input: string, nonce: string, timeoutM
       finish({ ok: false, failure: { message: e.code === 'ENOENT' ? `cannot run ${cmd.prog}: it is not installed (or not on PATH)` : `cannot run ${cmd.prog}: ${e.message}` } });
     });
     child.on('close', (code) => {
-      const out = parseOutput(Buffer.concat(chunks).toString('utf8'), nonce);
+      const out = parseSections(Buffer.concat(chunks), nonce);
       const hello = out.records.some((r) => r.startsWith('HELLO '));
       if (hello && (out.complete || !timedOut)) return finish({ ok: true, out });
       if (timedOut) {

@@ -11,7 +11,8 @@ import { saveDump } from '../host/save-dump';
 import type { Line } from './frames';
 import type { FollowHooks, Follower, StateInfo } from './follow';
 import { LocalFileFollower } from './local-file';
-import { SshFollower, dumpRemoteConfig } from './ssh';
+import { SshFollower } from './ssh';
+import { dumpRemoteConfig } from '../remote/nginx-dump';
 import { CommandFollower } from './command';
 import type { SourceSpec } from './sources';
 

@@ -202,9 +202,3 @@ export function scriptInput(p: ScriptParams): string {
   const args = [p.nonce, p.path, p.mode, inode, offset, head, backlog].map(shQuote).join(' ');
   return `set -- ${args}\n${SCRIPT}`;
 }
-
-/** The program that prints the deployed config (`nginx -T`), also fed to `sh -s`. */
-export function nginxDumpInput(nginxConf?: string): string {
-  const conf = nginxConf ? ` -c ${shQuote(nginxConf)}` : '';
-  return `PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin"; export PATH\nexec nginx -T${conf} 2>&1\n`;
-}

@@ -1,15 +1,14 @@
 // A log file on another machine, read through the system's OpenSSH client (../remote/ssh.ts: its
 // fixed options, and what its errors mean), with the follow script of remote-script.ts.
-import { randomBytes } from 'node:crypto';
 import type { ChildProcess } from 'node:child_process';
 import { LineAssembler, type Line, type Position } from './frames';
-import { FrameParser } from '../remote/records';
-import { nginxDumpInput, scriptInput, type StartMode } from './remote-script';
+import { FrameParser, newNonce } from '../remote/records';
+import { scriptInput, type StartMode } from './remote-script';
 import { Backoff, Sleeper, type BackoffOptions, type FollowHooks, type Follower, type StateInfo } from './follow';
 import { TailText, endProcess, spawnTracked } from '../remote/process';
 import { remoteShell } from '../remote/shell';
 import { classifySshError, firstLine, sshArgs } from '../remote/ssh';
-import { checkDestination, checkPath } from './sources';
+import { checkDestination, checkPath } from '../remote/check-input';
 
 export interface SshOptions extends BackoffOptions {
   /** The ssh program (default "ssh"). */
@@ -101,7 +100,7 @@ export class SshFollower implements Follower {
   /** One connection: resolves with why it ended. */
   private session(): Promise<SessionEnd> {
     return new Promise((resolve) => {
-      const nonce = randomBytes(16).toString('hex');
+      const nonce = newNonce();
       const pos = this.asm.pos;
       const mode: StartMode = pos ? 'resume' : (this.opts.start ?? 'end');
       const input = scriptInput({
@@ -206,35 +205,4 @@ export class SshFollower implements Follower {
       child.on('close', (code) => finish(code));
     });
   }
-}
-
-/** Runs `nginx -T` (optionally `-c CONF`) on dest over SSH; resolves with its output. */
-export function dumpRemoteConfig(dest: string, sudo: boolean, opts: { ssh?: string; configFile?: string; nginxConf?: string; timeoutMs?: number } = {}): Promise<string> {
-  checkDestination(dest);
-  return new Promise((resolve, reject) => {
-    const child = spawnTracked(opts.ssh ?? 'ssh', [...sshArgs(opts), '--', dest, remoteShell(sudo)], { stdio: ['pipe', 'pipe', 'pipe'] });
-    const out: Buffer[] = [];
-    let size = 0;
-    const stderr = new TailText();
-    child.stdout!.on('data', (d: Buffer) => {
-      size += d.length;
-      if (size <= 32 * 1024 * 1024) out.push(d);
-    });
-    child.stderr!.on('data', (d: Buffer) => stderr.add(d));
-    child.stdin!.on('error', () => undefined);
-    child.stdin!.end(nginxDumpInput(opts.nginxConf));
-    const timer = setTimeout(() => void endProcess(child), opts.timeoutMs ?? 30_000);
-    child.on('error', (e) => {
-      clearTimeout(timer);
-      reject(e);
-    });
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      const text = Buffer.concat(out).toString('utf8');
-      if (code === 0) return resolve(text);
-      const f = code === 255 ? classifySshError(stderr.value, dest, code, sudo) : null;
-      const why = `${text}\n${stderr.value}`.split('\n').find((l) => /\[emerg\]|not found|denied|failed/.test(l)) ?? firstLine(text);
-      reject(new Error(f ? f.message : `nginx -T on ${dest} failed (exit ${code}): ${why.trim()}${sudo ? '' : ' (nginx -T usually needs root: set "sudo": true)'}`));
-    });
-  });
 }

@@ -1,0 +1,157 @@
+// Proof for refactorings: runs the CLI (check, fix --dry-run, explain, match) and the language
+// server's explainLines/matchUrl requests on the bench trees, the demo, the corpus, the rule
+// fixtures and the fixture logs, once with a build of BASE and once with this tree's build, and
+// compares exit codes, stdout and stderr byte for byte.
+//
+//   node scripts/bench/compare-outputs.mjs [--base REV] [--keep] [--verbose]
+//
+// REV (default: main) is exported with `git archive` into a temporary directory and bundled
+// there with this repository's node_modules. This tree must be built first (npm run build &&
+// npx tsc -b: the LSP part uses out/test/helpers/lsp-client.js). Exit 0 when everything is
+// identical, 1 when something differs (each difference is printed with its first differing line).
+// The doctor is not compared: its rows depend on the live machine (processes, ports, times); its
+// test tier covers it.
+import { spawnSync, execSync } from 'node:child_process';
+import { existsSync, mkdtempSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createRequire } from 'node:module';
+import { genTree, genLog, LOCATION_FORMS } from './gen.mjs';
+
+const REPO = resolve(new URL('../..', import.meta.url).pathname);
+const argv = process.argv.slice(2);
+const opt = (name, dflt) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : dflt);
+const BASE = opt('--base', 'main');
+const KEEP = argv.includes('--keep');
+const VERBOSE = argv.includes('--verbose');
+
+for (const f of ['dist/cli.js', 'dist/server.js', 'out/test/helpers/lsp-client.js']) {
+  if (!existsSync(join(REPO, f))) {
+    console.error(`missing ${f}: run "npm run build && npx tsc -b" first`);
+    process.exit(2);
+  }
+}
+
+// ---------- the base build ----------
+const work = mkdtempSync(join(tmpdir(), 'nd-compare-'));
+const baseDir = join(work, 'base');
+mkdirSync(baseDir);
+const rev = execSync(`git rev-parse --short ${BASE}`, { cwd: REPO }).toString().trim();
+execSync(`git archive ${rev} | tar -x -C ${baseDir}`, { cwd: REPO, shell: '/bin/sh' });
+symlinkSync(join(REPO, 'node_modules'), join(baseDir, 'node_modules'));
+execSync('node esbuild.mjs', { cwd: baseDir, stdio: 'inherit' });
+const builds = {
+  base: { cli: join(baseDir, 'dist', 'cli.js'), server: join(baseDir, 'dist', 'server.js') },
+  new: { cli: join(REPO, 'dist', 'cli.js'), server: join(REPO, 'dist', 'server.js') },
+};
+
+// ---------- inputs ----------
+const inputs = join(work, 'inputs');
+const small = join(inputs, 'tree-small');
+const medium = join(inputs, 'tree-medium');
+genTree(small, 5);
+genTree(medium, 107);
+const benchLog = join(inputs, 'error-20000.log');
+genLog(benchLog, 20_000, 107);
+
+const R = (...p) => join(REPO, ...p);
+function files(dir, pred) {
+  return readdirSync(dir).sort().flatMap((e) => {
+    const p = join(dir, e);
+    return statSync(p).isDirectory() ? files(p, pred) : pred(p) ? [p] : [];
+  });
+}
+const confRoots = (dir) => readdirSync(dir).sort().map((e) => join(dir, e)).flatMap((p) => (statSync(p).isDirectory() ? (existsSync(join(p, 'nginx.conf')) ? [join(p, 'nginx.conf')] : []) : p.endsWith('.conf') ? [p] : []));
+const ruleFixtures = files(R('test', 'fixtures', 'rules'), (p) => p.endsWith('.conf') && !p.endsWith('.fixed.conf'));
+
+/** [name, argv] of every CLI run. */
+const runs = [];
+const checkTargets = [
+  ['demo', [R('demo', 'nginx.conf')]],
+  ['bench-small', [join(small, 'nginx.conf')]],
+  ['bench-medium', [join(medium, 'nginx.conf')]],
+  ['corpus-valid', confRoots(R('test', 'corpus', 'valid'))],
+  ['corpus-invalid', confRoots(R('test', 'corpus', 'invalid'))],
+  ['rule-fixtures', ruleFixtures],
+  ['cli-fixtures', files(R('test', 'fixtures', 'cli'), (p) => p.endsWith('.conf'))],
+];
+for (const [name, list] of checkTargets) {
+  for (const format of ['json', 'sarif', 'text']) runs.push([`check ${name} ${format}`, ['check', '--format', format, ...list]]);
+  runs.push([`check ${name} json 1.29.7`, ['check', '--format', 'json', '--nginx-version', '1.29.7', ...list]]);
+  runs.push([`fix ${name} --dry-run`, ['fix', '--dry-run', ...list]]);
+}
+const logs = [
+  ['demo error', R('demo', 'nginx.conf'), R('demo', 'error.log')],
+  ['cli-fixture error', R('test', 'fixtures', 'logs', 'cli', 'nginx.conf'), R('test', 'fixtures', 'logs', 'cli', 'error.log')],
+  ['cli-fixture access', R('test', 'fixtures', 'logs', 'cli', 'nginx.conf'), R('test', 'fixtures', 'logs', 'cli', 'access.log')],
+  ['real error', R('test', 'fixtures', 'logs', 'real', 'nginx.conf'), R('test', 'fixtures', 'logs', 'real', 'error.log')],
+  ['real access', R('test', 'fixtures', 'logs', 'real', 'nginx.conf'), R('test', 'fixtures', 'logs', 'real', 'access.log')],
+  ['bench 20k', join(medium, 'nginx.conf'), benchLog],
+];
+for (const [name, conf, log] of logs) {
+  runs.push([`explain ${name} json`, ['explain', '--config', conf, '--format', 'json', log]]);
+  runs.push([`explain ${name} json --all`, ['explain', '--config', conf, '--format', 'json', '--all', log]]);
+  runs.push([`explain ${name} text`, ['explain', '--config', conf, log]]);
+}
+const demoUrls = ['http://shop.example.com/', 'http://shop.example.com/api/orders/1', 'https://shop.example.com/ws/chat', 'http://admin.example.com/', 'http://admin.example.com/login', 'http://unknown.example/x', 'http://shop.example.com/static/a.css', 'http://[::1]:8080/x', 'https://shop.example.com:443/%2e%2e/etc'];
+const benchUrls = [];
+for (let f = 0; f < 5; f++) for (let l = 0; l < 12; l++) benchUrls.push(`http://site${f}-${l % 2}.example.test/${LOCATION_FORMS[l % LOCATION_FORMS.length].uri(f, l).replace(/^\//, '')}`);
+for (const format of ['json', 'text']) {
+  runs.push([`match demo ${format}`, ['match', '--config', R('demo', 'nginx.conf'), '--format', format, ...demoUrls]]);
+  runs.push([`match bench-small ${format}`, ['match', '--config', join(small, 'nginx.conf'), '--format', format, ...benchUrls]]);
+}
+runs.push(['usage error', ['explain', '--format', 'yaml']]);
+
+// ---------- run and compare ----------
+function cli(build, args) {
+  const r = spawnSync(process.execPath, [builds[build].cli, ...args], { cwd: inputs, encoding: 'buffer', maxBuffer: 1 << 30, env: { ...process.env, NO_COLOR: '1' } });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+let same = 0;
+const diffs = [];
+function compare(name, a, b) {
+  for (const k of Object.keys(a)) {
+    const x = Buffer.isBuffer(a[k]) ? a[k] : Buffer.from(JSON.stringify(a[k]));
+    const y = Buffer.isBuffer(b[k]) ? b[k] : Buffer.from(JSON.stringify(b[k]));
+    if (!x.equals(y)) {
+      const xl = x.toString().split('\n');
+      const yl = y.toString().split('\n');
+      let i = 0;
+      while (i < xl.length && xl[i] === yl[i]) i++;
+      const changed = xl.filter((l, j) => l !== yl[j]).length;
+      diffs.push(`${name} [${k}]: ${changed} of ${xl.length} line(s) differ; first at line ${i + 1}:\n  - ${(xl[i] ?? '').slice(0, 400)}\n  + ${(yl[i] ?? '').slice(0, 400)}`);
+      return;
+    }
+  }
+  same++;
+  if (VERBOSE) console.log(`same: ${name}`);
+}
+
+for (const [name, args] of runs) compare(name, cli('base', args), cli('new', args));
+
+// the language server: explainLines over every line of each log, matchUrl for the URLs
+const require = createRequire(import.meta.url);
+const { LspClient } = require(R('out', 'test', 'helpers', 'lsp-client.js'));
+async function lsp(build) {
+  const out = {};
+  for (const [name, conf, log] of logs.filter(([n]) => !n.startsWith('bench'))) {
+    const { client } = await LspClient.start({ folders: [resolve(conf, '..')], trusted: false, command: [builds[build].server, '--stdio'] });
+    const lines = readFileSync(log, 'utf8').split('\n').filter((l) => l);
+    out[`explainLines ${name}`] = await client.conn.sendRequest('nginxDoctor/explainLines', { rootUri: conf, lines });
+    out[`explainLines ${name} failuresOnly`] = await client.conn.sendRequest('nginxDoctor/explainLines', { rootUri: conf, lines, failuresOnly: true });
+    if (name.startsWith('demo')) for (const url of demoUrls) out[`matchUrl ${url}`] = await client.conn.sendRequest('nginxDoctor/matchUrl', { rootUri: conf, url });
+    await client.stop();
+  }
+  return out;
+}
+const lspBase = await lsp('base');
+const lspNew = await lsp('new');
+for (const k of Object.keys(lspBase)) compare(`lsp ${k}`, { result: lspBase[k] }, { result: lspNew[k] });
+
+const total = runs.length + Object.keys(lspBase).length;
+console.log(`compare-outputs: base ${rev} vs this tree: ${same} of ${total} outputs identical (exit code, stdout, stderr)`);
+for (const d of diffs) console.log(`DIFFERS ${d}`);
+if (KEEP) console.log(`kept ${work}`);
+else rmSync(work, { recursive: true, force: true });
+process.exit(diffs.length ? 1 : 0);
