@@ -4,7 +4,7 @@
 // Screenshots go to test-artifacts/e2e/. How it works: docs/e2e.md.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO } from '../helpers/repo';
 import {
@@ -152,6 +152,43 @@ describe('real editor: code-server + Chromium', { timeout: 15 * 60_000 }, () => 
         await s.screenshot('after-fix');
         // The file on disk is untouched: the copy in the session's workspace still has the typo.
         assert.match(readFileSync(join(s.folder, 'sites-enabled/admin.example.com'), 'utf8'), /proxy_pas /);
+      }));
+
+    // The nginxDoctor.rules schema in package.json is generated from the rule registry: VS Code's
+    // JSON support offers the ids, with the rule's summary, and the severities.
+    test('settings.json completes rule ids and severities', { timeout: 3 * 60_000 }, () =>
+      s.step('settings-rules', async () => {
+        // an empty "nginxDoctor.rules" object, written before the file is opened
+        const settings = join(s.folder, '.vscode', 'settings.json');
+        writeFileSync(settings, readFileSync(settings, 'utf8').replace(/"1\.24\.0"\n/, '"1.24.0",\n  "nginxDoctor.rules": {\n    \n  }\n'));
+        await openFile(s.page, '.vscode/settings.json');
+        const at = position(s.folder, '.vscode/settings.json', '"nginxDoctor.rules"');
+        await goTo(s.page, at.line + 1, 5);
+        const suggest = s.page.locator('.editor-widget.suggest-widget');
+        const rows = async (): Promise<string> => (await suggest.locator('.monaco-list-row').allInnerTexts()).join('\n');
+        // the JSON language server may still be starting: ask again until it answers
+        await until(async () => {
+          if ((await suggest.isVisible()) && /block-mismatch/.test(await rows())) return true;
+          await s.page.keyboard.press('Escape');
+          await s.page.keyboard.press('Control+Space');
+          await s.page.waitForTimeout(1000);
+          return false;
+        }, 'rule ids in the suggestions', 30_000, 100);
+        await s.page.keyboard.type('websocket-r');
+        await until(async () => /websocket-read-timeout/.test(await rows()), 'the rule id in the suggestions', 20_000);
+        await s.screenshot('settings-rule-id-completion');
+        await s.page.keyboard.press('Enter');
+        await until(async () => (await visibleEditorLines(s.page)).some((l) => /"websocket-read-timeout":/.test(l)), 'the rule id inserted', 10_000);
+        // VS Code goes on to the value: the five severities, the rule's default marked
+        const severities = await until(async () => {
+          if (!(await suggest.isVisible())) return undefined;
+          const all = await suggest.locator('.monaco-list-row').allInnerTexts();
+          return ['"off"', '"error"', '"warning"', '"info"', '"hint"'].every((v) => all.some((r) => r.includes(v))) ? all : undefined;
+        }, 'the severities in the suggestions', 20_000);
+        assert.match(severities.find((r) => r.includes('"warning"')) ?? '', /Default value/, 'warning is the rule\'s default');
+        assert.doesNotMatch(severities.find((r) => r.includes('"error"')) ?? '', /Default value/);
+        await s.screenshot('settings-severity-completion');
+        await s.page.keyboard.press('Escape');
       }));
   });
 

@@ -6,14 +6,14 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { analyze, defaultCatalog, fixAll, isRootConfig, parse, makeSourceFile, RULES, snippetContext, type Analysis, type AnalyzeOptions } from '../../server/src/core/index';
+import { RULES, type Analysis, type Diagnostic } from '../../server/src/core/index';
 import { DiskHost } from '../../server/src/host/disk-host';
 import { readExpectations, stripAnnotations, type Expectation } from '../helpers/annotations';
 import { memoryHost } from '../helpers/memory-host';
 import { FIXTURES, REPO } from '../helpers/repo';
+import { analyzeOneRule, fixOneRule, type RunOptions } from './run-rule';
 
 const RULES_DIR = join(FIXTURES, 'rules');
-const syntaxRule = RULES.find((r) => r.id === 'syntax')!;
 
 interface Options {
   nginxVersion?: string;
@@ -24,34 +24,23 @@ function optionsOf(text: string): Options {
   return m ? (JSON.parse(m[1]!) as Options) : {};
 }
 
-function optionsFor(ruleId: string, root: string, text: string, host = new DiskHost() as AnalyzeOptions['host']): AnalyzeOptions {
-  const parsed = parse(makeSourceFile(root, text));
-  const catalog = defaultCatalog();
-  const rule = RULES.find((r) => r.id === ruleId);
-  assert.ok(rule, `no rule "${ruleId}" is registered for fixture folder ${ruleId}`);
-  const snippet = isRootConfig(parsed) ? undefined : snippetContext(parsed, catalog);
-  return {
-    host,
-    catalog,
-    nginxVersion: optionsOf(text).nginxVersion ?? null,
-    rules: ruleId === 'syntax' ? [syntaxRule] : [syntaxRule, rule],
-    ruleOptions: { checkLocalSockets: true },
-    ...(snippet ? { startContext: snippet.context } : {}),
-  };
+/** A fixture as its `# options:` line says (the nginx version), from disk or the given text. */
+function runOptions(text: string, host: RunOptions['host'] = new DiskHost(), nginxVersion?: string): RunOptions {
+  return { host, text, nginxVersion: nginxVersion ?? optionsOf(text).nginxVersion ?? null };
 }
 
-function run(ruleId: string, root: string): Analysis {
-  return analyze(root, optionsFor(ruleId, root, readFileSync(root, 'utf8')));
+function run(ruleId: string, root: string, nginxVersion?: string): Analysis {
+  return analyzeOneRule(ruleId, root, runOptions(readFileSync(root, 'utf8'), undefined, nginxVersion));
 }
 
 /** name.conf + name.fixed.conf: the rule's preferred fixes turn one into the other, and a second pass changes nothing. */
 function checkFixed(ruleId: string, root: string, fixedPath: string): void {
   const text = readFileSync(root, 'utf8');
-  const result = fixAll(root, optionsFor(ruleId, root, text));
+  const result = fixOneRule(ruleId, root, runOptions(text));
   const after = stripAnnotations(result.changed.get(root) ?? text);
   assert.equal(after, readFileSync(fixedPath, 'utf8'), `applying the fixes of ${root}`);
   assert.ok(result.applied > 0, 'at least one fix applied');
-  const again = fixAll(root, optionsFor(ruleId, root, after, memoryHost({ [root]: after })));
+  const again = fixOneRule(ruleId, root, runOptions(after, memoryHost({ [root]: after })));
   assert.equal(again.applied, 0, `a second pass applies nothing, but applied ${again.applied} fix(es)`);
   assert.deepEqual(again.remaining.filter((d) => d.code === ruleId && d.fixes?.some((f) => f.isPreferred)).map((d) => d.message), []);
 }
@@ -123,5 +112,39 @@ test('every rule has positive and clean fixtures and a docs page', () => {
     if (!rule.summary) missing.push(`${rule.id}: no summary`);
   }
   for (const dir of ruleDirs) if (!RULES.some((r) => r.id === dir)) missing.push(`fixture folder ${dir} has no registered rule`);
+  for (const file of readdirSync(join(REPO, 'server', 'src', 'core', 'checks', 'rules'))) {
+    const id = file.replace(/\.ts$/, '');
+    if (file.endsWith('.ts') && !RULES.some((r) => r.id === id)) missing.push(`server/src/core/checks/rules/${file} is not registered in checks/registry.ts`);
+  }
   assert.deepEqual(missing, []);
+});
+
+/** Every finding of a rule's positive fixtures (at the fixture's own version, or the one given). */
+function findings(ruleId: string, nginxVersion?: string): Diagnostic[] {
+  const dir = join(RULES_DIR, ruleId);
+  const cases = existsSync(dir) ? casesOf(dir).filter((c) => !c.clean) : [];
+  return cases.flatMap((c) => run(ruleId, c.root, nginxVersion).diagnostics.filter((d) => d.code === ruleId));
+}
+
+// The metadata docs/rules/README.md and the settings schema are generated from, held to the fixtures.
+test('rule metadata agrees with the fixtures: severities, quick fixes, versions', () => {
+  const wrong: string[] = [];
+  for (const rule of RULES) {
+    const found = findings(rule.id);
+    const other = [...new Set(found.map((d) => d.severity).filter((s) => s !== rule.severity))];
+    if (other.length && !rule.severityNote) wrong.push(`${rule.id}: reports ${other.join(', ')} besides ${rule.severity}, but has no severityNote`);
+    if (rule.severityNote && !other.length) wrong.push(`${rule.id}: has a severityNote, but every finding of its fixtures is ${rule.severity}`);
+    const withFix = found.filter((d) => d.fixes?.length).length;
+    const preferred = found.filter((d) => d.fixes?.some((f) => f.isPreferred)).length;
+    const fixedTwins = existsSync(join(RULES_DIR, rule.id)) && readdirSync(join(RULES_DIR, rule.id)).some((n) => n.endsWith('.fixed.conf'));
+    if (rule.fix === 'none' && withFix) wrong.push(`${rule.id}: fix 'none', but ${withFix} fixture finding(s) have a fix`);
+    if (rule.fix === 'editor' && (!withFix || preferred)) wrong.push(`${rule.id}: fix 'editor', but ${preferred ? `${preferred} finding(s) have a preferred fix (Fix all applies it)` : 'no fixture finding has a fix'}`);
+    if (rule.fix === 'all' && (!preferred || !fixedTwins)) wrong.push(`${rule.id}: fix 'all', but ${preferred ? 'no *.fixed.conf fixture proves it' : 'no fixture finding has a preferred fix'}`);
+    const before = rule.versions?.before;
+    if (before) {
+      const late = findings(rule.id, before);
+      if (late.length) wrong.push(`${rule.id}: versions.before ${before}, but nginx ${before} still gets: ${late[0]!.message}`);
+    }
+  }
+  assert.deepEqual(wrong, []);
 });

@@ -1,5 +1,8 @@
-// Every rule, one line each. Adding a rule: its file in rules/, a line here, fixtures in
-// test/fixtures/rules/<id>/ and a page in docs/rules/<id>.md.
+// Every rule is registered here and nowhere else: its import, and its place in RULES (findings at
+// the same position are listed in this order). Adding a rule: its file in rules/<id>.ts with its
+// metadata, the two lines here, fixtures in test/fixtures/rules/<id>/, a page in
+// docs/rules/<id>.md, then `node scripts/gen-rule-docs.mjs` (docs/rules/README.md and the
+// nginxDoctor.rules settings schema follow from the metadata). The rules tier fails until all agree.
 import type { Rule } from './rule';
 import { rule as syntax } from './rules/syntax';
 import { rule as unknownDirective } from './rules/unknown-directive';
@@ -15,7 +18,6 @@ import { rule as unknownVariable } from './rules/unknown-variable';
 import { rule as duplicateLocation } from './rules/duplicate-location';
 import { rule as duplicateUpstream } from './rules/duplicate-upstream';
 import { rule as duplicateDefaultServer } from './rules/duplicate-default-server';
-
 import { rule as duplicateLogFormat } from './rules/duplicate-log-format';
 import { rule as unknownLogFormat } from './rules/unknown-log-format';
 import { rule as duplicateListen } from './rules/duplicate-listen';

@@ -39,11 +39,36 @@ export interface RuleContext {
   reportAt(file: string, start: number, end: number, message: string, opts?: ReportOptions): void;
 }
 
+/**
+ * Which nginx versions a rule speaks about. Absent: it reports the same on every version.
+ * docs/rules/README.md shows it; the rules tier proves `before` on the rule's fixtures.
+ */
+export interface RuleVersions {
+  /** The rule reports nothing from this version on (nginx changed the default it is about). */
+  readonly before?: string;
+  /** How the configured version changes what the rule reports, in a few words. */
+  readonly note?: string;
+}
+
+/**
+ * A rule: its metadata and its check. The metadata is the one source of docs/rules/README.md and
+ * of the `nginxDoctor.rules` settings schema in package.json (scripts/gen-rule-docs.mjs writes
+ * both; the rules tier fails when they drift or when a field disagrees with the fixtures).
+ */
 export interface Rule {
   /** Kebab-case id: the diagnostic code, the settings key and the docs page name. */
   readonly id: string;
+  /** The default severity of its findings. */
   readonly severity: Severity;
+  /** When some findings take another severity: which, and when (e.g. "error in addresses"). */
+  readonly severityNote?: string;
   /** One line saying what the rule finds. */
   readonly summary: string;
+  /**
+   * Quick fixes: 'none'; 'editor' when the lightbulb offers them but they are a choice Fix all and
+   * `nginx-doctor fix` leave to you; 'all' when those apply them too (the preferred fix).
+   */
+  readonly fix: 'none' | 'editor' | 'all';
+  readonly versions?: RuleVersions;
   check(ctx: RuleContext): void;
 }

@@ -9,6 +9,7 @@ export const rule: Rule = {
   id: 'cache-zone-undefined',
   severity: 'error',
   summary: 'a cache directive using a keys_zone that no *_cache_path defines',
+  fix: 'none',
   check(ctx) {
     const zones = new Map<string, Set<string>>();
     for (const n of ['proxy', 'fastcgi', 'uwsgi', 'scgi'].flatMap((p) => ctx.model.named(`${p}_cache_path`))) {

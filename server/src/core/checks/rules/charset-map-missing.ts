@@ -11,6 +11,7 @@ export const rule: Rule = {
   id: 'charset-map-missing',
   severity: 'error',
   summary: 'charset and source_charset differ and no charset_map joins them',
+  fix: 'none',
   check(ctx) {
     if (!ctx.model.uses('charset') || !ctx.model.uses('source_charset')) return;
     const maps = new Set<string>();

@@ -10,6 +10,7 @@ export const rule: Rule = {
   id: 'connection-upgrade-hardcoded',
   severity: 'warning',
   summary: 'proxy_set_header Connection "upgrade" sent on every request',
+  fix: 'all',
   check(ctx) {
     for (const node of ctx.model.named('proxy_set_header')) {
       const args = node.d.args;

@@ -15,6 +15,8 @@ export const rule: Rule = {
   id: 'directive-not-allowed',
   severity: 'error',
   summary: 'a directive used in a context where nginx does not accept it',
+  fix: 'none',
+  versions: { note: 'contexts of the configured version' },
   check(ctx) {
     for (const node of withVerdict(ctx, 'not-allowed')) {
       const records = ctx.catalog.inVersion(node.d.name, ctx.version);

@@ -7,6 +7,7 @@ export const rule: Rule = {
   id: 'duplicate-default-server',
   severity: 'error',
   summary: 'two default_server listens on one address and port',
+  fix: 'none',
   check(ctx) {
     const seen = new Map<string, { file: string; start: number; end: number }>();
     for (const node of ctx.model.named('listen')) {

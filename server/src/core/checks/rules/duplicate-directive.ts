@@ -14,6 +14,7 @@ export const rule: Rule = {
   id: 'duplicate-directive',
   severity: 'error',
   summary: 'a single-value directive set twice in the same block',
+  fix: 'none',
   check(ctx) {
     const blocks: (ConfigNode | null)[] = [null, ...ctx.model.blocks.filter((n) => n.children.length > 0)];
     for (const block of blocks) {

@@ -21,6 +21,7 @@ export const rule: Rule = {
   id: 'duplicate-listen',
   severity: 'error',
   summary: 'the same listen address twice in one server, or in two stream servers',
+  fix: 'none',
   check(ctx) {
     const stream = new Map<string, ConfigNode>();
     for (const server of ctx.model.blocks) {

@@ -14,11 +14,13 @@ export const rule: Rule = {
   id: 'duplicate-location',
   severity: 'error',
   summary: 'two locations with the same URI and kind in one block',
+  fix: 'none',
   check(ctx) {
-    const parents = new Set<ConfigNode>(ctx.model.locations.map((l) => l.parent).filter((p): p is ConfigNode => p !== null));
-    for (const parent of parents) {
+    // a snippet read alone (in a server or location) has its locations at the top level
+    const levels = new Set<readonly ConfigNode[]>(ctx.model.locations.map((l) => l.parent?.children ?? ctx.set.main));
+    for (const level of levels) {
       const seen = new Map<string, ConfigNode>();
-      for (const loc of parent.children) {
+      for (const loc of level) {
         if (loc.body !== 'location') continue;
         const k = key(loc);
         if (!k) continue;

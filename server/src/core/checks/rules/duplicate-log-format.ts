@@ -7,6 +7,7 @@ export const rule: Rule = {
   id: 'duplicate-log-format',
   severity: 'error',
   summary: 'two log_format directives with the same name',
+  fix: 'none',
   check(ctx) {
     const seen = new Map<string, ConfigNode | 'builtin'>([['http:combined', 'builtin']]);
     for (const node of ctx.model.named('log_format')) {

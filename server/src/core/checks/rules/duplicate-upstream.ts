@@ -6,6 +6,7 @@ export const rule: Rule = {
   id: 'duplicate-upstream',
   severity: 'error',
   summary: 'two upstream blocks with the same name',
+  fix: 'none',
   check(ctx) {
     const seen = new Map<string, { file: string; start: number; end: number }>();
     for (const node of ctx.model.blocks) {

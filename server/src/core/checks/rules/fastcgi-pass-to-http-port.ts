@@ -8,6 +8,7 @@ export const rule: Rule = {
   id: 'fastcgi-pass-to-http-port',
   severity: 'warning',
   summary: 'fastcgi_pass to a port that usually serves HTTP',
+  fix: 'none',
   check(ctx) {
     for (const node of ctx.model.named('fastcgi_pass')) {
       const t = passTarget(ctx, node);

@@ -27,6 +27,7 @@ export const rule: Rule = {
   id: 'https-to-plain-http-upstream',
   severity: 'warning',
   summary: 'proxy_pass https:// to a port that serves plain HTTP',
+  fix: 'all',
   check(ctx) {
     let local: Set<number> | undefined;
     for (const node of ctx.model.named('proxy_pass')) {

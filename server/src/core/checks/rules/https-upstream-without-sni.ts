@@ -10,6 +10,7 @@ export const rule: Rule = {
   id: 'https-upstream-without-sni',
   severity: 'warning',
   summary: 'proxy_pass https://hostname without proxy_ssl_server_name on',
+  fix: 'all',
   check(ctx) {
     for (const node of ctx.model.named('proxy_pass')) {
       const t = passTarget(ctx, node);

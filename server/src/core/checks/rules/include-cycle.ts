@@ -6,6 +6,7 @@ export const rule: Rule = {
   id: 'include-cycle',
   severity: 'error',
   summary: 'includes that loop back to a file already being read',
+  fix: 'none',
   check(ctx) {
     for (const p of ctx.set.problems) if (p.code === 'include-cycle') ctx.reportAt(p.file, p.start, p.end, p.message);
   },

@@ -6,6 +6,7 @@ export const rule: Rule = {
   id: 'include-not-found',
   severity: 'error',
   summary: 'an include whose file does not exist',
+  fix: 'none',
   check(ctx) {
     for (const p of ctx.set.problems) if (p.code === 'include-not-found') ctx.reportAt(p.file, p.start, p.end, p.message);
   },

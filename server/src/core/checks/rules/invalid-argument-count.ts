@@ -7,6 +7,8 @@ export const rule: Rule = {
   id: 'invalid-argument-count',
   severity: 'error',
   summary: 'a directive with a number of arguments nginx does not accept',
+  fix: 'none',
+  versions: { note: 'syntax of the configured version' },
   check(ctx) {
     for (const node of withVerdict(ctx, 'argument-count')) {
       const syntax = ctx.catalog.inVersion(node.d.name, ctx.version).flatMap((r) => r.syntax ?? [])[0];

@@ -8,6 +8,7 @@ export const rule: Rule = {
   id: 'invalid-flag-value',
   severity: 'error',
   summary: 'an on/off directive with another value',
+  fix: 'none',
   check(ctx) {
     for (const [v, nodes] of structureIndex(ctx).ok) {
       if (!v.records.every((r) => r.valueType === 'flag' || r.args === 'flag')) continue;

@@ -17,6 +17,7 @@ export const rule: Rule = {
   id: 'invalid-if-condition',
   severity: 'error',
   summary: 'an if condition that nginx cannot parse',
+  fix: 'none',
   check(ctx) {
     for (const node of ctx.model.named('if')) {
       if (node.d.name !== 'if' || node.d.terminator !== '{') continue;

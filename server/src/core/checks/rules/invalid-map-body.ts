@@ -129,6 +129,7 @@ export const rule: Rule = {
   id: 'invalid-map-body',
   severity: 'error',
   summary: 'a map, geo or split_clients entry that nginx refuses',
+  fix: 'none',
   check(ctx) {
     for (const node of ctx.model.blocks) {
       const { name } = node.d;

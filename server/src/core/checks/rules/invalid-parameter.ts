@@ -67,6 +67,8 @@ export const rule: Rule = {
   id: 'invalid-parameter',
   severity: 'error',
   summary: 'a parameter, level, code, zone or time that the directive\'s handler refuses',
+  fix: 'none',
+  versions: { note: 'listen and cache parameters of the configured version' },
   check(ctx) {
     // one verdict per group, and every directive of a group has the same name
     for (const [v, nodes] of structureIndex(ctx).ok) {

@@ -69,6 +69,7 @@ export const rule: Rule = {
   id: 'invalid-regex',
   severity: 'error',
   summary: 'a regular expression that PCRE cannot compile',
+  fix: 'none',
   check(ctx) {
     for (const name of Object.keys(SOURCES)) for (const node of ctx.model.named(name)) checkNode(ctx, node);
   },

@@ -38,6 +38,7 @@ export const rule: Rule = {
   id: 'invalid-url',
   severity: 'error',
   summary: 'a proxy_pass-style address with a scheme, host or port that nginx refuses',
+  fix: 'none',
   check(ctx) {
     for (const node of Object.keys(SPECS).flatMap((name) => ctx.model.named(name))) {
       const v = classify(node, ctx.catalog, ctx.version);

@@ -23,6 +23,7 @@ export const rule: Rule = {
   id: 'invalid-value',
   severity: 'error',
   summary: 'a size, time, number, enumeration or port that nginx rejects',
+  fix: 'none',
   check(ctx) {
     // one verdict per group of directives of the same shape: the value type is decided once per group
     for (const [v, nodes] of structureIndex(ctx).ok) {

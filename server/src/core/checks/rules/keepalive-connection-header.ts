@@ -10,6 +10,8 @@ export const rule: Rule = {
   id: 'keepalive-connection-header',
   severity: 'warning',
   summary: 'proxy_pass to a keepalive upstream while "Connection: close" is sent',
+  fix: 'all',
+  versions: { note: 'a missing Connection "" only before 1.29.7' },
   check(ctx) {
     const view = versionView(ctx.version);
     for (const node of ctx.model.named('proxy_pass')) {

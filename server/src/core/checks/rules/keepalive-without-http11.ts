@@ -10,6 +10,8 @@ export const rule: Rule = {
   id: 'keepalive-without-http11',
   severity: 'warning',
   summary: 'proxy_pass to a keepalive upstream over HTTP/1.0',
+  fix: 'all',
+  versions: { before: '1.29.7' },
   check(ctx) {
     const view = versionView(ctx.version);
     if (view.keepaliveByDefault) return;

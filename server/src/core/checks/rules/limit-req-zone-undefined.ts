@@ -9,6 +9,7 @@ export const rule: Rule = {
   id: 'limit-req-zone-undefined',
   severity: 'error',
   summary: 'limit_req or limit_conn using a zone that is never defined',
+  fix: 'none',
   check(ctx) {
     const zones = new Map<string, Set<string>>();
     for (const n of [...ctx.model.named('limit_req_zone'), ...ctx.model.named('limit_conn_zone')]) {

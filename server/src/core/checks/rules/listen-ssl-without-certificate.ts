@@ -24,7 +24,9 @@ const FIX_HINT = 'add ssl_certificate and ssl_certificate_key to this server (or
 export const rule: Rule = {
   id: 'listen-ssl-without-certificate',
   severity: 'error',
+  severityNote: 'warning for a server that is not the default for its TLS address',
   summary: 'listen ... ssl in a server without ssl_certificate',
+  fix: 'none',
   check(ctx) {
     const byAddr = new Map<string, { ssl: boolean; listens: ConfigNode[] }>();
     for (const l of ctx.model.named('listen')) {

@@ -34,6 +34,7 @@ export const rule: Rule = {
   id: 'location-nesting',
   severity: 'error',
   summary: 'a location nested where nginx does not accept it',
+  fix: 'none',
   check(ctx) {
     for (const node of ctx.model.locations) {
       const parent = node.parent;

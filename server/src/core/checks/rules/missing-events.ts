@@ -6,6 +6,7 @@ export const rule: Rule = {
   id: 'missing-events',
   severity: 'error',
   summary: 'a root config without an events block',
+  fix: 'none',
   check(ctx) {
     const { set } = ctx;
     if (set.startContext !== 'main') return;

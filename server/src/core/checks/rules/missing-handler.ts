@@ -8,6 +8,7 @@ export const rule: Rule = {
   id: 'missing-handler',
   severity: 'error',
   summary: 'a stream server without proxy_pass/return, or a mail server without auth_http',
+  fix: 'none',
   check(ctx) {
     for (const server of ctx.model.blocks) {
       if (server.body === 'stream_server') {

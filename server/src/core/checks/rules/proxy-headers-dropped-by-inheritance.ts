@@ -16,6 +16,7 @@ export const rule: Rule = {
   id: 'proxy-headers-dropped-by-inheritance',
   severity: 'warning',
   summary: 'proxy_set_header in a block drops the headers set at an outer level',
+  fix: 'all',
   check(ctx) {
     const blocks = new Set(ctx.model.named('proxy_set_header').map((n) => n.parent).filter((p): p is ConfigNode => !!p && p.body !== 'http'));
     for (const block of blocks) {

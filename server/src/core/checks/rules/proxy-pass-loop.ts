@@ -40,6 +40,7 @@ export const rule: Rule = {
   id: 'proxy-pass-loop',
   severity: 'warning',
   summary: 'a location that proxies to its own server with the same URI',
+  fix: 'none',
   check(ctx) {
     for (const node of ctx.model.named('proxy_pass')) {
       const t = passTarget(ctx, node);

@@ -22,6 +22,7 @@ export const rule: Rule = {
   id: 'proxy-pass-uri-in-regex-location',
   severity: 'error',
   summary: 'proxy_pass with a URI part where nginx cannot use one',
+  fix: 'none',
   check(ctx) {
     for (const node of ctx.model.named('proxy_pass')) {
       if (node.d.args.length !== 1) continue;

@@ -6,6 +6,7 @@ export const rule: Rule = {
   id: 'syntax',
   severity: 'error',
   summary: 'text nginx cannot parse',
+  fix: 'none',
   check(ctx) {
     for (const file of ctx.set.files.values()) {
       for (const p of file.problems) ctx.reportAt(file.source.path, p.start, p.end, p.message);

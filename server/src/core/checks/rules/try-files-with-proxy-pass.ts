@@ -8,6 +8,7 @@ export const rule: Rule = {
   id: 'try-files-with-proxy-pass',
   severity: 'warning',
   summary: 'try_files and proxy_pass in the same location',
+  fix: 'none',
   check(ctx) {
     for (const tf of ctx.model.named('try_files')) {
       const block = tf.parent;

@@ -11,7 +11,9 @@ const PASSES = ['proxy_pass', 'fastcgi_pass', 'uwsgi_pass', 'scgi_pass', 'grpc_p
 export const rule: Rule = {
   id: 'undefined-upstream',
   severity: 'warning',
+  severityNote: 'error for a near-miss of an upstream name',
   summary: 'a *_pass to a name that is not an upstream and looks like one',
+  fix: 'all',
   check(ctx) {
     const names = [...ctx.model.upstreams.keys()];
     for (const node of PASSES.flatMap((p) => ctx.model.named(p))) {

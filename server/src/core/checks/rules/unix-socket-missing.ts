@@ -9,6 +9,7 @@ export const rule: Rule = {
   id: 'unix-socket-missing',
   severity: 'warning',
   summary: 'a unix: socket path that does not exist on this machine',
+  fix: 'none',
   check(ctx) {
     const exists = ctx.host.exists?.bind(ctx.host);
     if (!ctx.options.checkLocalSockets || !exists) return;

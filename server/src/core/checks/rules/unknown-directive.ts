@@ -7,6 +7,8 @@ export const rule: Rule = {
   id: 'unknown-directive',
   severity: 'error',
   summary: 'a directive name that nginx does not know',
+  fix: 'none',
+  versions: { note: 'directives of the configured version' },
   check(ctx) {
     for (const node of withVerdict(ctx, 'unknown')) {
       const v = classify(node, ctx.catalog, ctx.version);

@@ -8,6 +8,7 @@ export const rule: Rule = {
   id: 'unknown-log-format',
   severity: 'error',
   summary: 'access_log with a format name that is not defined before it',
+  fix: 'none',
   check(ctx) {
     if (!ctx.model.named('access_log').some((n) => n.d.args.length >= 2)) return;
     const defined = new Map<string, Set<string>>([['http', new Set(['combined'])], ['stream', new Set()]]);

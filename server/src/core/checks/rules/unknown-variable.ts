@@ -38,6 +38,8 @@ export const rule: Rule = {
   id: 'unknown-variable',
   severity: 'error',
   summary: 'a variable that is neither built in nor defined anywhere in the config',
+  fix: 'none',
+  versions: { note: 'built-in variables of the configured version' },
   check(ctx) {
     const template = (file: string): boolean => /\.template$/.test(file);
     const builtin = new Map<string, boolean>();

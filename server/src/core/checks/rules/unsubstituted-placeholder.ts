@@ -39,7 +39,9 @@ function report(ctx: RuleContext, node: ConfigNode, raw: string, start: number, 
 export const rule: Rule = {
   id: 'unsubstituted-placeholder',
   severity: 'warning',
+  severityNote: 'error in addresses (listen, upstream server, *_pass, resolver)',
   summary: 'an envsubst-style ${VAR} placeholder left in a config that is not a template',
+  fix: 'none',
   check(ctx) {
     const defined = new Set([...ctx.model.definedVariables.keys()].map((k) => k.toLowerCase()));
     // only files whose text has "${" somewhere can hold one (usually none does)

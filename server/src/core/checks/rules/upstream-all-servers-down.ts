@@ -6,6 +6,7 @@ export const rule: Rule = {
   id: 'upstream-all-servers-down',
   severity: 'warning',
   summary: 'an upstream whose servers are all marked down',
+  fix: 'none',
   check(ctx) {
     for (const up of ctx.model.blocks) {
       if (up.body !== 'upstream' && up.body !== 'stream_upstream') continue;

@@ -9,7 +9,9 @@ const NO_BACKUP = new Set(['ip_hash', 'hash', 'random']);
 export const rule: Rule = {
   id: 'upstream-backup-with-hash',
   severity: 'error',
+  severityNote: 'warning when backup is written before the balancing method',
   summary: 'a backup server in an upstream that balances with ip_hash, hash or random',
+  fix: 'none',
   check(ctx) {
     for (const up of ctx.model.blocks) {
       if (up.body !== 'upstream' && up.body !== 'stream_upstream') continue;

@@ -28,6 +28,7 @@ export const rule: Rule = {
   id: 'upstream-buffers-invalid',
   severity: 'error',
   summary: 'proxy/fastcgi/uwsgi/scgi buffer sizes that nginx -t rejects',
+  fix: 'all',
   check(ctx) {
     const prefixes = PREFIXES.filter((p) => SUFFIXES.some((s) => ctx.model.uses(p + s)));
     if (prefixes.length === 0) return;

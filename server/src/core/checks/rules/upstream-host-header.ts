@@ -9,6 +9,7 @@ export const rule: Rule = {
   id: 'upstream-host-header',
   severity: 'info',
   summary: 'proxying to an upstream group with Host left as the group name',
+  fix: 'all',
   check(ctx) {
     for (const node of ctx.model.named('proxy_pass')) {
       const t = passTarget(ctx, node);

@@ -6,6 +6,7 @@ export const rule: Rule = {
   id: 'upstream-no-servers',
   severity: 'error',
   summary: 'an upstream block with no server in it',
+  fix: 'none',
   check(ctx) {
     for (const node of ctx.model.blocks) {
       if ((node.body !== 'upstream' && node.body !== 'stream_upstream') || node.children.some((c) => c.d.name === 'server')) continue;

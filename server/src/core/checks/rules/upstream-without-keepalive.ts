@@ -9,6 +9,8 @@ export const rule: Rule = {
   id: 'upstream-without-keepalive',
   severity: 'info',
   summary: 'an upstream group without keepalive (nginx before 1.29.7)',
+  fix: 'editor',
+  versions: { before: '1.29.7' },
   check(ctx) {
     const view = versionView(ctx.version);
     if (view.keepaliveByDefault) return;

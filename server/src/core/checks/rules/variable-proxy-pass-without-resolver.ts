@@ -49,6 +49,7 @@ export const rule: Rule = {
   id: 'variable-proxy-pass-without-resolver',
   severity: 'warning',
   summary: 'a variable host in *_pass with no resolver in scope',
+  fix: 'all',
   check(ctx) {
     for (const node of PASSES.flatMap((p) => ctx.model.named(p))) {
       const url = node.d.args[0]?.value ?? '';

@@ -12,6 +12,8 @@ export const rule: Rule = {
   id: 'websocket-missing-upgrade',
   severity: 'warning',
   summary: 'a WebSocket location missing proxy_http_version 1.1, Upgrade or Connection',
+  fix: 'all',
+  versions: { note: 'proxy_http_version 1.1 only before 1.29.7' },
   check(ctx) {
     const view = versionView(ctx.version);
     for (const node of ctx.model.named('proxy_pass')) {

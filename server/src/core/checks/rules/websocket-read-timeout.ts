@@ -10,6 +10,7 @@ export const rule: Rule = {
   id: 'websocket-read-timeout',
   severity: 'warning',
   summary: 'a WebSocket location with proxy_read_timeout of 60s or less',
+  fix: 'all',
   check(ctx) {
     const wanted = ctx.options.websocketReadTimeout ?? '3600s';
     for (const node of ctx.model.named('proxy_pass')) {
