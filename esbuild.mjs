@@ -1,5 +1,6 @@
 // @ts-check
-// Bundles the extension, the language server and the CLI into dist/. Type-checking is `tsc -b`.
+// Bundles the extension, the language server, the CLI and the webview page scripts into dist/.
+// Type-checking is `tsc -b`.
 import * as esbuild from 'esbuild';
 
 const production = process.argv.includes('--production');
@@ -23,7 +24,16 @@ const builds = [
   { entryPoints: ['server/src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
 ];
 
-const contexts = await Promise.all(builds.map((b) => esbuild.context({ ...common, ...b })));
+// the webview page scripts (client/webview/<view>.ts), for the browser, one file each
+const pages = {
+  entryPoints: ['client/webview/explain.ts', 'client/webview/tail.ts', 'client/webview/check-server.ts'],
+  outdir: 'dist/webview',
+  platform: 'browser',
+  format: 'iife',
+  target: 'es2020',
+};
+
+const contexts = await Promise.all([...builds.map((b) => esbuild.context({ ...common, ...b })), esbuild.context({ ...common, ...pages })]);
 if (watch) {
   await Promise.all(contexts.map((c) => c.watch()));
 } else {

@@ -1,34 +1,28 @@
-// The VS Code extension: starts the nginx-doctor language server and shows its state.
+// The VS Code extension: one context (ctx.ts), the features built on it, the command table
+// (commands.ts), then the language server.
 import * as vscode from 'vscode';
-import {
-  CloseAction, ErrorAction, LanguageClient, RevealOutputChannelOn, TransportKind,
-  type CloseHandlerResult, type ErrorHandler, type LanguageClientOptions, type ServerOptions,
-} from 'vscode-languageclient/node';
-import { LANGUAGE_ID, TRUST_CHANGED, type InitializationOptions } from '../../server/src/protocol/protocol';
+import { Ctx } from './ctx';
+import { COMMAND_TABLE, type Features } from './commands';
 import { createStatusItem } from './status';
-import { registerTail } from './tail/index';
-import { registerExplain } from './explain/index';
-import { registerDoctor } from './doctor/index';
+import { ExplainFeature } from './explain/index';
+import { TailFeature } from './tail/index';
+import { CheckServerFeature } from './doctor/index';
+import { disposeHighlight } from './open-place';
 
-let client: LanguageClient | undefined;
+let ctx: Ctx | undefined;
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const output = vscode.window.createOutputChannel('nginx-doctor', { log: true });
   context.subscriptions.push(output);
-  context.subscriptions.push(registerTail(context, output));
-  context.subscriptions.push(registerExplain(context, () => client));
-  context.subscriptions.push(registerDoctor(context, output));
+  const c = new Ctx(context, output);
+  ctx = c;
+  context.subscriptions.push(c);
+  c.pushCleanup({ dispose: disposeHighlight });
+  const features: Features = { ctx: c, explain: new ExplainFeature(c), tail: new TailFeature(c), checkServer: new CheckServerFeature(c) };
+  c.registerCommands(COMMAND_TABLE, features);
   try {
-    client = createClient(context, output);
-    context.subscriptions.push(createStatusItem(() => client));
-    context.subscriptions.push(
-      vscode.workspace.onDidGrantWorkspaceTrust(() => void client?.sendNotification(TRUST_CHANGED, { trusted: true })),
-      vscode.commands.registerCommand('nginxDoctor.restartServer', async () => {
-        await client?.restart();
-      }),
-      vscode.commands.registerCommand('nginxDoctor.showOutput', () => output.show()),
-    );
-    await client.start();
+    createStatusItem(c);
+    await c.startLanguageClient();
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
     output.error(`activation failed: ${message}`);
@@ -37,64 +31,5 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
 }
 
 export async function deactivate(): Promise<void> {
-  await client?.stop();
-}
-
-function createClient(context: vscode.ExtensionContext, output: vscode.LogOutputChannel): LanguageClient {
-  const module = context.asAbsolutePath('dist/server.js');
-  const serverOptions: ServerOptions = {
-    run: { module, transport: TransportKind.stdio },
-    debug: { module, transport: TransportKind.stdio, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
-  };
-  const watcher = vscode.workspace.createFileSystemWatcher('**/*');
-  context.subscriptions.push(watcher);
-  const initializationOptions: InitializationOptions = { trusted: vscode.workspace.isTrusted };
-  const clientOptions: LanguageClientOptions = {
-    documentSelector: [
-      { language: LANGUAGE_ID, scheme: 'file' },
-      { language: LANGUAGE_ID, scheme: 'untitled' },
-    ],
-    synchronize: { fileEvents: watcher },
-    initializationOptions,
-    outputChannel: output,
-    // a request the server answers with an error is logged there (with the stack); popping the
-    // channel open on every failed hover would be noise. Crashes still notify once (below).
-    revealOutputChannelOn: RevealOutputChannelOn.Never,
-    errorHandler: restartingErrorHandler(output),
-  };
-  return new LanguageClient('nginxDoctor', 'nginx-doctor', serverOptions, clientOptions);
-}
-
-/**
- * If the server process dies, restart it after a growing delay (0.5 s, 1 s, 2 s ... 30 s) and tell
- * the user once per session; after 8 crashes within 5 minutes stop and say how to restart it.
- * A protocol error on a single message keeps the connection (the server answers handler errors
- * itself and logs them), so only a dead process counts.
- */
-function restartingErrorHandler(output: vscode.LogOutputChannel): ErrorHandler {
-  const crashes: number[] = [];
-  let told = false;
-  return {
-    error: (error, _message, count) => {
-      output.error(`connection error: ${error.message}`);
-      return { action: (count ?? 0) <= 3 ? ErrorAction.Continue : ErrorAction.Shutdown, handled: true };
-    },
-    closed: async (): Promise<CloseHandlerResult> => {
-      const now = Date.now();
-      crashes.push(now);
-      while (crashes.length && crashes[0]! < now - 5 * 60_000) crashes.shift();
-      if (crashes.length > 8) {
-        output.error('the language server stopped 8 times in 5 minutes; not restarting it');
-        return { action: CloseAction.DoNotRestart, message: 'The nginx-doctor language server keeps stopping. Run "Nginx: Restart Language Server" to try again, and see "Nginx: Show Output".' };
-      }
-      const delay = Math.min(30_000, 500 * 2 ** (crashes.length - 1));
-      output.warn(`the language server stopped; restarting it in ${delay} ms`);
-      if (!told) {
-        told = true;
-        void vscode.window.showWarningMessage('The nginx-doctor language server stopped unexpectedly and is being restarted. Details are in "Nginx: Show Output".');
-      }
-      await new Promise((resolve) => setTimeout(resolve, delay));
-      return { action: CloseAction.Restart, handled: true };
-    },
-  };
+  await ctx?.stopLanguageClient();
 }

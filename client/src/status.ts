@@ -1,16 +1,17 @@
 // The language status item: which root config a file is checked with, the nginx version, and
 // whether process-spawning features are off because the workspace is not trusted.
 import * as vscode from 'vscode';
-import type { LanguageClient } from 'vscode-languageclient/node';
 import { FILE_INFO, LANGUAGE_ID, type FileInfo } from '../../server/src/protocol/protocol';
+import { COMMANDS, STATUS_ITEMS } from './constants';
+import type { Ctx } from './ctx';
 
-export function createStatusItem(getClient: () => LanguageClient | undefined): vscode.Disposable {
-  const item = vscode.languages.createLanguageStatusItem('nginxDoctor.status', { language: LANGUAGE_ID });
+export function createStatusItem(ctx: Ctx): void {
+  const item = vscode.languages.createLanguageStatusItem(STATUS_ITEMS.language, { language: LANGUAGE_ID });
   item.name = 'nginx-doctor';
-  item.command = { title: 'Show output', command: 'nginxDoctor.showOutput' };
+  item.command = { title: 'Show output', command: COMMANDS.showOutput };
   const update = async (): Promise<void> => {
     const editor = vscode.window.activeTextEditor;
-    const client = getClient();
+    const client = ctx.client;
     if (!editor || editor.document.languageId !== LANGUAGE_ID || !client?.isRunning()) return;
     try {
       const info = await client.sendRequest<FileInfo>(FILE_INFO, { uri: editor.document.uri.toString() });
@@ -26,7 +27,7 @@ export function createStatusItem(getClient: () => LanguageClient | undefined): v
     vscode.languages.onDidChangeDiagnostics(() => void update()),
   ];
   void update();
-  return vscode.Disposable.from(...subs);
+  ctx.pushCleanup(...subs);
 }
 
 function describe(item: vscode.LanguageStatusItem, info: FileInfo, uri: vscode.Uri): void {

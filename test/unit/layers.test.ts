@@ -7,7 +7,8 @@
 //   tail      core, host, remote, protocol
 //   doctor    core, host, remote, protocol
 //   lsp, cli  leaves: they use the layers below, nothing but the entry points imports them
-//   client    protocol only (plus vscode, vscode-languageclient and Node built-ins)
+//   client    protocol and webview (the message types) only (plus vscode, vscode-languageclient, Node built-ins)
+//   webview   protocol only, no packages: the page scripts run in the browser
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
@@ -15,7 +16,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import ts from 'typescript';
 import { REPO } from '../helpers/repo';
 
-type Layer = 'core' | 'protocol' | 'version' | 'host' | 'remote' | 'tail' | 'doctor' | 'lsp' | 'cli' | 'entry' | 'client';
+type Layer = 'core' | 'protocol' | 'version' | 'host' | 'remote' | 'tail' | 'doctor' | 'lsp' | 'cli' | 'entry' | 'client' | 'webview';
 
 interface LayerRule {
   /** Layers this one may import (itself always). */
@@ -38,19 +39,22 @@ export const LAYER_RULES: Record<Layer, LayerRule> = {
   cli: { may: ['core', 'host', 'remote', 'tail', 'doctor', 'protocol', 'version'], packages: NODE },
   // server/src/main.ts and server/src/cli.ts: they start the language server and the CLI
   entry: { may: ['lsp', 'cli', 'protocol', 'version'], packages: NODE },
-  client: { may: ['protocol'], packages: /^(node:|vscode$|vscode-languageclient(\/node)?$)/ },
+  client: { may: ['protocol', 'webview'], packages: /^(node:|vscode$|vscode-languageclient(\/node)?$)/ },
+  // client/webview: the page scripts (bundled for the browser) and the messages they exchange with client/src
+  webview: { may: ['protocol'], packages: null },
 };
 
 /** The layer of a repository-relative path, or null when it is outside the checked trees. */
 export function layerOf(rel: string): Layer | null {
   const parts = rel.split('/');
   if (parts[0] === 'client' && parts[1] === 'src') return 'client';
+  if (parts[0] === 'client' && parts[1] === 'webview') return 'webview';
   const noExt = rel.replace(/\.(ts|json)$/, '');
   if (noExt === 'package' || noExt === 'server/src/version') return 'version';
   if (parts[0] !== 'server' || parts[1] !== 'src') return null;
   if (parts.length === 3) return 'entry';
   const dir = parts[2]!;
-  return dir in LAYER_RULES && !['entry', 'client', 'version'].includes(dir) ? (dir as Layer) : null;
+  return dir in LAYER_RULES && !['entry', 'client', 'webview', 'version'].includes(dir) ? (dir as Layer) : null;
 }
 
 export interface Violation {
@@ -94,8 +98,8 @@ function sources(dir: string): string[] {
   });
 }
 
-test('every import of server/src and client/src keeps the layer rules', () => {
-  const files = new Map([...sources('server/src'), ...sources('client/src')].map((f) => [f, readFileSync(resolve(REPO, f), 'utf8')]));
+test('every import of server/src and client/ keeps the layer rules', () => {
+  const files = new Map([...sources('server/src'), ...sources('client/src'), ...sources('client/webview')].map((f) => [f, readFileSync(resolve(REPO, f), 'utf8')]));
   assert.ok(files.size > 100, `only ${files.size} source files found`);
   const bad = layerViolations(files);
   assert.deepEqual(bad.map((v) => `${v.file} -> ${v.imports}: ${v.why}`), []);
@@ -108,6 +112,7 @@ test('the checker reports forbidden imports (core -> host, tail -> doctor, clien
     ['server/src/doctor/z.ts', "const m = require('../cli/match');"],
     ['server/src/remote/w.ts', "export { x } from '../lsp/server';"],
     ['client/src/v.ts', "import { Model } from '../../server/src/core/index';\nimport * as vscode from 'vscode';"],
+    ['client/webview/r.ts', "import * as vscode from 'vscode';\nimport { openPlace } from '../src/open-place';\nimport type { TailEvent } from '../../server/src/protocol/protocol';"],
     ['server/src/core/u.ts', "import { readFileSync } from 'node:fs';"],
     ['server/src/host/t.ts', "const p = import('../tail/engine');"],
     ['server/src/extra/s.ts', ''],
@@ -118,6 +123,8 @@ test('the checker reports forbidden imports (core -> host, tail -> doctor, clien
     'server/src/doctor/z.ts -> server/src/cli/match',
     'server/src/remote/w.ts -> server/src/lsp/server',
     'client/src/v.ts -> server/src/core/index',
+    'client/webview/r.ts -> vscode',
+    'client/webview/r.ts -> client/src/open-place',
     'server/src/core/u.ts -> node:fs',
     'server/src/host/t.ts -> server/src/tail/engine',
     'server/src/extra/s.ts -> ',

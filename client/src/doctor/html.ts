@@ -1,11 +1,10 @@
-// The "Check Server for 502 Causes" report page. Same rules as the explain report (explain/html.ts):
-// a Content-Security-Policy under which nothing loads and only the nonce'd inline style and script
-// run; every string from the report goes through esc() (the CLI's text quotes hosts, log lines and
-// config values: untrusted). Links and buttons carry the row number only: the extension looks the
-// row up in the report it rendered and checks that the row has what the button asks for.
-import { pageStart } from '../webview-page';
+// The "Check Server for 502 Causes" report page (its script: client/webview/check-server.ts). Same
+// rules as the explain report: every string from the report goes through esc() (the CLI's text
+// quotes hosts, log lines and config values: untrusted). Links and buttons carry the row number
+// only: the extension looks the row up in the report it rendered and checks that the row has what
+// the button asks for.
 import type { DoctorCheck, DoctorReport, DoctorStatus } from '../../../server/src/protocol/protocol';
-import { esc } from '../explain/html';
+import { esc } from '../webview';
 
 export interface DoctorPageModel {
   report: DoctorReport;
@@ -38,7 +37,8 @@ export function canExplain(c: DoctorCheck): boolean {
   return !!c.logLines && c.logLines.length > 0;
 }
 
-export function doctorHtml(nonce: string, cspSource: string, m: DoctorPageModel): string {
+/** The page's parts; Ctx.pageHtml adds the CSP and the script. */
+export function doctorPage(m: DoctorPageModel): { title: string; style: string; body: string; bodyAttributes: string } {
   const r = m.report;
   const n = counts(r);
   const rows = r.checks.map((c, i) => {
@@ -66,7 +66,10 @@ export function doctorHtml(nonce: string, cspSource: string, m: DoctorPageModel)
     : n.warn
       ? '<p class="verdict warn">No check failed; the warnings are worth a look.</p>'
       : '<p class="verdict pass">No check failed.</p>';
-  return `${pageStart('502 checklist', nonce, cspSource)}
+  return {
+    title: '502 checklist',
+    bodyAttributes: `data-run="${m.run}"`,
+    style: `
   body { font-family: var(--vscode-font-family); font-size: var(--vscode-font-size); color: var(--vscode-foreground); padding: 8px 16px; }
   h1 { font-size: 1.3em; margin: 4px 0; }
   header { display: flex; flex-wrap: wrap; align-items: baseline; gap: 4px 16px; border-bottom: 1px solid var(--vscode-panel-border); padding-bottom: 8px; }
@@ -109,10 +112,8 @@ export function doctorHtml(nonce: string, cspSource: string, m: DoctorPageModel)
   }
   #running { display: none; }
   body.running #running { display: inline; }
-</style>
-</head>
-<body data-run="${m.run}">
-<header>
+`,
+    body: `<header>
   <h1>502 checklist for <span class="host">${esc(r.host)}</span></h1>
   <span class="muted">${esc(m.target)} · ${esc(m.configNote)} · ${esc(m.when)}</span>
   <span class="counts">${summary}</span>
@@ -124,34 +125,6 @@ ${r.checks.length ? `<table class="checks">
 <tbody>
 ${rows.join('\n')}
 </tbody>
-</table>` : '<p>The checks returned no rows.</p>'}
-<script nonce="${nonce}">
-(function () {
-  const vscode = acquireVsCodeApi();
-  const send = function (type, id) { vscode.postMessage({ type: type, id: id }); };
-  document.querySelectorAll('a.open').forEach(function (a) {
-    a.addEventListener('click', function (ev) { ev.preventDefault(); send('open', Number(a.getAttribute('data-open'))); });
-  });
-  document.querySelectorAll('button.explain').forEach(function (b) {
-    b.addEventListener('click', function () { send('explain', Number(b.getAttribute('data-explain'))); });
-  });
-  document.querySelectorAll('button.quickfix').forEach(function (b) {
-    b.addEventListener('click', function () { send('quickfix', Number(b.getAttribute('data-quickfix'))); });
-  });
-  const rerun = document.getElementById('rerun');
-  rerun.addEventListener('click', function () {
-    rerun.disabled = true;
-    document.body.classList.add('running');
-    vscode.postMessage({ type: 'rerun' });
-  });
-  window.addEventListener('message', function (ev) {
-    const m = ev.data;
-    if (!m || typeof m.type !== 'string') return;
-    if (m.type === 'running') { rerun.disabled = true; document.body.classList.add('running'); }
-    if (m.type === 'idle') { rerun.disabled = false; document.body.classList.remove('running'); }
-  });
-}());
-</script>
-</body>
-</html>`;
+</table>` : '<p>The checks returned no rows.</p>'}`,
+  };
 }

@@ -2,63 +2,57 @@
 // nginxDoctor.logSources), runs `nginx-doctor doctor --format json` in a child process (run.ts)
 // under a cancellable progress notification, and shows the checklist in a report panel (html.ts)
 // that is reused on every run. Rows link to their config line, explain their error-log lines with
-// the explain report, and open the quick fixes of their config line. Refused in Restricted Mode:
-// the checks run programs and SSH.
+// the explain report, and open the quick fixes of their config line. Refused in Restricted Mode
+// (the command table says so): the checks run programs and SSH.
 import * as vscode from 'vscode';
-import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { CONFIG_SECTION, type DoctorCheck, type DoctorReport, type LogSourceSetting } from '../../../server/src/protocol/protocol';
-import { EXPLAIN_COMMAND, openPlace } from '../explain/index';
+import { checkServerMessage, type CheckServerToHost, type CheckServerToPage } from '../../webview/messages';
+import { COMMANDS, STATE_KEYS } from '../constants';
+import type { Ctx } from '../ctx';
+import { besidePanel, openPlace } from '../open-place';
 import { inWorkspace, workspaceRootConfig } from '../workspace-root';
-import { canExplain, canQuickFix, counts, doctorHtml } from './html';
+import { canExplain, canQuickFix, counts, doctorPage } from './html';
 import { SSH_DESTINATION, doctorArgs, hostDirName, runDoctorCli, type DoctorTarget } from './run';
 
-export const CHECK_SERVER_COMMAND = 'nginxDoctor.checkServer';
-const LAST_TARGET_KEY = 'nginxDoctor.checkServer.lastTarget';
 /** The CLI's own deadline is 60 s per phase (two phases); this is the extension's hard stop. */
 const RUN_LIMIT_MS = 180_000;
-
-export function registerDoctor(context: vscode.ExtensionContext, output: vscode.LogOutputChannel): vscode.Disposable {
-  const c = new DoctorController(context, output);
-  return vscode.Disposable.from(c, vscode.commands.registerCommand(CHECK_SERVER_COMMAND, () => c.run()));
-}
 
 interface Shown {
   report: DoctorReport;
   target: DoctorTarget;
 }
 
-class DoctorController implements vscode.Disposable {
+export class CheckServerFeature implements vscode.Disposable {
   private panel: vscode.WebviewPanel | undefined;
   private shown: Shown | undefined;
   private running = false;
   private runs = 0;
+  private readonly output: vscode.LogOutputChannel;
 
-  constructor(
-    private readonly context: vscode.ExtensionContext,
-    private readonly output: vscode.LogOutputChannel,
-  ) {}
+  constructor(private readonly ctx: Ctx) {
+    this.output = ctx.output;
+    ctx.pushCleanup(this);
+  }
 
   dispose(): void {
     this.panel?.dispose();
   }
 
-  /** The command: pick a target, then run. */
+  private post(m: CheckServerToPage): void {
+    void this.panel?.webview.postMessage(m);
+  }
+
+  /** The command (the command table refuses it in Restricted Mode): pick a target, then run. */
   async run(): Promise<void> {
-    if (!vscode.workspace.isTrusted) {
-      const manage = 'Manage Workspace Trust';
-      const pick = await vscode.window.showErrorMessage('nginx-doctor: checking a server runs nginx, a shell and ssh, which Restricted Mode does not allow. Trust this workspace to check a server for 502 causes.', manage);
-      if (pick === manage) await vscode.commands.executeCommand('workbench.trust.manage');
-      return;
-    }
     if (this.running) {
       void vscode.window.showInformationMessage('nginx-doctor: a server check is already running.');
       return;
     }
     const target = await this.pickTarget();
     if (!target) return;
-    await this.context.workspaceState.update(LAST_TARGET_KEY, target.key);
+    await this.ctx.extension.workspaceState.update(STATE_KEYS.lastCheckServerTarget, target.key);
     await this.check(target);
   }
 
@@ -94,7 +88,7 @@ class DoctorController implements vscode.Disposable {
 
   private async pickTarget(): Promise<DoctorTarget | undefined> {
     const all = this.targets();
-    const last = this.context.workspaceState.get<string>(LAST_TARGET_KEY);
+    const last = this.ctx.extension.workspaceState.get<string>(STATE_KEYS.lastCheckServerTarget);
     const lastIndex = all.findIndex((t) => t.key === last);
     if (lastIndex > 0) all.unshift(...all.splice(lastIndex, 1));
     type Item = vscode.QuickPickItem & { target: DoctorTarget };
@@ -119,7 +113,7 @@ class DoctorController implements vscode.Disposable {
   private async check(target: DoctorTarget): Promise<void> {
     if (this.running) return;
     this.running = true;
-    void this.panel?.webview.postMessage({ type: 'running' });
+    this.post({ type: 'running' });
     try {
       const cfg = vscode.workspace.getConfiguration(CONFIG_SECTION);
       const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
@@ -127,10 +121,10 @@ class DoctorController implements vscode.Disposable {
       if (target.config === 'remote') config = undefined;
       else if (target.config) config = inWorkspace(target.config, folder);
       else config = await workspaceRootConfig(cfg, folder);
-      const saveConfigDir = join(this.context.globalStorageUri.fsPath, 'deployed', hostDirName(target.host));
+      const saveConfigDir = join(this.ctx.extension.globalStorageUri.fsPath, 'deployed', hostDirName(target.host));
       if (!config) mkdirSync(saveConfigDir, { recursive: true });
       const nginx = target.host ? undefined : this.nginxPath(cfg);
-      const args = doctorArgs({ cli: this.context.asAbsolutePath(join('dist', 'cli.js')), target, ...(config ? { config } : {}), saveConfigDir, ...(nginx ? { nginx } : {}) });
+      const args = doctorArgs({ cli: this.ctx.cli, target, ...(config ? { config } : {}), saveConfigDir, ...(nginx ? { nginx } : {}) });
       this.output.info(`check server: ${args.slice(1).join(' ')}`);
       const outcome = await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: `nginx-doctor: checking ${target.host ?? 'this machine'} for 502 causes…`, cancellable: true },
@@ -154,7 +148,7 @@ class DoctorController implements vscode.Disposable {
       void vscode.window.showErrorMessage(`nginx-doctor: the server check failed: ${message}`);
     } finally {
       this.running = false;
-      void this.panel?.webview.postMessage({ type: 'idle' });
+      this.post({ type: 'idle' });
     }
   }
 
@@ -169,14 +163,14 @@ class DoctorController implements vscode.Disposable {
 
   private show(shown: Shown, config: string | undefined): void {
     if (!this.panel) {
-      const panel = vscode.window.createWebviewPanel('nginxDoctor.checkServer', 'Nginx: 502 checklist', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false }, {
-        enableScripts: true,
-        localResourceRoots: [],
-      });
+      const panel = this.ctx.createPanel('checkServer', 'Nginx: 502 checklist', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false });
       panel.onDidDispose(() => {
         if (this.panel === panel) this.panel = undefined;
       });
-      panel.webview.onDidReceiveMessage((m: unknown) => void this.onMessage(m));
+      panel.webview.onDidReceiveMessage((raw: unknown) => {
+        const m = checkServerMessage(raw);
+        if (m) void this.onMessage(m);
+      });
       this.panel = panel;
     }
     this.shown = shown;
@@ -184,43 +178,39 @@ class DoctorController implements vscode.Disposable {
     const places = r.checks.map((c) => (c.location ? `${vscode.workspace.asRelativePath(c.location.file, false)}:${c.location.line}` : null));
     const n = counts(r);
     this.panel.title = `Nginx: 502 checklist (${n.fail} failed)`;
-    this.panel.webview.html = doctorHtml(randomBytes(16).toString('base64'), this.panel.webview.cspSource, {
+    this.panel.webview.html = this.ctx.pageHtml(this.panel, 'checkServer', doctorPage({
       report: r,
       target: shown.target.host ? `over SSH (${shown.target.host}${shown.target.sudo ? ', sudo' : ''})` : 'on this machine',
       configNote: config ? `config ${vscode.workspace.asRelativePath(config, false)}` : 'the deployed config (nginx -T)',
       places,
       when: new Date().toLocaleTimeString(),
       run: ++this.runs,
-    });
+    }));
     this.panel.reveal(vscode.ViewColumn.Beside, false);
   }
 
   /** Messages from the page: a row number, checked against the report on screen. */
-  private async onMessage(m: unknown): Promise<void> {
-    if (!m || typeof m !== 'object') return;
-    const { type, id } = m as { type?: unknown; id?: unknown };
-    if (type === 'rerun') {
+  private async onMessage(m: CheckServerToHost): Promise<void> {
+    if (m.type === 'rerun') {
       if (this.shown && vscode.workspace.isTrusted) await this.check(this.shown.target);
-      else void this.panel?.webview.postMessage({ type: 'idle' });
+      else this.post({ type: 'idle' });
       return;
     }
-    const checks = this.shown?.report.checks ?? [];
-    const row: DoctorCheck | undefined = typeof id === 'number' && Number.isInteger(id) && id >= 0 ? checks[id] : undefined;
+    const row: DoctorCheck | undefined = this.shown?.report.checks[m.id];
     if (!row) return;
     try {
-      if (type === 'open' && row.location) await this.open(row.location);
-      else if (type === 'explain' && canExplain(row)) await vscode.commands.executeCommand(EXPLAIN_COMMAND, { logLines: row.logLines });
-      else if (type === 'quickfix' && canQuickFix(row)) await this.quickFix(row.location!);
+      if (m.type === 'open' && row.location) await this.open(row.location);
+      else if (m.type === 'explain' && canExplain(row)) await vscode.commands.executeCommand(COMMANDS.explain502, { logLines: row.logLines });
+      else if (m.type === 'quickfix' && canQuickFix(row)) await this.quickFix(row.location!);
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
       void vscode.window.showErrorMessage(`nginx-doctor: ${message}`);
     }
   }
 
-  /** Opens a config line beside the report (the explain report's openPlace, in the other column), cursor at its start. */
+  /** Opens a config line beside the report, cursor at its start. */
   private async open(p: { file: string; line: number }): Promise<vscode.TextEditor> {
-    const column = this.panel?.viewColumn === vscode.ViewColumn.One ? vscode.ViewColumn.Two : vscode.ViewColumn.One;
-    return openPlace(p, column);
+    return openPlace(p, besidePanel(this.panel));
   }
 
   /** Opens the line and asks for its quick fixes, with the cursor on the first problem of that line. */

@@ -1,14 +1,10 @@
-// The "Explain this 502" report page. Content-Security-Policy: nothing loads from anywhere; the one
-// inline style and script carry a per-page nonce. Every text from the log or the config goes
-// through esc() (log lines are attacker-controlled: request lines, Host headers). Links and
-// buttons carry a number only: the extension looks up the place/address it rendered itself, so
-// the page cannot make it open an arbitrary file or connect to an arbitrary address.
-import { pageStart } from '../webview-page';
+// The "Explain this 502" report page (its script: client/webview/explain.ts). Every text from the
+// log or the config goes through esc() (log lines are attacker-controlled: request lines, Host
+// headers). Links and buttons carry a number only: the extension looks up the place/address it
+// rendered itself, so the page cannot make it open an arbitrary file or connect to an arbitrary
+// address.
+import { esc } from '../webview';
 import type { ConfigPlace, ExplainedLine, ExplainQuickFix } from '../../../server/src/protocol/protocol';
-
-export function esc(s: unknown): string {
-  return String(s ?? '').replace(/[&<>"'`]/g, (c) => `&#${c.charCodeAt(0)};`);
-}
 
 /** One group: lines with the same cause at the same place. */
 export interface ReportGroup {
@@ -48,7 +44,8 @@ export function groupKey(x: ExplainedLine): string {
   return `${x.cause.id}\0${where}`;
 }
 
-export function reportHtml(nonce: string, cspSource: string, m: ReportModel, t: Targets): string {
+/** The page's parts; Ctx.pageHtml adds the CSP and the script. */
+export function reportPage(m: ReportModel, t: Targets): { title: string; style: string; body: string } {
   const place = (p: ConfigPlace, label: string): string => {
     t.places.push(p);
     const id = t.places.length - 1;
@@ -117,7 +114,9 @@ export function reportHtml(nonce: string, cspSource: string, m: ReportModel, t: 
     h.push('</section>');
     body.push(h.join('\n'));
   }
-  return `${pageStart(esc(m.title), nonce, cspSource)}
+  return {
+    title: esc(m.title),
+    style: `
   body { font-family: var(--vscode-font-family); font-size: var(--vscode-font-size); color: var(--vscode-foreground); padding: 8px 16px; }
   h1 { font-size: 1.3em; } h2 { font-size: 1.15em; margin: 0 0 4px 0; } h3 { font-size: 1em; margin: 12px 0 4px 0; }
   .group { border: 1px solid var(--vscode-panel-border); border-left: 3px solid var(--vscode-errorForeground); padding: 8px 12px; margin: 12px 0; }
@@ -131,38 +130,8 @@ export function reportHtml(nonce: string, cspSource: string, m: ReportModel, t: 
   pre { white-space: pre-wrap; word-break: break-all; }
   button { font: inherit; color: var(--vscode-button-foreground); background: var(--vscode-button-background); border: none; padding: 1px 8px; cursor: pointer; }
   .ok { color: var(--vscode-testing-iconPassed, #3c3); } .fail { color: var(--vscode-errorForeground); }
-</style>
-</head>
-<body>
-<h1>${esc(m.title)}</h1>
-${body.join('\n')}
-<script nonce="${nonce}">
-(function () {
-  const vscode = acquireVsCodeApi();
-  document.querySelectorAll('a.open').forEach(function (a) {
-    a.addEventListener('click', function (ev) { ev.preventDefault(); vscode.postMessage({ type: 'open', id: Number(a.getAttribute('data-open')) }); });
-  });
-  document.querySelectorAll('button.apply').forEach(function (b) {
-    b.addEventListener('click', function () { b.disabled = true; vscode.postMessage({ type: 'apply', id: Number(b.getAttribute('data-apply')) }); });
-  });
-  document.querySelectorAll('button.probe').forEach(function (b) {
-    b.addEventListener('click', function () {
-      const id = Number(b.getAttribute('data-probe'));
-      const out = document.getElementById('probe-' + id);
-      if (out) { out.textContent = 'connecting...'; out.className = 'probe-result'; }
-      vscode.postMessage({ type: 'probe', id: id });
-    });
-  });
-  window.addEventListener('message', function (ev) {
-    const m = ev.data;
-    if (!m || m.type !== 'probed') return;
-    const out = document.getElementById('probe-' + Number(m.id));
-    if (!out) return;
-    out.textContent = String(m.text);
-    out.className = 'probe-result ' + (m.ok ? 'ok' : 'fail');
-  });
-}());
-</script>
-</body>
-</html>`;
+`,
+    body: `<h1>${esc(m.title)}</h1>
+${body.join('\n')}`,
+  };
 }

@@ -5,51 +5,28 @@
 // nginxDoctor.tailMaxLines lines, batches updates to the page, and refuses to start anything in
 // an untrusted workspace.
 import * as vscode from 'vscode';
-import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { CONFIG_SECTION, DEFAULT_TAIL_SETTINGS, type LogSourceSetting, type TailEvent, type TailLineEvent, type TailPlace, type TailStateEvent } from '../../../server/src/protocol/protocol';
+import { tailMessage, type TailToHost, type TailToPage, type TailViewLine } from '../../webview/messages';
+import { COMMANDS, STATUS_ITEMS } from '../constants';
+import type { Ctx } from '../ctx';
+import { openPlace } from '../open-place';
 import { TailSession } from './session';
-import { tailHtml } from './html';
+import { tailPage } from './html';
 import { inWorkspace, workspaceRootConfig } from '../workspace-root';
-import { EXPLAIN_COMMAND } from '../explain/index';
-
-
-/** What the page gets for one line (plain data; the page renders it with textContent). */
-interface ViewLine {
-  id: number;
-  source: string;
-  text: string;
-  kind: string;
-  level: string | null;
-  failure: boolean;
-  status: number | null;
-  cause?: string;
-  summary?: string;
-  location?: string;
-  server?: string;
-}
 
 interface Kept {
-  view: ViewLine;
+  view: TailViewLine;
   event: TailLineEvent;
 }
 
-export function registerTail(context: vscode.ExtensionContext, output: vscode.LogOutputChannel): vscode.Disposable {
-  const c = new TailController(context, output);
-  return vscode.Disposable.from(
-    c,
-    vscode.commands.registerCommand('nginxDoctor.tailErrorLog', (arg?: unknown) => c.start(arg)),
-    vscode.commands.registerCommand('nginxDoctor.stopTail', () => c.stop()),
-  );
-}
-
-class TailController implements vscode.Disposable {
+export class TailFeature implements vscode.Disposable {
   private session: TailSession | undefined;
   private panel: vscode.WebviewPanel | undefined;
   private kept: Kept[] = [];
   private byId = new Map<number, Kept>();
   private nextId = 1;
-  private pending: ViewLine[] = [];
+  private pending: TailViewLine[] = [];
   private held = 0;
   private paused = false;
   private flushTimer: NodeJS.Timeout | undefined;
@@ -59,14 +36,15 @@ class TailController implements vscode.Disposable {
   private readonly ticker: NodeJS.Timeout;
   private maxLines = DEFAULT_TAIL_SETTINGS.tailMaxLines;
 
-  constructor(
-    private readonly context: vscode.ExtensionContext,
-    private readonly output: vscode.LogOutputChannel,
-  ) {
-    this.status = vscode.window.createStatusBarItem('nginxDoctor.tailRate', vscode.StatusBarAlignment.Left, 10);
+  private readonly output: vscode.LogOutputChannel;
+
+  constructor(private readonly ctx: Ctx) {
+    this.output = ctx.output;
+    this.status = vscode.window.createStatusBarItem(STATUS_ITEMS.tailRate, vscode.StatusBarAlignment.Left, 10);
     this.status.name = 'nginx-doctor: 502/504 per minute';
-    this.status.command = 'nginxDoctor.tailErrorLog';
+    this.status.command = COMMANDS.tailErrorLog;
     this.ticker = setInterval(() => this.updateStatus(), 5_000);
+    ctx.pushCleanup(this);
   }
 
   dispose(): void {
@@ -77,11 +55,8 @@ class TailController implements vscode.Disposable {
     this.status.dispose();
   }
 
+  /** The command (the command table refuses it in Restricted Mode). */
   async start(arg?: unknown): Promise<void> {
-    if (!vscode.workspace.isTrusted) {
-      void vscode.window.showErrorMessage('nginx-doctor: tailing logs runs ssh and other programs, which Restricted Mode does not allow. Trust this workspace (Workspaces: Manage Workspace Trust) to tail logs.');
-      return;
-    }
     const cfg = vscode.workspace.getConfiguration(CONFIG_SECTION);
     this.maxLines = Math.max(100, Math.min(1_000_000, cfg.get<number>('tailMaxLines') ?? DEFAULT_TAIL_SETTINGS.tailMaxLines));
     const sources = await this.pickSources(arg, cfg.get<LogSourceSetting[]>('logSources') ?? []);
@@ -96,11 +71,11 @@ class TailController implements vscode.Disposable {
       ...(s.config && s.config !== 'remote' ? { config: resolve(s.config) } : {}),
     }));
     const configRoot = await workspaceRootConfig(cfg, folder);
-    const remoteConfigDir = join(this.context.globalStorageUri.fsPath, 'remote-config');
+    const remoteConfigDir = join(this.ctx.extension.globalStorageUri.fsPath, 'remote-config');
     this.output.info(`tail: ${resolved.map((s) => s.name).join(', ')}${configRoot ? ` (linked to ${configRoot})` : ''}`);
     this.showPanel();
     const session = new TailSession({
-      cli: this.context.asAbsolutePath(join('dist', 'cli.js')),
+      cli: this.ctx.cli,
       sources: resolved,
       ...(configRoot ? { configRoot } : {}),
       remoteConfigDir,
@@ -194,7 +169,7 @@ class TailController implements vscode.Disposable {
     this.scheduleFlush();
   }
 
-  private toView(e: TailLineEvent): ViewLine {
+  private toView(e: TailLineEvent): TailViewLine {
     const place = (p: TailPlace | null | undefined, what: string): string | undefined => (p ? `${what}  ${vscode.workspace.asRelativePath(p.file)}:${p.line}` : undefined);
     const loc = e.location ? place(e.location, `location ${e.location.modifier ? `${e.location.modifier} ` : ''}${e.location.pattern}`) : undefined;
     const srv = e.server ? place(e.server, `server ${e.server.name || '""'}`) : undefined;
@@ -217,11 +192,11 @@ class TailController implements vscode.Disposable {
         return;
       }
       if (this.paused) {
-        void w.postMessage({ type: 'held', count: this.held });
+        void this.post({ type: 'held', count: this.held });
         this.updateStatus();
         return;
       }
-      if (this.pending.length) void w.postMessage({ type: 'append', lines: this.pending });
+      if (this.pending.length) void this.post({ type: 'append', lines: this.pending });
       this.pending = [];
       this.updateStatus();
     }, 100);
@@ -245,31 +220,33 @@ class TailController implements vscode.Disposable {
       this.sendInit();
       return;
     }
-    const panel = vscode.window.createWebviewPanel('nginxDoctor.tail', 'Nginx error log', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, {
-      enableScripts: true,
-      retainContextWhenHidden: true,
-      localResourceRoots: [],
-    });
+    const panel = this.ctx.createPanel('tail', 'Nginx error log', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, true);
     this.panel = panel;
-    const nonce = randomBytes(16).toString('base64');
-    panel.webview.html = tailHtml(nonce, panel.webview.cspSource);
+    panel.webview.html = this.ctx.pageHtml(panel, 'tail', tailPage());
     panel.onDidDispose(() => {
       if (this.panel === panel) this.panel = undefined;
       void this.stop();
     });
-    panel.webview.onDidReceiveMessage((m: { type?: string; id?: number; what?: string }) => void this.onMessage(m));
+    panel.webview.onDidReceiveMessage((raw: unknown) => {
+      const m = tailMessage(raw);
+      if (m) void this.onMessage(m);
+    });
+  }
+
+  private post(m: TailToPage): Thenable<boolean> | undefined {
+    return this.panel?.webview.postMessage(m);
   }
 
   private async sendInit(): Promise<void> {
     const commands = await vscode.commands.getCommands(true);
     this.pending = [];
-    await this.panel?.webview.postMessage({
-      type: 'init', maxLines: this.maxLines, canExplain: commands.includes(EXPLAIN_COMMAND),
+    await this.post({
+      type: 'init', maxLines: this.maxLines, canExplain: commands.includes(COMMANDS.explain502),
       lines: this.kept.map((k) => k.view), states: [...this.states.values()],
     });
   }
 
-  private async onMessage(m: { type?: string; id?: number; what?: string }): Promise<void> {
+  private async onMessage(m: TailToHost): Promise<void> {
     switch (m.type) {
       case 'ready':
         await this.sendInit();
@@ -280,7 +257,7 @@ class TailController implements vscode.Disposable {
       case 'resume': {
         this.paused = false;
         this.held = 0;
-        void this.panel?.webview.postMessage({ type: 'held', count: 0 });
+        void this.post({ type: 'held', count: 0 });
         await this.sendInit();
         break;
       }
@@ -290,26 +267,24 @@ class TailController implements vscode.Disposable {
         this.pending = [];
         break;
       case 'open': {
-        const k = typeof m.id === 'number' ? this.byId.get(m.id) : undefined;
+        const k = this.byId.get(m.id);
         const p = k ? (m.what === 'server' ? k.event.server : k.event.location ?? k.event.server) : undefined;
         if (!p) return;
-        const line = Math.max(0, p.line - 1);
-        const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(p.open ?? p.file));
-        await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.One, selection: new vscode.Range(line, 0, line, 0) });
+        await openPlace({ file: p.open ?? p.file, line: p.line });
         break;
       }
       case 'explain': {
-        const k = typeof m.id === 'number' ? this.byId.get(m.id) : undefined;
+        const k = this.byId.get(m.id);
         if (!k) return;
         const where = k.event.location ?? k.event.server;
-        await vscode.commands.executeCommand(EXPLAIN_COMMAND, { logLine: k.event.text, source: k.event.source, ...(where ? { location: { file: where.open ?? where.file, line: where.line } } : {}) });
+        await vscode.commands.executeCommand(COMMANDS.explain502, { logLine: k.event.text, source: k.event.source, ...(where ? { location: { file: where.open ?? where.file, line: where.line } } : {}) });
         break;
       }
     }
   }
 
   private postStates(): void {
-    void this.panel?.webview.postMessage({ type: 'states', states: [...this.states.values()] });
+    void this.post({ type: 'states', states: [...this.states.values()] });
   }
 
   // ----- status bar -------------------------------------------------------------------------------

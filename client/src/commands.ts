@@ -1,0 +1,35 @@
+// Every command of the extension, in one table: its id (constants.ts, contributed in
+// package.json), what it runs, and whether it runs programs and so needs a trusted workspace.
+// Ctx.registerCommands registers them and applies the trust gate; the type makes the table
+// list every id exactly once.
+import type { ConfigPlace } from '../../server/src/protocol/protocol';
+import type { Ctx, CommandTable } from './ctx';
+import type { ExplainFeature } from './explain/index';
+import type { TailFeature } from './tail/index';
+import type { CheckServerFeature } from './doctor/index';
+import { COMMANDS } from './constants';
+import { openPlace } from './open-place';
+
+export interface Features {
+  ctx: Ctx;
+  explain: ExplainFeature;
+  tail: TailFeature;
+  checkServer: CheckServerFeature;
+}
+
+export const COMMAND_TABLE: CommandTable<Features> = {
+  [COMMANDS.restartServer]: { run: (f) => f.ctx.restartLanguageClient() },
+  [COMMANDS.showOutput]: { run: (f) => f.ctx.output.show() },
+  [COMMANDS.explain502]: { run: (f, arg) => f.explain.explain(arg) },
+  [COMMANDS.matchUrl]: { run: (f, arg) => f.explain.matchUrl(arg) },
+  [COMMANDS.openConfigPlace]: { run: (_f, arg) => openPlace(arg as ConfigPlace) },
+  [COMMANDS.tailErrorLog]: {
+    trust: { doing: 'tailing logs', runs: 'ssh and other programs', goal: 'tail logs' },
+    run: (f, arg) => f.tail.start(arg),
+  },
+  [COMMANDS.stopTail]: { run: (f) => f.tail.stop() },
+  [COMMANDS.checkServer]: {
+    trust: { doing: 'checking a server', runs: 'nginx, a shell and ssh', goal: 'check a server for 502 causes' },
+    run: (f) => f.checkServer.run(),
+  },
+};
