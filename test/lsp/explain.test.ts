@@ -9,7 +9,8 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { LspClient } from '../helpers/lsp-client';
 import { CLI, REPO } from '../helpers/repo';
-import { EXPLAIN_LINES, MATCH_URL, type ExplainLinesResult, type MatchUrlResult } from '../../server/src/protocol/protocol';
+import { EXPLAIN_LINES, MATCH_URL, PROBE_BACKEND, type ExplainLinesResult, type MatchUrlResult, type ProbeBackendResult } from '../../server/src/protocol/protocol';
+import { createServer, type AddressInfo } from 'node:net';
 
 const DEMO = join(REPO, 'demo');
 const ROOT = join(DEMO, 'nginx.conf');
@@ -112,4 +113,29 @@ test('matchUrl answers like `nginx-doctor match --format json`', async () => {
   }
   const bad = await client.request<MatchUrlResult>(MATCH_URL, { url: 'ftp://x/' });
   assert.match(bad.error ?? '', /not an http/);
+});
+
+test('probeBackend: connects only in a trusted workspace, to what the address names', async () => {
+  const refused = await client.request<ProbeBackendResult>(PROBE_BACKEND, { address: '127.0.0.1:9' });
+  assert.deepEqual(refused, { ok: false, text: 'probing backends needs a trusted workspace' });
+  const server = createServer((s) => s.destroy());
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as AddressInfo).port;
+  const { client: trusted } = await LspClient.start({ folders: [DEMO], settings: { rootConfig: ['nginx.conf'] }, trusted: true });
+  try {
+    const ok = await trusted.request<ProbeBackendResult>(PROBE_BACKEND, { address: `127.0.0.1:${port}` });
+    assert.equal(ok.ok, true, ok.text);
+    assert.match(ok.text, /^connected in \d+ ms/);
+    server.close();
+    const closed = await trusted.request<ProbeBackendResult>(PROBE_BACKEND, { address: `http://127.0.0.1:${port}/x` });
+    assert.deepEqual([closed.ok, closed.text.split(':')[0]], [false, 'ECONNREFUSED']);
+    const socket = await trusted.request<ProbeBackendResult>(PROBE_BACKEND, { address: 'unix:/nonexistent/php.sock' });
+    assert.deepEqual([socket.ok, socket.text.split(':')[0]], [false, 'ENOENT']);
+    for (const address of ['$backend', 'http://', 'a b:80']) {
+      assert.deepEqual(await trusted.request<ProbeBackendResult>(PROBE_BACKEND, { address }), { ok: false, text: 'not an address that can be probed' }, address);
+    }
+  } finally {
+    server.close();
+    await trusted.stop();
+  }
 });

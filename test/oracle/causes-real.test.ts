@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as net from 'node:net';
-import { Explainer, LogReader, Matcher, buildConfigSet, defaultCatalog, logFormatsFromConfig, type Explanation, type LogEntry } from '../../server/src/core/index';
+import { Explainer, LogReader, Matcher, buildConfigSet, defaultCatalog, isUpstreamFailure, logFormatsFromConfig, type Explanation, type LogEntry } from '../../server/src/core/index';
 import { DiskHost } from '../../server/src/host/disk-host';
 import { makePrefix, nginxBinary, removePrefix, startNginx, stopNginx } from '../helpers/nginx-oracle';
 import { freePorts, rawRequest, type RawResponse } from './harness';
@@ -231,7 +231,7 @@ ${active.map(loc).join('\n')}
     const access = read('access.log');
     assert.equal(access.reader.stats.garbage, 0, 'every access-log line parsed with the config\'s log_format');
     for (const e of access.entries) {
-      if (e.kind !== 'access' || !explainer.isUpstreamFailure(e)) continue;
+      if (e.kind !== 'access' || !isUpstreamFailure(e)) continue;
       const x = explainer.explain(e);
       const id = /^\/c\/([\w-]+)/.exec(x.request?.target ?? '')?.[1];
       if (!id) continue;

@@ -10,7 +10,7 @@ import { readTcpListeners } from '../../server/src/doctor/facts';
 import { ancestors, may, parseLs } from '../../server/src/doctor/checks/unix-socket';
 import { parseTestOutput } from '../../server/src/doctor/checks/config-test';
 import { cleanMessage } from '../../server/src/doctor/checks/backend-reachable';
-import { backendsOf, parseAddress } from '../../server/src/doctor/targets';
+import { backendsOf } from '../../server/src/doctor/targets';
 import { probeInput } from '../../server/src/doctor/scripts';
 
 const N = 'ab'.repeat(16);
@@ -77,15 +77,6 @@ test('nginx -t messages: level, text, file and line', () => {
 test('bash connect errors are shortened to the part that says why', () => {
   assert.equal(cleanMessage('nd: line 1: billing-api: Name or service not known nd: line 1: /dev/tcp/billing-api/80: Invalid argument'), 'billing-api: Name or service not known');
   assert.equal(cleanMessage('nd: connect: Connection refused nd: line 1: /dev/tcp/127.0.0.1/9/: Connection refused'), 'connect: Connection refused');
-});
-
-test('addresses with nginx default ports', () => {
-  assert.deepEqual(parseAddress('10.0.0.1', 80), { kind: 'tcp', host: '10.0.0.1', port: 80 });
-  assert.deepEqual(parseAddress('[::1]:9000', 80), { kind: 'tcp', host: '::1', port: 9000 });
-  assert.deepEqual(parseAddress('unix:/run/x.sock', 80), { kind: 'unix', host: '/run/x.sock', port: 0 });
-  assert.equal(parseAddress('$backend', 80), null);
-  assert.equal(parseAddress('app', null), null, 'stream servers need a port');
-  assert.equal(parseAddress('a:70000', 80), null);
 });
 
 test('backends: upstream servers with flags, pass targets that are not upstream names, no variables', () => {

@@ -1,7 +1,8 @@
 // The cause catalogue: every id is reached by a real-looking line, with the right status.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CAUSES, classify, parseErrorText } from '../../server/src/core/index';
+import { CAUSES, CAUSE_IDS, classify, parseErrorText, type CauseId } from '../../server/src/core/index';
+import { causeTable, tableInDoc } from '../helpers/cause-docs';
 
 const T = '2026/11/22 02:50:50 ';
 const CTX = ', client: 10.0.0.1, server: shop.test, request: "GET /api/orders HTTP/1.1", upstream: "http://10.0.0.5:8080/api/orders", host: "shop.test"';
@@ -10,7 +11,7 @@ const FCGI = ', client: 10.0.0.1, server: shop.test, request: "GET /index.php HT
 const GRPC = ', client: 10.0.0.1, server: shop.test, request: "POST /pkg.Svc/Call HTTP/2.0", upstream: "grpc://10.0.0.5:50051", host: "shop.test"';
 
 // [cause id, status, line]
-const CASES: [string, number | null, string][] = [
+const CASES: [CauseId, number | null, string][] = [
   ['upstream-refused', 502, `[error] 7#7: *1 connect() failed (111: Connection refused) while connecting to upstream${CTX}`],
   ['upstream-refused', 502, `[error] 7#7: *1 connect() to 10.0.0.5:8080 failed (111: Connection refused) while connecting to upstream${CTX}`],
   ['upstream-socket-missing', 502, `[crit] 7#7: *1 connect() to unix:/run/php/php8.2-fpm.sock failed (2: No such file or directory) while connecting to upstream${UNIX}`],
@@ -96,10 +97,23 @@ test('every cause has an explanation, checks and directives (unknown excepted)',
       assert.ok(c.directives.length > 0, `${c.id} has directives`);
     }
   }
-  for (const id of ['upstream-refused', 'upstream-socket-missing', 'upstream-permission-denied', 'upstream-unreachable', 'upstream-address-exhausted', 'upstream-backlog-full', 'upstream-kernel-connect-timeout', 'no-live-upstreams', 'upstream-unresolved', 'no-resolver', 'upstream-tls-to-plain-http', 'upstream-tls-handshake-failed', 'upstream-tls-verify-failed', 'upstream-send-failed', 'upstream-prematurely-closed', 'upstream-reset', 'upstream-header-too-big', 'upstream-invalid-header', 'upstream-framing-conflict', 'fastcgi-protocol-mismatch', 'fastcgi-prematurely-closed', 'grpc-to-http1-backend', 'grpc-protocol-error', 'upstream-connect-timeout', 'upstream-tls-timeout', 'upstream-send-timeout', 'upstream-read-timeout', 'upstream-not-http', 'upstream-body-truncated', 'upgraded-connection-timeout', 'upstream-server-disabled', 'fastcgi-stderr', 'fastcgi-primary-script-unknown', 'worker-connections-exhausted', 'too-many-open-files', 'client-closed-request', 'unknown']) {
-    assert.ok(ids.has(id), `catalogue has ${id}`);
-  }
   const perm = CAUSES.find((c) => c.id === 'upstream-permission-denied')!;
   assert.match(perm.checks.join(' '), /httpd_can_network_connect/);
   assert.match(perm.checks.join(' '), /listen\.owner/);
+});
+
+test('docs/logs.md lists every cause as its record says (regenerate: npx tsc -b && node scripts/gen-cause-table.mjs)', () => {
+  const table = tableInDoc();
+  assert.ok(table, 'docs/logs.md has the cause table markers');
+  assert.equal(table, causeTable(CAUSES));
+  const ids = [...table.matchAll(/^\| `([a-z0-9-]+)` \|/gm)].map((m) => m[1]);
+  assert.deepEqual(ids, CAUSE_IDS);
+});
+
+test('cause records: the settings they show and the limit the doctor flags are upstream settings; the limit is one of the settings shown', () => {
+  for (const c of CAUSES) {
+    for (const s of c.settings ?? []) assert.match(s, /^(proxy_[a-z_]+|resolver)$/, `${c.id}: ${s}`);
+    if (c.limit) assert.ok(c.settings?.includes(c.limit), `${c.id}: its limit ${c.limit} is shown too`);
+    if (c.peerAdvice) assert.ok(c.peerAdvice.unix && c.peerAdvice.tcp, c.id);
+  }
 });

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Explainer, LogReader, Matcher, buildConfigSet, defaultCatalog, logFormatsFromConfig, type Explanation, type LogEntry } from '../../server/src/core/index';
+import { Explainer, LogReader, Matcher, buildConfigSet, defaultCatalog, isUpstreamFailure, logFormatsFromConfig, type Explanation, type LogEntry } from '../../server/src/core/index';
 import { DiskHost } from '../../server/src/host/disk-host';
 import { memoryHost } from '../helpers/memory-host';
 import { FIXTURES } from '../helpers/repo';
@@ -108,7 +108,7 @@ test('access-log lines link too; combined has no host, so the config\'s servers 
   assert.match(a!.summary, /^502 in the access log/);
   assert.equal(b!.confidence, 'ambiguous');
   assert.equal(b!.candidates.length, 2);
-  assert.equal(x.isUpstreamFailure(c!.entry), false);
+  assert.equal(isUpstreamFailure(c!.entry), false);
 });
 
 test('lines from another config: no block logs that name, the host decides; unknown causes stay linked', () => {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  buildConfigSet, CachedLineExplainer, defaultCatalog, errorLineKey, Explainer, LogReader, Matcher,
+  buildConfigSet, CachedLineExplainer, defaultCatalog, errorLineKey, Explainer, isUpstreamFailure, LogReader, Matcher,
   type Explanation, type LineExplanation,
 } from '../../server/src/core/index';
 import { memoryHost } from '../helpers/memory-host';
@@ -71,8 +71,8 @@ test('CachedLineExplainer reports exactly what LogReader + Explainer report, lin
     const take = (x: Explanation): void => {
       plain.push(view(x, x.entry.line, x.time, x.client));
     };
-    for (const l of LOG) for (const en of r1.push(l)) if (all || e1.isUpstreamFailure(en)) take(e1.explain(en));
-    for (const en of r1.end()) if (all || e1.isUpstreamFailure(en)) take(e1.explain(en));
+    for (const l of LOG) for (const en of r1.push(l)) if (all || isUpstreamFailure(en)) take(e1.explain(en));
+    for (const en of r1.end()) if (all || isUpstreamFailure(en)) take(e1.explain(en));
 
     const cached: unknown[] = [];
     const r2 = new LogReader();

@@ -1,10 +1,10 @@
 // "Nginx: Explain this 502" (the selection, the line under the cursor, a line from the tail
 // view, or the log lines of a doctor report row -> a report beside the editor), "Nginx: Which location handles this URL?" and CodeLenses
 // on the 502/504 lines of log files. The language server does the linking (nginxDoctor/explainLines,
-// nginxDoctor/matchUrl); this file only asks and shows.
+// nginxDoctor/matchUrl) and probes backends (nginxDoctor/probeBackend); this file only asks and shows.
 import * as vscode from 'vscode';
 import {
-  EXPLAIN_LINES, MATCH_URL, type ConfigPlace, type ExplainedLine, type ExplainLinesParams, type ExplainLinesResult, type MatchUrlResult,
+  EXPLAIN_LINES, MATCH_URL, PROBE_BACKEND, type ConfigPlace, type ProbeBackendParams, type ProbeBackendResult, type ExplainedLine, type ExplainLinesParams, type ExplainLinesResult, type MatchUrlResult,
   type ExplainQuickFix,
 } from '../../../server/src/protocol/protocol';
 import { explainMessage, type ExplainToPage } from '../../webview/messages';
@@ -12,7 +12,6 @@ import { COMMANDS } from '../constants';
 import type { Ctx } from '../ctx';
 import { openPlace } from '../open-place';
 import { groupKey, reportPage, type ReportGroup, type ReportModel, type Targets } from './html';
-import { probe } from './probe';
 
 /** Failure lines per log file that get a CodeLens. */
 const MAX_LENSES = 500;
@@ -70,8 +69,9 @@ export class ExplainFeature {
     if (msg.type === 'apply' && t.fixes[msg.id]) await applyQuickFix(t.fixes[msg.id]!);
     if (msg.type === 'probe' && t.addresses[msg.id] !== undefined) {
       if (!vscode.workspace.isTrusted) return;
-      const r = await probe(t.addresses[msg.id]!);
-      const reply: ExplainToPage = { type: 'probed', id: msg.id, ...r };
+      const r = await this.ctx.ask<ProbeBackendResult>(PROBE_BACKEND, { address: t.addresses[msg.id]! } satisfies ProbeBackendParams).catch((e: Error) => ({ ok: false, text: e.message }));
+      if (!r) return;
+      const reply: ExplainToPage = { type: 'probed', id: msg.id, ok: r.ok, text: r.text };
       void this.panel?.webview.postMessage(reply);
     }
   }

@@ -4,7 +4,10 @@
 // proxy settings at the location and the servers of its upstream.
 import { hostname } from 'node:os';
 import { isAbsolute, resolve as resolvePath } from 'node:path';
-import { Explainer, LogReader, Matcher, fixAllowed, lineOf, parseUrl, logFormatsFromConfig, passTargets, type ConfigNode, type ConfigSet, type Diagnostic, type Explanation } from '../core/index';
+import {
+  Explainer, LogReader, Matcher, defaultText, effectiveUpstreamSettings, fixAllowed, isUpstreamFailure, lineOf, parseUrl, parseVersion, logFormatsFromConfig, passNodesIn,
+  type ConfigNode, type ConfigSet, type Diagnostic, type Explanation, type LocationInfo, type ServerInfo,
+} from '../core/index';
 import type {
   ConfigPlace, ExplainedLine, ExplainedSetting, ExplainLinesParams, ExplainLinesResult, ExplainQuickFix, MatchUrlParams, MatchUrlResult,
 } from '../protocol/protocol';
@@ -51,52 +54,42 @@ function place(n: ConfigNode): ConfigPlace {
   return { file: n.file.source.path, line: lineOf(n) };
 }
 
-const SETTINGS: [string, string][] = [
-  ['proxy_pass', ''],
-  ['proxy_connect_timeout', '60s'],
-  ['proxy_send_timeout', '60s'],
-  ['proxy_read_timeout', '60s'],
-  ['proxy_next_upstream', 'error timeout'],
-  ['proxy_next_upstream_tries', '0'],
-  ['proxy_buffer_size', '4k or 8k (one memory page)'],
-  ['proxy_buffers', '8 4k or 8 8k'],
-  ['proxy_http_version', '1.0'],
-  ['proxy_ssl_server_name', 'off'],
-  ['proxy_set_header', 'Host $proxy_host; Connection close'],
-];
+function serverPlace(s: ServerInfo | null): (ConfigPlace & { name: string }) | null {
+  return s ? { ...place(s.node), name: s.loggedName } : null;
+}
 
-function explained(x: Explanation, index: number, l: Linking, failure: boolean): ExplainedLine {
+function locationPlace(l: LocationInfo | null): (ConfigPlace & { modifier: string; pattern: string }) | null {
+  return l ? { ...place(l.node), modifier: l.modifier, pattern: l.name } : null;
+}
+
+function explained(x: Explanation, index: number, l: Linking, failure: boolean, version: string | null): ExplainedLine {
   const m = l.matcher.model;
   const block = x.location ? x.location.node : x.server ? x.server.node : null;
-  const targets = x.location ? passTargets(x.location.node) : [];
-  const mod = targets[0]?.module ?? 'proxy';
+  const targets = x.location ? passNodesIn(x.location.node) : [];
+  const mod = targets[0]?.target.module ?? 'proxy';
   const settings: ExplainedSetting[] = [];
   if (block) {
-    for (const [base, dflt] of SETTINGS) {
-      const name = mod !== 'proxy' && base.startsWith('proxy_') ? `${mod}_${base.slice(6)}` : base;
-      if (base === 'proxy_pass') continue;
-      if (mod === 'memcached' && base !== 'proxy_connect_timeout' && base !== 'proxy_read_timeout' && base !== 'proxy_send_timeout') continue;
-      if ((base === 'proxy_http_version' || base === 'proxy_set_header' || base === 'proxy_ssl_server_name') && mod !== 'proxy') continue;
-      const eff = m.effective(block, name);
-      if (eff.nodes.length) {
-        for (const n of eff.nodes.slice(0, 12)) settings.push({ name, value: n.d.args.map((a) => a.value).join(' '), ...place(n) });
-      } else if (dflt) settings.push({ name, value: dflt, file: '', line: 0, isDefault: true });
+    for (const s of effectiveUpstreamSettings(m, block, mod, { version: version ? parseVersion(version) : null })) {
+      if (s.nodes.length) {
+        for (const n of s.nodes.slice(0, 12)) settings.push({ name: s.name, value: n.d.args.map((a) => a.value).join(' '), ...place(n) });
+      } else if (s.default !== null) settings.push({ name: s.name, value: defaultText(s.default), file: '', line: 0, isDefault: true });
     }
   }
   const servers: ExplainedLine['upstreamServers']['servers'] = [];
   let group: string | null = null;
   const t = targets[0];
-  if (t && t.host && !t.hasVariables) {
-    const ups = m.upstreams.get(t.host.toLowerCase());
+  const host = t && !t.target.hasVariables ? t.target.address : '';
+  if (t && host) {
+    const ups = m.upstreams.get(host.toLowerCase());
     if (ups?.length) {
-      group = t.host;
+      group = host;
       for (const u of ups) {
         for (const c of u.children) {
           if (c.d.name !== 'server' || !c.d.args[0]) continue;
           servers.push({ address: c.d.args[0].value, text: c.d.args.map((a) => a.value).join(' '), ...place(c) });
         }
       }
-    } else servers.push({ address: t.host, text: t.host, ...place(t.node) });
+    } else servers.push({ address: host, text: host, ...place(t.node) });
   }
   return {
     index,
@@ -112,8 +105,8 @@ function explained(x: Explanation, index: number, l: Linking, failure: boolean):
     upstream: x.upstream,
     host: x.host,
     serverName: x.serverName,
-    serverBlock: x.server ? { ...place(x.server.node), name: x.server.loggedName } : null,
-    location: x.location ? { ...place(x.location.node), modifier: x.location.modifier, pattern: x.location.name } : null,
+    serverBlock: serverPlace(x.server),
+    location: locationPlace(x.location),
     confidence: x.confidence,
     reasons: x.reasons,
     settings,
@@ -156,9 +149,9 @@ export function explainLines(ws: Workspace, p: ExplainLinesParams): ExplainLines
     // each element is one log entry (multi-line FastCGI entries arrive joined by "\n")
     const entries = [...String(text).replace(/\r?\n$/, '').split(/\r?\n/).flatMap((t) => reader.push(t)), ...reader.end()];
     for (const entry of entries) {
-      const failure = l.explainer.isUpstreamFailure(entry);
+      const failure = isUpstreamFailure(entry);
       if (p.failuresOnly && !failure) continue;
-      out.push(explained(l.explainer.explain(entry), i, l, failure));
+      out.push(explained(l.explainer.explain(entry), i, l, failure, ws.nginxVersion));
     }
   });
   return { root: r.root, explanations: out };
@@ -174,8 +167,8 @@ export function matchUrl(ws: Workspace, p: MatchUrlParams): MatchUrlResult {
   return {
     url: p.url,
     root: r.root,
-    server: res.server ? { ...place(res.server.node), name: res.server.loggedName } : null,
-    location: res.location ? { ...place(res.location.node), modifier: res.location.modifier, pattern: res.location.name } : null,
+    server: serverPlace(res.server),
+    location: locationPlace(res.location),
     reason: res.reason,
     status: res.status,
   };

@@ -10,8 +10,9 @@ import { Workspace } from './workspace';
 import { fetchSettings } from './settings';
 import { detectNginxVersion } from './nginx-version';
 import { pathToUri, toLspDiagnostic, uriToPath } from './convert';
-import { DEFAULT_SETTINGS, EXPLAIN_LINES, FILE_INFO, MATCH_URL, TRUST_CHANGED, type ExplainLinesParams, type MatchUrlParams, type FileInfo, type FileInfoParams, type InitializationOptions, type TrustChangedParams } from '../protocol/protocol';
+import { DEFAULT_SETTINGS, EXPLAIN_LINES, FILE_INFO, MATCH_URL, PROBE_BACKEND, TRUST_CHANGED, type ExplainLinesParams, type MatchUrlParams, type ProbeBackendParams, type ProbeBackendResult, type FileInfo, type FileInfoParams, type InitializationOptions, type TrustChangedParams } from '../protocol/protocol';
 import { VERSION } from '../version';
+import { probeBackend } from '../remote/probe';
 import { codeActions, FIX_ALL_KIND } from './code-actions';
 import { CodeActionKind } from 'vscode-languageserver/node';
 import { featureCapabilities, registerFeatures } from './features/index';
@@ -132,6 +133,10 @@ export function startServer(connection: Connection): void {
 
   connection.onRequest(EXPLAIN_LINES, request(log, 'explainLines', (p: ExplainLinesParams) => explainLines(workspace, p), ready));
   connection.onRequest(MATCH_URL, request(log, 'matchUrl', (p: MatchUrlParams) => matchUrl(workspace, p), ready));
+  connection.onRequest(PROBE_BACKEND, request(log, 'probeBackend', async (p: ProbeBackendParams): Promise<ProbeBackendResult> => {
+    if (!trusted) return { ok: false, text: 'probing backends needs a trusted workspace' };
+    return probeBackend(typeof p?.address === 'string' ? p.address : '');
+  }));
 
   documents.onDidOpen(notification(log, 'didOpen', async (e) => {
     const path = uriToPath(e.document.uri);

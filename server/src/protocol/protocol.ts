@@ -232,6 +232,20 @@ export interface MatchUrlResult {
   error?: string;
 }
 
+/**
+ * Client → server request: open a TCP connection (or a unix socket) to a backend address of an
+ * explain report ("10.0.0.5:8080", "backend:80", "unix:/run/php.sock") and close it at once.
+ * Trusted workspaces only; the answer says whether something listens there.
+ */
+export const PROBE_BACKEND = 'nginxDoctor/probeBackend';
+export interface ProbeBackendParams {
+  address: string;
+}
+export interface ProbeBackendResult {
+  ok: boolean;
+  text: string;
+}
+
 // ----- "Check server for 502 causes" (`nginx-doctor doctor --format json`) ----------------------
 
 export type DoctorStatus = 'pass' | 'warn' | 'fail' | 'skip';

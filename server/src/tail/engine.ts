@@ -4,7 +4,7 @@
 // Output is a stream of TailEvents; when the consumer is slow (emit() returns false) every source
 // stops reading until drain(), so memory stays bounded whatever the rate.
 import { hostname } from 'node:os';
-import { Explainer, LogReader, Matcher, classify, configSetFromDump, lineOf, logFormatsFromConfig, parseNginxDump, type ConfigSet, type LogEntry, type Explanation } from '../core/index';
+import { Explainer, LogReader, Matcher, classify, configSetFromDump, isUpstreamFailure, lineOf, logFormatsFromConfig, parseNginxDump, type ConfigSet, type LogEntry, type Explanation } from '../core/index';
 import type { TailEvent, TailLineEvent, TailPlace } from '../protocol/protocol';
 import { loadConfig, ConfigLoadError } from '../host/load-config';
 import { saveDump } from '../host/save-dump';
@@ -194,19 +194,18 @@ export class TailEngine {
     };
     const ex = r.linker.explainer;
     if (ex) {
-      if (!ex.isUpstreamFailure(e)) return ev;
+      if (!isUpstreamFailure(e)) return ev;
       this.describe(ev, ex.explain(e), r.linker.copies);
       return ev;
     } else if (e.kind === 'error') {
       const c = classify(e);
-      const isFailure = c.cause.id !== 'unknown' ? c.cause.id !== 'fastcgi-stderr' || e.level !== 'notice' : e.context.upstream !== undefined && ['error', 'crit', 'alert'].includes(e.level);
-      if (!isFailure) return ev;
+      if (!isUpstreamFailure(e, c)) return ev;
       ev.failure = true;
       ev.status = c.status;
       ev.cause = { id: c.cause.id, title: c.cause.title };
       ev.summary = `${c.status ?? '-'}: ${c.cause.title}`;
       ev.fixes = c.cause.checks.slice(0, 4);
-    } else if (e.status === 502 || e.status === 504) {
+    } else if (isUpstreamFailure(e)) {
       ev.failure = true;
     }
     if (ev.failure) this.failures.set(r.spec.name, (this.failures.get(r.spec.name) ?? 0) + 1);

@@ -4,8 +4,10 @@
 import type { ConfigNode } from '../workspace/config-set';
 import type { RuleContext } from './rule';
 import { compareVersions, parseVersion, type Version } from '../util/version';
+import { parsePassTarget } from '../upstream/pass-target';
 
-export interface PassTarget {
+/** A *_pass target as the rules read it (core/upstream/pass-target.ts parses it): host lowercased. */
+export interface ProxyTarget {
   scheme: string;
   host: string;
   port: number | null;
@@ -61,35 +63,29 @@ export class HeaderTable {
 }
 
 /**
- * Parses "http://host:port/uri", "unix:/path:" forms and bare "host:port" (fastcgi_pass). Several
+ * What a *_pass points at ("http://host:port/uri", "unix:/path:", bare "host:port"). Several
  * rules ask this of every proxy_pass, so the answer is kept per node for the analysis
  * (Model.memo, keyed by the node: lookups by the address string are much slower). Read-only.
  */
-export function passTarget(ctx: RuleContext, node: ConfigNode): PassTarget | null {
-  const memo = ctx.model.memo<ConfigNode, PassTarget | null>('passTarget');
+export function passTarget(ctx: RuleContext, node: ConfigNode): ProxyTarget | null {
+  const memo = ctx.model.memo<ConfigNode, ProxyTarget | null>('passTarget');
   let t = memo.get(node);
   if (t === undefined) {
     const raw = node.d.args[0]?.value;
-    t = raw ? computeTarget(ctx, raw, node.ctx.startsWith('stream') ? 'stream_upstream' : 'upstream') : null;
+    t = raw ? computeTarget(ctx, node, raw, node.ctx.startsWith('stream') ? 'stream_upstream' : 'upstream') : null;
     memo.set(node, t);
   }
   return t;
 }
 
-function computeTarget(ctx: RuleContext, raw: string, family: string): PassTarget {
-  const m = /^([a-z]+):\/\/(.*)$/i.exec(raw);
-  const scheme = m ? m[1]!.toLowerCase() : '';
-  const rest = m ? m[2]! : raw;
-  const hasVariables = raw.includes('$');
-  if (rest.startsWith('unix:')) return { scheme, host: rest, port: null, uri: '', hasVariables, upstream: null, unix: true };
-  const slash = rest.indexOf('/');
-  const hostPort = slash < 0 ? rest : rest.slice(0, slash);
-  const uri = slash < 0 ? '' : rest.slice(slash);
-  const pm = /^(\[[^\]]+\]|[^:]*)(?::(\d+))?$/.exec(hostPort);
-  const host = (pm?.[1] ?? hostPort).toLowerCase();
-  const port = pm?.[2] ? Number(pm[2]) : null;
+function computeTarget(ctx: RuleContext, node: ConfigNode, raw: string, family: string): ProxyTarget {
+  const t = parsePassTarget(node.d.name, raw, family === 'stream_upstream');
+  const { scheme, hasVariables } = t;
+  if (t.unixPath !== null) return { scheme, host: t.rest, port: null, uri: '', hasVariables, upstream: null, unix: true };
+  const host = t.host.toLowerCase();
+  const port = t.port;
   const upstream = port === null ? ctx.model.upstreams.get(host)?.find((u) => u.body === family) ?? null : null;
-  return { scheme, host, port, uri, hasVariables, upstream, unix: false };
+  return { scheme, host, port, uri: t.uri, hasVariables, upstream, unix: false };
 }
 
 /**

@@ -1,181 +1,338 @@
 // The catalogue of upstream failures nginx logs (nginx-facts §2): every message classified into a
-// cause id with the status the client got, a plain explanation, the checks worth doing and the
-// directives that control it. Directive names are written for the proxy module; explain.ts swaps
-// the "proxy_" prefix for fastcgi_/grpc_/uwsgi_/scgi_ when the location uses that module.
+// cause id, and what each cause knows as fields of its record: the status the client got, a plain
+// explanation, the checks worth doing, the directives that control it, the settings whose values
+// explain shows, the limit a too-small value of which causes it, whether probing the backend
+// helps. Directive and setting names are written for the proxy module; core/upstream/settings.ts
+// maps them to fastcgi_/grpc_/uwsgi_/scgi_ when the request was made by that module.
+// docs/logs.md's cause table is generated from these records (scripts/gen-cause-table.mjs).
 import type { ErrorLogEntry } from './error-log';
 
-export interface Cause {
-  id: string;
+/** What a cause knows. */
+export interface CauseRecord {
   /** What the client got: 502, 504 ..., null when it depends or the response was only cut short. */
-  status: number | null;
-  title: string;
-  explanation: string;
-  checks: string[];
-  directives: string[];
+  readonly status: number | null;
+  readonly title: string;
+  readonly explanation: string;
+  /** What to check, in words; shown with the explanation (advice). */
+  readonly checks: readonly string[];
+  /** The directives that control it (for the docs and the reader). */
+  readonly directives: readonly string[];
+  /** Settings whose effective value (or default) at the failing block is shown with it (proxy_ form). */
+  readonly settings?: readonly string[];
+  /** The setting that causes this failure when set too low (proxy_ form): the doctor flags its value. */
+  readonly limit?: string;
+  /** The backend's address matters: show where it comes from, and probing it tells something. */
+  readonly probeHelps?: boolean;
+  /** Advice that depends on the peer being a unix socket or a TCP address. */
+  readonly peerAdvice?: { readonly unix: string; readonly tcp: string };
 }
 
-const C = (id: string, status: number | null, title: string, explanation: string, checks: string[], directives: string[]): Cause => ({
-  id, status, title, explanation, checks, directives,
-});
-
-export const CAUSES: readonly Cause[] = [
+const RECORDS = {
   // ----- 502: connecting -----
-  C('upstream-refused', 502, 'backend refused the connection',
-    'nginx reached the backend address but nothing was listening there (or a unix socket file exists with no process behind it). The backend is down, restarting, or listening on another port or interface.',
-    ['Is the backend process running? (systemctl status, docker ps)', 'Does it listen on the exact address and port in the upstream field? (ss -ltnp)', 'A backend bound to 127.0.0.1 is not reachable on another interface, and one bound to ::1 not on 127.0.0.1', 'A stale unix socket file needs its service restarted'],
-    ['proxy_pass', 'upstream', 'server']),
-  C('upstream-socket-missing', 502, 'backend unix socket does not exist',
-    'The unix socket named in the upstream address is not there: the backend (php-fpm, gunicorn, ...) is not running, listens on another path, or the socket lives in a private /tmp (systemd PrivateTmp) that nginx cannot see.',
-    ['ls -l the socket path from the upstream field', 'Compare it with the backend\'s listen setting (php-fpm pool "listen =", gunicorn --bind)', 'Avoid sockets in /tmp when the backend runs with PrivateTmp=true'],
-    ['fastcgi_pass', 'proxy_pass', 'uwsgi_pass']),
-  C('upstream-permission-denied', 502, 'permission denied connecting to the backend',
-    'The kernel refused the connect() with EACCES. For a unix socket the nginx worker user cannot write to the socket file; for a TCP address this is almost always SELinux refusing network connections from the web server.',
-    ['unix socket: check owner, group and mode of the socket and its directories (php-fpm listen.owner / listen.group / listen.mode) against the nginx "user"', 'TCP: getsebool httpd_can_network_connect; enable it with setsebool -P httpd_can_network_connect 1', 'Look for AVC denials: ausearch -m avc -ts recent'],
-    ['user', 'proxy_pass', 'fastcgi_pass']),
-  C('upstream-unreachable', 502, 'backend network unreachable',
-    'There is no route to the backend host (network unreachable, host unreachable, or a firewall answering with REJECT).',
-    ['Can this machine reach the address at all? (ip route get ADDR, nc -vz ADDR PORT)', 'Check firewalls between nginx and the backend', 'Is the backend host or container up, and is its IP still the one nginx resolved at start-up?'],
-    ['proxy_pass', 'upstream', 'server', 'resolver']),
-  C('upstream-address-exhausted', 502, 'no local address/port left to connect from',
-    'connect() failed with EADDRNOTAVAIL: the machine ran out of ephemeral ports towards this backend (many short-lived connections in TIME_WAIT), or proxy_bind names an address this host does not have.',
-    ['Count connections in TIME_WAIT to the backend (ss -tan state time-wait | wc -l)', 'Reuse connections: keepalive in the upstream block plus proxy_http_version 1.1 and proxy_set_header Connection ""', 'Check net.ipv4.ip_local_port_range and any proxy_bind address'],
-    ['keepalive', 'proxy_http_version', 'proxy_set_header', 'proxy_bind']),
-  C('upstream-backlog-full', 502, 'backend unix socket backlog full',
-    'connect() to a unix socket failed with EAGAIN: the backend\'s accept queue is full because all its workers are busy.',
-    ['Raise the backend\'s worker count (php-fpm pm.max_children) or make requests faster', 'Raise the backend\'s listen backlog (php-fpm listen.backlog) and net.core.somaxconn', 'Look for slow requests in the backend\'s own logs'],
-    ['fastcgi_pass', 'proxy_pass']),
-  C('upstream-kernel-connect-timeout', 502, 'the kernel gave up connecting to the backend',
-    'The operating system\'s TCP connect timeout fired before nginx\'s own: SYNs to the backend were never answered (host down, firewall dropping packets).',
-    ['Check the backend host is up and that packets to the port are not silently dropped', 'proxy_connect_timeout is longer than the kernel\'s SYN retry time; lower it to fail over faster'],
-    ['proxy_connect_timeout', 'proxy_next_upstream']),
-  C('no-live-upstreams', 502, 'no live servers in the upstream group',
-    'Every server of the upstream group is marked failed (max_fails within fail_timeout), down, or at max_conns, so nginx did not even try. This follows earlier connection errors: those are the real cause.',
-    ['Look at the error lines just before this one for the first failures', 'Check the backends of the group are up', 'max_fails/fail_timeout decide how long a failed server is skipped (default 1 failure, 10s)'],
-    ['upstream', 'server', 'max_fails', 'fail_timeout', 'proxy_next_upstream']),
-  C('upstream-unresolved', 502, 'backend host name could not be resolved',
-    'proxy_pass uses a variable, so nginx resolves the host name at request time with its own resolver, and the DNS query failed (name not found, server failure, or timeout).',
-    ['dig the name against the resolver address nginx uses', 'In containers, use the platform resolver (Docker: 127.0.0.11; Kubernetes: the cluster DNS and fully qualified service names)', 'Check the spelling of the name in the variable'],
-    ['resolver', 'resolver_timeout', 'proxy_pass']),
-  C('no-resolver', 502, 'no resolver for a host name in a variable proxy_pass',
-    'proxy_pass contains a variable and its host part is a name that is neither an upstream group nor an IP address, so nginx must resolve it at request time, but no resolver is configured.',
-    ['Add a resolver directive (e.g. resolver 127.0.0.53; or your DNS server)', 'Or define an upstream group with that name, or use a literal address'],
-    ['resolver', 'proxy_pass', 'upstream']),
-  C('upstream-tls-to-plain-http', 502, 'HTTPS spoken to a plain-HTTP backend',
-    'proxy_pass (or grpc_pass) uses https:// / grpcs://, but the backend port speaks plain HTTP: the TLS handshake got an HTTP answer ("wrong version number").',
-    ['Use http:// in proxy_pass for this port, or point it at the backend\'s TLS port'],
-    ['proxy_pass', 'grpc_pass', 'proxy_ssl_protocols']),
-  C('upstream-tls-handshake-failed', 502, 'TLS handshake with the backend failed',
-    'The TLS handshake with the backend failed: no common protocol or cipher, the backend needs SNI (proxy_ssl_server_name is off by default), wants a client certificate, or closed the connection during the handshake.',
-    ['Try openssl s_client -connect ADDR -servername NAME against the backend', 'Turn on proxy_ssl_server_name (and set proxy_ssl_name) for SNI-routed backends such as CDNs and ingress controllers', 'Compare proxy_ssl_protocols / proxy_ssl_ciphers with what the backend accepts'],
-    ['proxy_ssl_server_name', 'proxy_ssl_name', 'proxy_ssl_protocols', 'proxy_ssl_ciphers', 'proxy_ssl_certificate']),
-  C('upstream-tls-verify-failed', 502, 'backend certificate not trusted',
-    'proxy_ssl_verify is on and the backend\'s certificate did not verify: its chain does not lead to proxy_ssl_trusted_certificate, it expired, or its name does not match proxy_ssl_name.',
-    ['Inspect the chain: openssl s_client -connect ADDR -servername NAME -showcerts', 'Point proxy_ssl_trusted_certificate at the CA that issued the backend certificate', 'Check proxy_ssl_name (default: the proxy_pass host) matches a name in the certificate; raise proxy_ssl_verify_depth for longer chains'],
-    ['proxy_ssl_verify', 'proxy_ssl_trusted_certificate', 'proxy_ssl_name', 'proxy_ssl_verify_depth']),
-  C('upstream-send-failed', 502, 'backend closed while nginx was sending the request',
-    'Writing the request (usually a large body) to the backend failed with a broken pipe or reset: the backend closed the connection early, typically because of its own body-size limit or a crash.',
-    ['Check the backend\'s request size limits and its logs', 'Check whether large uploads fail while small requests work'],
-    ['client_max_body_size', 'proxy_request_buffering', 'proxy_send_timeout']),
-  C('upstream-prematurely-closed', 502, 'backend closed the connection without an answer',
-    'The backend accepted the request and closed the connection before sending a complete response header: it crashed, a worker was killed (php-fpm request_terminate_timeout, OOM killer), or a keepalive connection was closed by the backend at the same moment.',
-    ['Look at the backend\'s logs at that time for crashes, timeouts or restarts', 'Check the backend\'s own timeouts (php-fpm request_terminate_timeout, gunicorn --timeout)', 'With upstream keepalive, make the backend\'s idle timeout longer than nginx\'s keepalive_timeout'],
-    ['proxy_read_timeout', 'keepalive_timeout', 'proxy_next_upstream']),
-  C('upstream-reset', 502, 'backend reset the connection',
-    'The backend (or something between nginx and it) reset the connection while nginx waited for the response header: the process was killed, or a load balancer or firewall dropped the connection.',
-    ['Check the backend\'s logs and restarts at that time', 'Check idle timeouts of load balancers and firewalls between nginx and the backend'],
-    ['proxy_read_timeout', 'proxy_next_upstream', 'keepalive_timeout']),
-  C('upstream-header-too-big', 502, 'backend response header too big for the buffer',
-    'The status line and headers of the backend response did not fit in proxy_buffer_size (one memory page, 4k or 8k, by default). Large Set-Cookie or Location headers are the usual reason.',
-    ['Measure the response headers (curl -sD - -o /dev/null to the backend directly)', 'Raise proxy_buffer_size (e.g. 16k); keep proxy_busy_buffers_size consistent with proxy_buffers', 'Or make the application send smaller headers'],
-    ['proxy_buffer_size', 'proxy_buffers', 'proxy_busy_buffers_size']),
-  C('upstream-invalid-header', 502, 'backend sent an invalid response header',
-    'nginx could not parse a response header line or status from the backend (control characters, a malformed status, a bad header name).',
-    ['Fetch the URL from the backend directly and inspect the raw headers (curl -v, or nc)', 'Fix the application or framework that writes the header'],
-    ['proxy_pass', 'proxy_next_upstream']),
-  C('upstream-framing-conflict', 502, 'backend sent conflicting message framing',
-    'The backend sent both Content-Length and Transfer-Encoding, duplicate or invalid Content-Length values, or an unknown Transfer-Encoding. nginx refuses such responses to prevent response smuggling.',
-    ['Inspect the raw response headers from the backend', 'Fix the application, or a middle layer that adds a second framing header'],
-    ['proxy_pass']),
-  C('fastcgi-protocol-mismatch', 502, 'fastcgi_pass points at something that does not speak FastCGI',
-    'The bytes that came back are not FastCGI records. "unsupported FastCGI protocol version: 72" means the backend answered in HTTP (72 is the letter H): fastcgi_pass is aimed at a web server or an HTTP port.',
-    ['Point fastcgi_pass at the FastCGI listener (php-fpm\'s "listen"), not an HTTP port', 'If the backend speaks HTTP, use proxy_pass instead'],
-    ['fastcgi_pass', 'proxy_pass']),
-  C('fastcgi-prematurely-closed', 502, 'FastCGI backend ended its output before the headers',
-    'The FastCGI application finished (or closed stdout) before sending a complete header block: it crashed, exited, or printed nothing.',
-    ['Check the FastCGI pool\'s log (php-fpm) for fatal errors or killed workers at that time', 'Run the script from the command line to see if it prints anything'],
-    ['fastcgi_pass', 'fastcgi_read_timeout']),
-  C('grpc-to-http1-backend', 502, 'grpc_pass points at an HTTP/1 server',
-    'nginx spoke HTTP/2 and read the backend\'s HTTP/1.x answer as an HTTP/2 frame header: "too large http2 frame: 4740180" is the text "HTT" read as a frame length.',
-    ['Point grpc_pass at the gRPC (HTTP/2) port of the backend', 'For a plain HTTP/1 backend use proxy_pass'],
-    ['grpc_pass', 'proxy_pass']),
-  C('grpc-protocol-error', 502, 'gRPC / HTTP/2 protocol error from the backend',
-    'The backend broke the HTTP/2 protocol, rejected the stream (RST_STREAM), sent GOAWAY, or answered without a valid :status.',
-    ['Check the gRPC server\'s logs for the stream error', 'Test the backend with grpcurl directly', 'Check that TLS settings match (grpc:// vs grpcs://)'],
-    ['grpc_pass', 'grpc_read_timeout', 'grpc_buffer_size']),
+  'upstream-refused': {
+    status: 502,
+    title: 'backend refused the connection',
+    explanation: 'nginx reached the backend address but nothing was listening there (or a unix socket file exists with no process behind it). The backend is down, restarting, or listening on another port or interface.',
+    checks: ['Is the backend process running? (systemctl status, docker ps)', 'Does it listen on the exact address and port in the upstream field? (ss -ltnp)', 'A backend bound to 127.0.0.1 is not reachable on another interface, and one bound to ::1 not on 127.0.0.1', 'A stale unix socket file needs its service restarted'],
+    directives: ['proxy_pass', 'upstream', 'server'],
+    probeHelps: true,
+  },
+  'upstream-socket-missing': {
+    status: 502,
+    title: 'backend unix socket does not exist',
+    explanation: 'The unix socket named in the upstream address is not there: the backend (php-fpm, gunicorn, ...) is not running, listens on another path, or the socket lives in a private /tmp (systemd PrivateTmp) that nginx cannot see.',
+    checks: ['ls -l the socket path from the upstream field', 'Compare it with the backend\'s listen setting (php-fpm pool "listen =", gunicorn --bind)', 'Avoid sockets in /tmp when the backend runs with PrivateTmp=true'],
+    directives: ['fastcgi_pass', 'proxy_pass', 'uwsgi_pass'],
+    probeHelps: true,
+  },
+  'upstream-permission-denied': {
+    status: 502,
+    title: 'permission denied connecting to the backend',
+    explanation: 'The kernel refused the connect() with EACCES. For a unix socket the nginx worker user cannot write to the socket file; for a TCP address this is almost always SELinux refusing network connections from the web server.',
+    checks: ['unix socket: check owner, group and mode of the socket and its directories (php-fpm listen.owner / listen.group / listen.mode) against the nginx "user"', 'TCP: getsebool httpd_can_network_connect; enable it with setsebool -P httpd_can_network_connect 1', 'Look for AVC denials: ausearch -m avc -ts recent'],
+    directives: ['user', 'proxy_pass', 'fastcgi_pass'],
+    probeHelps: true,
+    peerAdvice: {
+      unix: 'the peer is a unix socket: check its file permissions against the nginx worker user',
+      tcp: 'the peer is a TCP address: on SELinux systems check httpd_can_network_connect',
+    },
+  },
+  'upstream-unreachable': {
+    status: 502,
+    title: 'backend network unreachable',
+    explanation: 'There is no route to the backend host (network unreachable, host unreachable, or a firewall answering with REJECT).',
+    checks: ['Can this machine reach the address at all? (ip route get ADDR, nc -vz ADDR PORT)', 'Check firewalls between nginx and the backend', 'Is the backend host or container up, and is its IP still the one nginx resolved at start-up?'],
+    directives: ['proxy_pass', 'upstream', 'server', 'resolver'],
+    probeHelps: true,
+  },
+  'upstream-address-exhausted': {
+    status: 502,
+    title: 'no local address/port left to connect from',
+    explanation: 'connect() failed with EADDRNOTAVAIL: the machine ran out of ephemeral ports towards this backend (many short-lived connections in TIME_WAIT), or proxy_bind names an address this host does not have.',
+    checks: ['Count connections in TIME_WAIT to the backend (ss -tan state time-wait | wc -l)', 'Reuse connections: keepalive in the upstream block plus proxy_http_version 1.1 and proxy_set_header Connection ""', 'Check net.ipv4.ip_local_port_range and any proxy_bind address'],
+    directives: ['keepalive', 'proxy_http_version', 'proxy_set_header', 'proxy_bind'],
+  },
+  'upstream-backlog-full': {
+    status: 502,
+    title: 'backend unix socket backlog full',
+    explanation: 'connect() to a unix socket failed with EAGAIN: the backend\'s accept queue is full because all its workers are busy.',
+    checks: ['Raise the backend\'s worker count (php-fpm pm.max_children) or make requests faster', 'Raise the backend\'s listen backlog (php-fpm listen.backlog) and net.core.somaxconn', 'Look for slow requests in the backend\'s own logs'],
+    directives: ['fastcgi_pass', 'proxy_pass'],
+  },
+  'upstream-kernel-connect-timeout': {
+    status: 502,
+    title: 'the kernel gave up connecting to the backend',
+    explanation: 'The operating system\'s TCP connect timeout fired before nginx\'s own: SYNs to the backend were never answered (host down, firewall dropping packets).',
+    checks: ['Check the backend host is up and that packets to the port are not silently dropped', 'proxy_connect_timeout is longer than the kernel\'s SYN retry time; lower it to fail over faster'],
+    directives: ['proxy_connect_timeout', 'proxy_next_upstream'],
+    settings: ['proxy_connect_timeout'],
+  },
+  'no-live-upstreams': {
+    status: 502,
+    title: 'no live servers in the upstream group',
+    explanation: 'Every server of the upstream group is marked failed (max_fails within fail_timeout), down, or at max_conns, so nginx did not even try. This follows earlier connection errors: those are the real cause.',
+    checks: ['Look at the error lines just before this one for the first failures', 'Check the backends of the group are up', 'max_fails/fail_timeout decide how long a failed server is skipped (default 1 failure, 10s)'],
+    directives: ['upstream', 'server', 'max_fails', 'fail_timeout', 'proxy_next_upstream'],
+    probeHelps: true,
+  },
+  'upstream-unresolved': {
+    status: 502,
+    title: 'backend host name could not be resolved',
+    explanation: 'proxy_pass uses a variable, so nginx resolves the host name at request time with its own resolver, and the DNS query failed (name not found, server failure, or timeout).',
+    checks: ['dig the name against the resolver address nginx uses', 'In containers, use the platform resolver (Docker: 127.0.0.11; Kubernetes: the cluster DNS and fully qualified service names)', 'Check the spelling of the name in the variable'],
+    directives: ['resolver', 'resolver_timeout', 'proxy_pass'],
+    settings: ['resolver'],
+  },
+  'no-resolver': {
+    status: 502,
+    title: 'no resolver for a host name in a variable proxy_pass',
+    explanation: 'proxy_pass contains a variable and its host part is a name that is neither an upstream group nor an IP address, so nginx must resolve it at request time, but no resolver is configured.',
+    checks: ['Add a resolver directive (e.g. resolver 127.0.0.53; or your DNS server)', 'Or define an upstream group with that name, or use a literal address'],
+    directives: ['resolver', 'proxy_pass', 'upstream'],
+    settings: ['resolver'],
+  },
+  'upstream-tls-to-plain-http': {
+    status: 502,
+    title: 'HTTPS spoken to a plain-HTTP backend',
+    explanation: 'proxy_pass (or grpc_pass) uses https:// / grpcs://, but the backend port speaks plain HTTP: the TLS handshake got an HTTP answer ("wrong version number").',
+    checks: ['Use http:// in proxy_pass for this port, or point it at the backend\'s TLS port'],
+    directives: ['proxy_pass', 'grpc_pass', 'proxy_ssl_protocols'],
+    probeHelps: true,
+  },
+  'upstream-tls-handshake-failed': {
+    status: 502,
+    title: 'TLS handshake with the backend failed',
+    explanation: 'The TLS handshake with the backend failed: no common protocol or cipher, the backend needs SNI (proxy_ssl_server_name is off by default), wants a client certificate, or closed the connection during the handshake.',
+    checks: ['Try openssl s_client -connect ADDR -servername NAME against the backend', 'Turn on proxy_ssl_server_name (and set proxy_ssl_name) for SNI-routed backends such as CDNs and ingress controllers', 'Compare proxy_ssl_protocols / proxy_ssl_ciphers with what the backend accepts'],
+    directives: ['proxy_ssl_server_name', 'proxy_ssl_name', 'proxy_ssl_protocols', 'proxy_ssl_ciphers', 'proxy_ssl_certificate'],
+    settings: ['proxy_ssl_server_name'],
+  },
+  'upstream-tls-verify-failed': {
+    status: 502,
+    title: 'backend certificate not trusted',
+    explanation: 'proxy_ssl_verify is on and the backend\'s certificate did not verify: its chain does not lead to proxy_ssl_trusted_certificate, it expired, or its name does not match proxy_ssl_name.',
+    checks: ['Inspect the chain: openssl s_client -connect ADDR -servername NAME -showcerts', 'Point proxy_ssl_trusted_certificate at the CA that issued the backend certificate', 'Check proxy_ssl_name (default: the proxy_pass host) matches a name in the certificate; raise proxy_ssl_verify_depth for longer chains'],
+    directives: ['proxy_ssl_verify', 'proxy_ssl_trusted_certificate', 'proxy_ssl_name', 'proxy_ssl_verify_depth'],
+    settings: ['proxy_ssl_trusted_certificate', 'proxy_ssl_name'],
+  },
+  'upstream-send-failed': {
+    status: 502,
+    title: 'backend closed while nginx was sending the request',
+    explanation: 'Writing the request (usually a large body) to the backend failed with a broken pipe or reset: the backend closed the connection early, typically because of its own body-size limit or a crash.',
+    checks: ['Check the backend\'s request size limits and its logs', 'Check whether large uploads fail while small requests work'],
+    directives: ['client_max_body_size', 'proxy_request_buffering', 'proxy_send_timeout'],
+  },
+  'upstream-prematurely-closed': {
+    status: 502,
+    title: 'backend closed the connection without an answer',
+    explanation: 'The backend accepted the request and closed the connection before sending a complete response header: it crashed, a worker was killed (php-fpm request_terminate_timeout, OOM killer), or a keepalive connection was closed by the backend at the same moment.',
+    checks: ['Look at the backend\'s logs at that time for crashes, timeouts or restarts', 'Check the backend\'s own timeouts (php-fpm request_terminate_timeout, gunicorn --timeout)', 'With upstream keepalive, make the backend\'s idle timeout longer than nginx\'s keepalive_timeout'],
+    directives: ['proxy_read_timeout', 'keepalive_timeout', 'proxy_next_upstream'],
+  },
+  'upstream-reset': {
+    status: 502,
+    title: 'backend reset the connection',
+    explanation: 'The backend (or something between nginx and it) reset the connection while nginx waited for the response header: the process was killed, or a load balancer or firewall dropped the connection.',
+    checks: ['Check the backend\'s logs and restarts at that time', 'Check idle timeouts of load balancers and firewalls between nginx and the backend'],
+    directives: ['proxy_read_timeout', 'proxy_next_upstream', 'keepalive_timeout'],
+  },
+  'upstream-header-too-big': {
+    status: 502,
+    title: 'backend response header too big for the buffer',
+    explanation: 'The status line and headers of the backend response did not fit in proxy_buffer_size (one memory page, 4k or 8k, by default). Large Set-Cookie or Location headers are the usual reason.',
+    checks: ['Measure the response headers (curl -sD - -o /dev/null to the backend directly)', 'Raise proxy_buffer_size (e.g. 16k); keep proxy_busy_buffers_size consistent with proxy_buffers', 'Or make the application send smaller headers'],
+    directives: ['proxy_buffer_size', 'proxy_buffers', 'proxy_busy_buffers_size'],
+    settings: ['proxy_buffer_size', 'proxy_buffers'], limit: 'proxy_buffer_size',
+  },
+  'upstream-invalid-header': {
+    status: 502,
+    title: 'backend sent an invalid response header',
+    explanation: 'nginx could not parse a response header line or status from the backend (control characters, a malformed status, a bad header name).',
+    checks: ['Fetch the URL from the backend directly and inspect the raw headers (curl -v, or nc)', 'Fix the application or framework that writes the header'],
+    directives: ['proxy_pass', 'proxy_next_upstream'],
+  },
+  'upstream-framing-conflict': {
+    status: 502,
+    title: 'backend sent conflicting message framing',
+    explanation: 'The backend sent both Content-Length and Transfer-Encoding, duplicate or invalid Content-Length values, or an unknown Transfer-Encoding. nginx refuses such responses to prevent response smuggling.',
+    checks: ['Inspect the raw response headers from the backend', 'Fix the application, or a middle layer that adds a second framing header'],
+    directives: ['proxy_pass'],
+  },
+  'fastcgi-protocol-mismatch': {
+    status: 502,
+    title: 'fastcgi_pass points at something that does not speak FastCGI',
+    explanation: 'The bytes that came back are not FastCGI records. "unsupported FastCGI protocol version: 72" means the backend answered in HTTP (72 is the letter H): fastcgi_pass is aimed at a web server or an HTTP port.',
+    checks: ['Point fastcgi_pass at the FastCGI listener (php-fpm\'s "listen"), not an HTTP port', 'If the backend speaks HTTP, use proxy_pass instead'],
+    directives: ['fastcgi_pass', 'proxy_pass'],
+    probeHelps: true,
+  },
+  'fastcgi-prematurely-closed': {
+    status: 502,
+    title: 'FastCGI backend ended its output before the headers',
+    explanation: 'The FastCGI application finished (or closed stdout) before sending a complete header block: it crashed, exited, or printed nothing.',
+    checks: ['Check the FastCGI pool\'s log (php-fpm) for fatal errors or killed workers at that time', 'Run the script from the command line to see if it prints anything'],
+    directives: ['fastcgi_pass', 'fastcgi_read_timeout'],
+  },
+  'grpc-to-http1-backend': {
+    status: 502,
+    title: 'grpc_pass points at an HTTP/1 server',
+    explanation: 'nginx spoke HTTP/2 and read the backend\'s HTTP/1.x answer as an HTTP/2 frame header: "too large http2 frame: 4740180" is the text "HTT" read as a frame length.',
+    checks: ['Point grpc_pass at the gRPC (HTTP/2) port of the backend', 'For a plain HTTP/1 backend use proxy_pass'],
+    directives: ['grpc_pass', 'proxy_pass'],
+    probeHelps: true,
+  },
+  'grpc-protocol-error': {
+    status: 502,
+    title: 'gRPC / HTTP/2 protocol error from the backend',
+    explanation: 'The backend broke the HTTP/2 protocol, rejected the stream (RST_STREAM), sent GOAWAY, or answered without a valid :status.',
+    checks: ['Check the gRPC server\'s logs for the stream error', 'Test the backend with grpcurl directly', 'Check that TLS settings match (grpc:// vs grpcs://)'],
+    directives: ['grpc_pass', 'grpc_read_timeout', 'grpc_buffer_size'],
+  },
   // ----- 504 -----
-  C('upstream-connect-timeout', 504, 'timed out connecting to the backend',
-    'The TCP connection to the backend was not established within proxy_connect_timeout: SYNs are dropped (firewall, wrong IP, host down) or the backend\'s accept queue is overflowing.',
-    ['nc -vz -w 3 ADDR PORT from the nginx host', 'Check firewalls that drop rather than reject', 'Check the backend\'s listen backlog and load'],
-    ['proxy_connect_timeout', 'proxy_next_upstream', 'proxy_next_upstream_timeout']),
-  C('upstream-tls-timeout', 504, 'timed out in the TLS handshake with the backend',
-    'The TLS handshake with the backend did not finish within proxy_connect_timeout: the port accepts TCP but does not answer TLS (a plain service, or an overloaded TLS terminator).',
-    ['Check the backend port actually speaks TLS (openssl s_client)', 'Check the backend\'s load'],
-    ['proxy_connect_timeout', 'proxy_pass', 'proxy_ssl_server_name']),
-  C('upstream-send-timeout', 504, 'timed out sending the request to the backend',
-    'The backend stopped reading the request (usually a large upload) for longer than proxy_send_timeout.',
-    ['Check the backend is reading request bodies and is not stuck', 'For slow uploads raise proxy_send_timeout, or buffer the body first (proxy_request_buffering on)'],
-    ['proxy_send_timeout', 'proxy_request_buffering', 'client_max_body_size']),
-  C('upstream-read-timeout', 504, 'backend too slow to answer',
-    'The backend did not send the response header within proxy_read_timeout (60s by default): a slow query, a blocked worker, or a long job done inside the request.',
-    ['Find the slow request in the backend\'s logs or APM', 'Raise proxy_read_timeout for this location only if the backend is legitimately slow', 'Move long work to a background job'],
-    ['proxy_read_timeout', 'proxy_next_upstream']),
+  'upstream-connect-timeout': {
+    status: 504,
+    title: 'timed out connecting to the backend',
+    explanation: 'The TCP connection to the backend was not established within proxy_connect_timeout: SYNs are dropped (firewall, wrong IP, host down) or the backend\'s accept queue is overflowing.',
+    checks: ['nc -vz -w 3 ADDR PORT from the nginx host', 'Check firewalls that drop rather than reject', 'Check the backend\'s listen backlog and load'],
+    directives: ['proxy_connect_timeout', 'proxy_next_upstream', 'proxy_next_upstream_timeout'],
+    settings: ['proxy_connect_timeout'], limit: 'proxy_connect_timeout',
+  },
+  'upstream-tls-timeout': {
+    status: 504,
+    title: 'timed out in the TLS handshake with the backend',
+    explanation: 'The TLS handshake with the backend did not finish within proxy_connect_timeout: the port accepts TCP but does not answer TLS (a plain service, or an overloaded TLS terminator).',
+    checks: ['Check the backend port actually speaks TLS (openssl s_client)', 'Check the backend\'s load'],
+    directives: ['proxy_connect_timeout', 'proxy_pass', 'proxy_ssl_server_name'],
+    settings: ['proxy_connect_timeout'],
+  },
+  'upstream-send-timeout': {
+    status: 504,
+    title: 'timed out sending the request to the backend',
+    explanation: 'The backend stopped reading the request (usually a large upload) for longer than proxy_send_timeout.',
+    checks: ['Check the backend is reading request bodies and is not stuck', 'For slow uploads raise proxy_send_timeout, or buffer the body first (proxy_request_buffering on)'],
+    directives: ['proxy_send_timeout', 'proxy_request_buffering', 'client_max_body_size'],
+    settings: ['proxy_send_timeout'], limit: 'proxy_send_timeout',
+  },
+  'upstream-read-timeout': {
+    status: 504,
+    title: 'backend too slow to answer',
+    explanation: 'The backend did not send the response header within proxy_read_timeout (60s by default): a slow query, a blocked worker, or a long job done inside the request.',
+    checks: ['Find the slow request in the backend\'s logs or APM', 'Raise proxy_read_timeout for this location only if the backend is legitimately slow', 'Move long work to a background job'],
+    directives: ['proxy_read_timeout', 'proxy_next_upstream'],
+    settings: ['proxy_read_timeout'], limit: 'proxy_read_timeout',
+  },
   // ----- other outcomes -----
-  C('upstream-not-http', 9, 'backend answered something that is not HTTP',
-    'The reply did not start with an HTTP status line, so nginx passed it through as HTTP/0.9 with no headers (the access log shows status 009). The backend speaks another protocol, or http:// points at a TLS port.',
-    ['Check which service listens on that port', 'Use https:// if the port speaks TLS; use fastcgi_pass / grpc_pass / uwsgi_pass for those protocols'],
-    ['proxy_pass']),
-  C('upstream-body-truncated', null, 'response cut short while reading the body from the backend',
-    'The failure happened after the response header had already been sent to the client ("while reading upstream"), so there was no 502: the client got a truncated body and the access log shows the backend\'s status (often 200).',
-    ['Check the backend\'s logs for crashes or timeouts while streaming', 'For slow streams raise proxy_read_timeout (it applies between two reads)', 'Check Content-Length and chunked encoding written by the application'],
-    ['proxy_read_timeout', 'proxy_buffering', 'proxy_max_temp_file_size']),
-  C('upgraded-connection-timeout', null, 'idle WebSocket (upgraded) connection timed out',
-    'A connection upgraded with 101 (WebSocket and similar) carried no data for proxy_read_timeout, so nginx closed the tunnel. The access log keeps 101; nothing failed during the handshake.',
-    ['Send pings from the application more often than proxy_read_timeout', 'Or raise proxy_read_timeout / proxy_send_timeout in the WebSocket location'],
-    ['proxy_read_timeout', 'proxy_send_timeout']),
-  C('upstream-server-disabled', null, 'a backend server was marked unavailable',
-    'After max_fails failures within fail_timeout nginx stops sending requests to this server for fail_timeout. This is a warning that follows connection or timeout errors; when all servers are disabled, requests get "no live upstreams".',
-    ['Look at the failures just before this line', 'Tune max_fails / fail_timeout on the server line'],
-    ['max_fails', 'fail_timeout', 'proxy_next_upstream']),
-  C('fastcgi-stderr', null, 'the FastCGI application wrote to stderr',
-    'The application (usually PHP) printed a message on stderr; nginx logs it at error level. It is not an nginx failure by itself: the status is whatever the application returned.',
-    ['Read the message: PHP fatal errors mean a 500 from the application', 'Fix the application, or log to a file instead of stderr (PHP error_log)'],
-    ['fastcgi_intercept_errors', 'fastcgi_catch_stderr']),
-  C('fastcgi-primary-script-unknown', 404, 'PHP-FPM could not find the script',
-    'PHP-FPM did not find the file named by SCRIPT_FILENAME and answered 404 "File not found.". The usual reasons: the root seen by nginx differs from PHP-FPM\'s (containers, chroot), or SCRIPT_FILENAME is built wrong.',
-    ['Check fastcgi_param SCRIPT_FILENAME $document_root$fastcgi_script_name; (or include fastcgi.conf)', 'Check that root points at the same path inside the PHP-FPM container or chroot', 'Check PHP-FPM can read the file (permissions, open_basedir)'],
-    ['root', 'fastcgi_param', 'fastcgi_split_path_info', 'try_files']),
-  C('worker-connections-exhausted', 500, 'worker_connections exhausted',
-    'A worker process reached worker_connections. Each proxied request uses two connections (client and backend), so the limit is reached at half the expected load.',
-    ['Raise worker_connections in the events block (and the open-file limit with worker_rlimit_nofile)', 'Check for slow backends holding connections'],
-    ['worker_connections', 'worker_rlimit_nofile', 'worker_processes']),
-  C('too-many-open-files', 500, 'out of file descriptors',
-    'The worker process hit its open-file limit (EMFILE), so it could not open a socket or a file.',
-    ['Raise worker_rlimit_nofile and the service\'s LimitNOFILE', 'Keep worker_connections below the file limit'],
-    ['worker_rlimit_nofile', 'worker_connections']),
-  C('client-closed-request', 499, 'client closed the connection before the response',
-    'The client gave up (closed the connection) while nginx was still waiting for the backend. Often a client or load-balancer timeout shorter than the backend\'s response time.',
-    ['Compare the client\'s timeout (or the load balancer\'s) with the backend\'s response time', 'proxy_ignore_client_abort on keeps the backend request running'],
-    ['proxy_ignore_client_abort', 'proxy_read_timeout']),
-  C('unknown', null, 'unclassified log line',
-    'nginx-doctor has no explanation for this message.',
-    [],
-    []),
-];
+  'upstream-not-http': {
+    status: 9,
+    title: 'backend answered something that is not HTTP',
+    explanation: 'The reply did not start with an HTTP status line, so nginx passed it through as HTTP/0.9 with no headers (the access log shows status 009). The backend speaks another protocol, or http:// points at a TLS port.',
+    checks: ['Check which service listens on that port', 'Use https:// if the port speaks TLS; use fastcgi_pass / grpc_pass / uwsgi_pass for those protocols'],
+    directives: ['proxy_pass'],
+    probeHelps: true,
+  },
+  'upstream-body-truncated': {
+    status: null,
+    title: 'response cut short while reading the body from the backend',
+    explanation: 'The failure happened after the response header had already been sent to the client ("while reading upstream"), so there was no 502: the client got a truncated body and the access log shows the backend\'s status (often 200).',
+    checks: ['Check the backend\'s logs for crashes or timeouts while streaming', 'For slow streams raise proxy_read_timeout (it applies between two reads)', 'Check Content-Length and chunked encoding written by the application'],
+    directives: ['proxy_read_timeout', 'proxy_buffering', 'proxy_max_temp_file_size'],
+    settings: ['proxy_read_timeout'],
+  },
+  'upgraded-connection-timeout': {
+    status: null,
+    title: 'idle WebSocket (upgraded) connection timed out',
+    explanation: 'A connection upgraded with 101 (WebSocket and similar) carried no data for proxy_read_timeout, so nginx closed the tunnel. The access log keeps 101; nothing failed during the handshake.',
+    checks: ['Send pings from the application more often than proxy_read_timeout', 'Or raise proxy_read_timeout / proxy_send_timeout in the WebSocket location'],
+    directives: ['proxy_read_timeout', 'proxy_send_timeout'],
+    settings: ['proxy_read_timeout'], limit: 'proxy_read_timeout',
+  },
+  'upstream-server-disabled': {
+    status: null,
+    title: 'a backend server was marked unavailable',
+    explanation: 'After max_fails failures within fail_timeout nginx stops sending requests to this server for fail_timeout. This is a warning that follows connection or timeout errors; when all servers are disabled, requests get "no live upstreams".',
+    checks: ['Look at the failures just before this line', 'Tune max_fails / fail_timeout on the server line'],
+    directives: ['max_fails', 'fail_timeout', 'proxy_next_upstream'],
+  },
+  'fastcgi-stderr': {
+    status: null,
+    title: 'the FastCGI application wrote to stderr',
+    explanation: 'The application (usually PHP) printed a message on stderr; nginx logs it at error level. It is not an nginx failure by itself: the status is whatever the application returned.',
+    checks: ['Read the message: PHP fatal errors mean a 500 from the application', 'Fix the application, or log to a file instead of stderr (PHP error_log)'],
+    directives: ['fastcgi_intercept_errors', 'fastcgi_catch_stderr'],
+  },
+  'fastcgi-primary-script-unknown': {
+    status: 404,
+    title: 'PHP-FPM could not find the script',
+    explanation: 'PHP-FPM did not find the file named by SCRIPT_FILENAME and answered 404 "File not found.". The usual reasons: the root seen by nginx differs from PHP-FPM\'s (containers, chroot), or SCRIPT_FILENAME is built wrong.',
+    checks: ['Check fastcgi_param SCRIPT_FILENAME $document_root$fastcgi_script_name; (or include fastcgi.conf)', 'Check that root points at the same path inside the PHP-FPM container or chroot', 'Check PHP-FPM can read the file (permissions, open_basedir)'],
+    directives: ['root', 'fastcgi_param', 'fastcgi_split_path_info', 'try_files'],
+  },
+  'worker-connections-exhausted': {
+    status: 500,
+    title: 'worker_connections exhausted',
+    explanation: 'A worker process reached worker_connections. Each proxied request uses two connections (client and backend), so the limit is reached at half the expected load.',
+    checks: ['Raise worker_connections in the events block (and the open-file limit with worker_rlimit_nofile)', 'Check for slow backends holding connections'],
+    directives: ['worker_connections', 'worker_rlimit_nofile', 'worker_processes'],
+  },
+  'too-many-open-files': {
+    status: 500,
+    title: 'out of file descriptors',
+    explanation: 'The worker process hit its open-file limit (EMFILE), so it could not open a socket or a file.',
+    checks: ['Raise worker_rlimit_nofile and the service\'s LimitNOFILE', 'Keep worker_connections below the file limit'],
+    directives: ['worker_rlimit_nofile', 'worker_connections'],
+  },
+  'client-closed-request': {
+    status: 499,
+    title: 'client closed the connection before the response',
+    explanation: 'The client gave up (closed the connection) while nginx was still waiting for the backend. Often a client or load-balancer timeout shorter than the backend\'s response time.',
+    checks: ['Compare the client\'s timeout (or the load balancer\'s) with the backend\'s response time', 'proxy_ignore_client_abort on keeps the backend request running'],
+    directives: ['proxy_ignore_client_abort', 'proxy_read_timeout'],
+  },
+  'unknown': {
+    status: null,
+    title: 'unclassified log line',
+    explanation: 'nginx-doctor has no explanation for this message.',
+    checks: [],
+    directives: [],
+  },
+} as const satisfies Record<string, CauseRecord>;
 
-const BY_ID = new Map(CAUSES.map((c) => [c.id, c]));
+/** A cause id: a typo does not compile. */
+export type CauseId = keyof typeof RECORDS;
 
-export function causeById(id: string): Cause {
-  return BY_ID.get(id) ?? BY_ID.get('unknown')!;
+export interface Cause extends CauseRecord {
+  readonly id: CauseId;
+}
+
+/** Every cause id, in catalogue order. */
+export const CAUSE_IDS = Object.keys(RECORDS) as CauseId[];
+
+export const CAUSES: readonly Cause[] = CAUSE_IDS.map((id): Cause => ({ id, ...RECORDS[id] }));
+
+const BY_ID = new Map<string, Cause>(CAUSES.map((c) => [c.id, c]));
+
+export function causeById(id: CauseId): Cause {
+  return BY_ID.get(id)!;
 }
 
 export interface Classification {
@@ -200,7 +357,7 @@ export function classify(e: Pick<ErrorLogEntry, 'message' | 'errno' | 'action' |
   return { cause, status, bodyPhase };
 }
 
-function classifyId(e: Pick<ErrorLogEntry, 'message' | 'errno' | 'action' | 'context' | 'level'>): string {
+function classifyId(e: Pick<ErrorLogEntry, 'message' | 'errno' | 'action' | 'context' | 'level'>): CauseId {
   const m = e.message;
   const code = e.errno?.code;
   const action = e.action ?? '';

@@ -6,7 +6,9 @@
 // number, time and client. Lines the keys cannot describe exactly (syslog prefixes, continuations,
 // truncated lines, UDP clients, a message holding ", client: ", a context whose quoted values hold
 // quotes) always take the normal way.
-import type { Confidence, Explainer, Explanation } from './explain';
+import type { Explainer, Explanation } from './explain';
+import type { Confidence } from './link';
+import { isUpstreamFailure } from './failure';
 import type { LogEntry, LogReader } from './reader';
 import { LEVELS, MAX_LINE_BYTES, parseErrorText, type ErrorLogEntry } from './error-log';
 import { classify, type Cause } from './causes';
@@ -202,13 +204,13 @@ export class CachedLineExplainer {
         report(new CachedLine(this.explainer, head, tail, lineNo, text, bytes, clientStart, clientEnd));
         return;
       }
-      for (const en of entries) if (this.explainer.isUpstreamFailure(en)) report(fromExplanation(this.explainer.explain(en)));
+      for (const en of entries) if (isUpstreamFailure(en)) report(fromExplanation(this.explainer.explain(en)));
       return;
     }
     const lineNo = this.reader.stats.lines + 1;
     const { clientStart, clientEnd } = sc;
     for (const e of this.reader.push(text, bytes)) {
-      const failure = this.all || this.explainer.isUpstreamFailure(e);
+      const failure = this.all || isUpstreamFailure(e);
       const x = failure ? this.explainer.explain(e) : null;
       if (x) report(fromExplanation(x));
       if (!heads || !this.describes(text, clientStart, clientEnd, e, lineNo)) continue;
@@ -245,7 +247,7 @@ export class CachedLineExplainer {
 
   end(report: (e: LineExplanation) => void): void {
     for (const e of this.reader.end()) {
-      if (this.all || this.explainer.isUpstreamFailure(e)) report(fromExplanation(this.explainer.explain(e)));
+      if (this.all || isUpstreamFailure(e)) report(fromExplanation(this.explainer.explain(e)));
     }
   }
 }

@@ -1,7 +1,7 @@
 // The last N lines of each error log on the host, read with the same parser and linker as
 // `explain`: upstream failures counted by cause and by the location that produced them. Then,
 // for the locations with failures, the timeouts and buffer sizes in effect there.
-import { Explainer, LogReader, Matcher, logFormatsFromConfig, passTargets, type ConfigNode, type Explanation } from '../../core/index';
+import { Explainer, LogReader, Matcher, causeById, effectiveUpstreamSetting, isUpstreamFailure, logFormatsFromConfig, passNodesIn, type CauseId, type ConfigNode, type Explanation } from '../../core/index';
 import type { DoctorCheck } from '../../protocol/protocol';
 import { placeOf, row, shortName, type DoctorContext, type LogRead } from '../context';
 
@@ -10,7 +10,7 @@ export interface PlaceFailures {
   label: string;
   node: ConfigNode | null;
   count: number;
-  causes: Map<string, { count: number; title: string; status: number | null; checks: readonly string[] }>;
+  causes: Map<CauseId, { count: number; title: string; status: number | null; checks: readonly string[] }>;
   lines: string[];
 }
 
@@ -39,7 +39,7 @@ export function summarise(ctx: DoctorContext, read: LogRead, explainer: Explaine
   const now = minutes(ctx.facts.date);
   let newest: number | null = null;
   for (const e of entries) {
-    if (!explainer || !explainer.isUpstreamFailure(e)) continue;
+    if (!explainer || !isUpstreamFailure(e)) continue;
     const x = explainer.explain(e);
     failures.push(x);
     const t = minutes(x.time);
@@ -80,7 +80,7 @@ export function errorLog(ctx: DoctorContext, s: LogSummary): DoctorCheck {
   }
   if (r.state !== 'ok') return row('error-log', title, 'warn', `cannot read the log (${r.state})`, expected, '');
   if (!s.failures.length) return row('error-log', title, 'pass', `no upstream failures in the last ${s.lines} log entries`, expected, '');
-  const byCause = new Map<string, number>();
+  const byCause = new Map<CauseId, number>();
   for (const x of s.failures) byCause.set(x.cause.id, (byCause.get(x.cause.id) ?? 0) + 1);
   const causes = [...byCause.entries()].sort((a, b) => b[1] - a[1]).map(([id, n]) => `${n}x ${id}`).join(', ');
   const where = s.places.slice(0, 3).map((p) => `${p.count}x ${p.label}${p.node ? ` (${shortName(ctx, p.node.file.source.path)})` : ''}`).join('; ');
@@ -96,40 +96,29 @@ export function errorLog(ctx: DoctorContext, s: LogSummary): DoctorCheck {
   return c;
 }
 
-// What to look at per cause, and the timeouts/buffers shown for a failing location.
-const SETTINGS: [string, string][] = [
-  ['connect_timeout', '60s'],
-  ['read_timeout', '60s'],
-  ['send_timeout', '60s'],
-  ['buffer_size', '4k|8k'],
-  ['buffers', '8 4k|8k'],
-];
-
-const CAUSE_SETTING: Record<string, string> = {
-  'upstream-connect-timeout': 'connect_timeout',
-  'upstream-read-timeout': 'read_timeout',
-  'upgraded-connection-timeout': 'read_timeout',
-  'upstream-send-timeout': 'send_timeout',
-  'upstream-header-too-big': 'buffer_size',
-};
+// What to look at per cause, and the timeouts/buffers shown for a failing location (values or the
+// catalog's defaults, core/upstream/settings.ts).
+const SETTINGS = ['connect_timeout', 'read_timeout', 'send_timeout', 'buffer_size', 'buffers'];
 
 export function failingLocationSettings(ctx: DoctorContext, p: PlaceFailures): DoctorCheck {
   const title = `timeouts and buffers of ${p.label}${p.node ? ` (${shortName(ctx, p.node.file.source.path)})` : ''}`;
   const node = p.node!;
   const model = ctx.model!;
-  const mod = passTargets(node)[0]?.module ?? 'proxy';
+  const mod = passNodesIn(node)[0]?.target.module ?? 'proxy';
   const prefix = `${mod}_`;
   const values: string[] = [];
   let related: { name: string; value: string; node: ConfigNode | null } | null = null;
-  const wanted = new Set([...p.causes.keys()].map((id) => CAUSE_SETTING[id]).filter((x): x is string => !!x));
-  for (const [suffix, dflt] of SETTINGS) {
+  // the limits these failures hit when set too low (a field of each cause)
+  const wanted = new Set([...p.causes.keys()].map((id) => causeById(id).limit).filter((x): x is string => !!x));
+  for (const suffix of SETTINGS) {
     if (mod === 'memcached' && !suffix.endsWith('timeout')) continue;
-    const name = prefix + suffix;
-    const eff = model.effective(node, name);
-    const n = eff.nodes[eff.nodes.length - 1] ?? null;
-    const value = n ? n.d.args.map((a) => a.value).join(' ') : `${dflt} (default)`;
+    const s = effectiveUpstreamSetting(model, node, `proxy_${suffix}`, mod);
+    if (!s) continue;
+    const name = s.name;
+    const n = s.nodes[s.nodes.length - 1] ?? null;
+    const value = n ? n.d.args.map((a) => a.value).join(' ') : `${s.default ?? '(none)'} (default)`;
     values.push(`${name} ${value}`);
-    if (wanted.has(suffix) && !related) related = { name, value, node: n };
+    if (wanted.has(`proxy_${suffix}`) && !related) related = { name, value, node: n };
   }
   const causes = [...p.causes.entries()].map(([id, c]) => `${c.count}x ${id}`).join(', ');
   if (!related) {
