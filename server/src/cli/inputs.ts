@@ -20,7 +20,7 @@ export interface Inputs {
   ioFailed: boolean;
 }
 
-export function analysisInputs(args: ParsedArgs, io: Io): Inputs {
+export function analysisInputs(args: ParsedArgs, io: Io, host: DiskHost = new DiskHost()): Inputs {
   const version = one(args, 'nginx-version');
   if (version !== undefined && !/^\d+\.\d+(\.\d+)?$/.test(version)) throw new UsageError(`--nginx-version must look like 1.24.0, not "${version}"`);
   if (args.positionals.length === 0) throw new UsageError('at least one config file is needed');
@@ -30,7 +30,6 @@ export function analysisInputs(args: ParsedArgs, io: Io): Inputs {
     if (!m || !SEVERITIES.has(m[2]!)) throw new UsageError(`--rule takes RULE-ID=off|error|warning|info|hint, not "${r}"`);
     severities[m[1]!] = m[2] as SeveritySetting;
   }
-  const host = new DiskHost();
   const catalog = defaultCatalog();
   const cache = new ParseCache();
   const items: Input[] = [];

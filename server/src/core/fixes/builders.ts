@@ -96,7 +96,8 @@ export function insertAtFileTop(file: SourceFile, lines: readonly string[]): Tex
   const eol = eolOf(file);
   let line = 0;
   while (line < file.lines.lineCount && /^\s*(#.*)?$/.test(file.lines.lineText(line)) && file.lines.lineText(line).trim().startsWith('#')) line++;
-  const at = file.lines.lineStart(line);
+  // never in front of a byte order mark: it stays the file's first character
+  const at = Math.max(file.lines.lineStart(line), file.text.charCodeAt(0) === 0xfeff ? 1 : 0);
   return { file: file.path, start: at, end: at, newText: lines.join(eol) + eol + eol };
 }
 
