@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { CLI, FIXTURES } from '../helpers/repo';
+import { tempTree } from '../helpers/temp-tree';
 
 const dir = join(FIXTURES, 'cli');
 const run = (...args: string[]) => {
@@ -89,4 +90,18 @@ test('--version and --help', () => {
   const help = run('--help');
   assert.equal(help.code, 0);
   assert.match(help.out, /nginx-doctor check \[--format text\|json\|sarif\]/);
+});
+
+test('a relative root path expands a glob in the first segment of an include, as the absolute path does', () => {
+  const tree = tempTree({ 'nginx.conf': 'events {}\nhttp {\n    include *.inc;\n}\n', 'x.inc': 'server { lisen 80; }\n' });
+  try {
+    const at = (cwd: string, path: string) => spawnSync(process.execPath, [CLI, 'check', path], { cwd, encoding: 'utf8', timeout: 20_000 });
+    const relative = at(tree.dir, 'nginx.conf');
+    const absolute = at('/', tree.path('nginx.conf'));
+    assert.equal(relative.status, 1, relative.stderr);
+    assert.equal(relative.stdout, 'x.inc:1:10: error [unknown-directive] unknown directive "lisen"; did you mean "listen"?\n');
+    assert.equal(absolute.stdout, `${tree.path('x.inc')}:1:10: error [unknown-directive] unknown directive "lisen"; did you mean "listen"?\n`);
+  } finally {
+    tree.remove();
+  }
 });

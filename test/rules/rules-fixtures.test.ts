@@ -17,6 +17,7 @@ const RULES_DIR = join(FIXTURES, 'rules');
 
 interface Options {
   nginxVersion?: string;
+  limits?: RunOptions['limits'];
 }
 
 function optionsOf(text: string): Options {
@@ -24,9 +25,10 @@ function optionsOf(text: string): Options {
   return m ? (JSON.parse(m[1]!) as Options) : {};
 }
 
-/** A fixture as its `# options:` line says (the nginx version), from disk or the given text. */
+/** A fixture as its `# options:` line says (the nginx version, include limits), from disk or the given text. */
 function runOptions(text: string, host: RunOptions['host'] = new DiskHost(), nginxVersion?: string): RunOptions {
-  return { host, text, nginxVersion: nginxVersion ?? optionsOf(text).nginxVersion ?? null };
+  const { limits } = optionsOf(text);
+  return { host, text, nginxVersion: nginxVersion ?? optionsOf(text).nginxVersion ?? null, ...(limits ? { limits } : {}) };
 }
 
 function run(ruleId: string, root: string, nginxVersion?: string): Analysis {

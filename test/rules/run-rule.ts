@@ -2,7 +2,7 @@
 // examples do: a root config as nginx would read it, anything else as a snippet in the context
 // its directives imply.
 import assert from 'node:assert/strict';
-import { analyze, defaultCatalog, fixAll, isRootConfig, parse, makeSourceFile, RULES, snippetContext, type Analysis, type AnalyzeOptions, type FixAllResult, type Rule } from '../../server/src/core/index';
+import { analyze, defaultCatalog, fixAll, INCLUDE_LIMITS, isRootConfig, parse, makeSourceFile, RULES, snippetContext, type Analysis, type AnalyzeOptions, type FixAllResult, type IncludeLimits, type Rule } from '../../server/src/core/index';
 
 export const syntaxRule = RULES.find((r) => r.id === 'syntax')!;
 
@@ -18,6 +18,8 @@ export interface RunOptions {
   text?: string;
   nginxVersion?: string | null;
   confDir?: string;
+  /** Lower include caps, so a fixture can reach them with a few files. */
+  limits?: Partial<IncludeLimits>;
 }
 
 export function oneRuleOptions(ruleId: string, root: string, o: RunOptions): AnalyzeOptions {
@@ -33,6 +35,7 @@ export function oneRuleOptions(ruleId: string, root: string, o: RunOptions): Ana
     rules: ruleId === 'syntax' ? [syntaxRule] : [syntaxRule, rule],
     ruleOptions: { checkLocalSockets: true },
     ...(o.confDir ? { confDir: o.confDir } : {}),
+    ...(o.limits ? { limits: { ...INCLUDE_LIMITS, ...o.limits } } : {}),
     ...(snippet ? { startContext: snippet.context } : {}),
   };
 }

@@ -1,6 +1,6 @@
 // The layer rules of docs/architecture.md, checked on every import of server/src and client/src
 // (static, dynamic and require, as TypeScript's own pre-processor reads them):
-//   core      imports nothing outside core (no packages, no Node built-ins)
+//   core      imports nothing outside core (no Node built-ins; one pure-JS package, re2js)
 //   protocol  imports nothing (names and message types shared with the client)
 //   host      core only, plus Node built-ins (files)
 //   remote    core only, plus Node built-ins (processes, ssh, records)
@@ -27,7 +27,8 @@ interface LayerRule {
 
 const NODE = /^node:/;
 export const LAYER_RULES: Record<Layer, LayerRule> = {
-  core: { may: [], packages: null },
+  // re2js: a pure-JavaScript, linear-time regex engine (no Node built-ins), for hostile patterns (match/pcre.ts)
+  core: { may: [], packages: /^re2js$/ },
   protocol: { may: [], packages: null },
   // server/src/version.ts (and the package.json it reads the version from)
   version: { may: [], packages: null },

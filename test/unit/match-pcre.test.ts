@@ -1,13 +1,27 @@
 // PCRE -> JavaScript: what is translated exactly (on byte strings), and what is refused with a reason.
+// Every answer is checked on the three engines: JavaScript's RegExp (the translation's meaning, never
+// run by the product), the budgeted matcher (regex-vm.ts) and re2js (subjects without a newline).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { toBytes, translatePcre } from '../../server/src/core/index';
+import { RE2JS } from 're2js';
+import { runPcre, toBytes, translatePcre } from '../../server/src/core/index';
+import { compileRegex, vmExec } from '../../server/src/core/match/regex-vm';
 
 const m = (pattern: string, subject: string, caseless = false): boolean => {
   const t = translatePcre(pattern, caseless);
   assert.ok(t.ok, `${pattern}: ${t.ok ? '' : t.reason}`);
+  const bytes = toBytes(subject);
   t.re.lastIndex = 0;
-  return t.re.test(toBytes(subject));
+  const native = t.re.test(bytes);
+  const vm = vmExec(compileRegex(t.source, t.asciiOnly), bytes, { steps: 1_000_000 }) !== null;
+  assert.equal(vm, native, `${pattern} on ${JSON.stringify(subject)}: budgeted matcher vs JavaScript`);
+  if (t.re2Source !== null && !bytes.includes('\n')) {
+    assert.equal(RE2JS.compile(t.re2Source).test(bytes), native, `${pattern} on ${JSON.stringify(subject)}: re2js (${t.re2Source}) vs JavaScript`);
+  }
+  const run = runPcre(t, bytes);
+  assert.ok(run.known);
+  assert.equal(run.m !== null, native);
+  return native;
 };
 
 test('semantics on byte strings match PCRE in non-UTF mode', () => {
@@ -97,7 +111,16 @@ test('what cannot be translated exactly is refused with a reason', () => {
 test('capture numbers survive atomic groups (for rewrite $1)', () => {
   const t = translatePcre('^/(?>x+)(\\w+)/(\\d+)$');
   assert.ok(t.ok);
-  const r = t.re.exec('/xxab/12')!;
-  assert.equal(r[t.groups[1]!], 'ab');
-  assert.equal(r[t.groups[2]!], '12');
+  const r = runPcre(t, '/xxab/12', true);
+  assert.ok(r.known && r.m);
+  assert.equal(r.m.captures[t.groups[1]!], 'ab');
+  assert.equal(r.m.captures[t.groups[2]!], '12');
+  const named = translatePcre('^/(?<dir>[a-z]+)/(\\d+)$');
+  assert.ok(named.ok && named.re2Source !== null, 'RE2 takes named groups');
+  const n = runPcre(named, '/abc/42', true);
+  assert.ok(n.known && n.m);
+  assert.deepEqual([n.m.captures[1], n.m.captures[2], n.m.groups?.dir], ['abc', '42', 'abc']);
+  const nv = runPcre(named, '/abc/42\n', true); // a newline: the budgeted matcher answers
+  assert.ok(nv.known && nv.m);
+  assert.deepEqual([nv.m.captures[1], nv.m.captures[2], nv.m.groups?.dir], ['abc', '42', 'abc']);
 });

@@ -5,6 +5,7 @@ import type { Diagnostic, Fix, SeveritySetting } from './diagnostic';
 import type { FileHost } from './host';
 import { buildConfigSet, type ConfigSet } from './workspace/config-set';
 import type { ParseCache } from './workspace/parse-cache';
+import type { IncludeLimits } from './workspace/glob';
 import { Model } from './model/model';
 import { RULES } from './checks/registry';
 import type { ReportOptions, Rule, RuleContext, RuleOptions } from './checks/rule';
@@ -25,6 +26,8 @@ export interface AnalyzeOptions {
   /** Only these rules (tests run one rule at a time). */
   rules?: readonly Rule[];
   ruleOptions?: RuleOptions;
+  /** Caps on the work includes may cause (workspace/glob.ts INCLUDE_LIMITS by default). */
+  limits?: IncludeLimits;
 }
 
 export interface Analysis {
@@ -42,6 +45,7 @@ export function analyze(rootPath: string, opts: AnalyzeOptions): Analysis {
     ...(opts.confDir ? { confDir: opts.confDir } : {}),
     ...(opts.startContext ? { startContext: opts.startContext } : {}),
     ...(opts.rootText !== undefined ? { rootText: opts.rootText } : {}),
+    ...(opts.limits ? { limits: opts.limits } : {}),
   };
   const set = buildConfigSet(rootPath, setOpts);
   const model = new Model(set);

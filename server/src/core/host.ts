@@ -10,6 +10,11 @@ export interface FileHost {
   isDirectory(path: string): boolean;
   /** True when anything exists at the path (a socket too); absent when the host cannot tell. */
   exists?(path: string): boolean;
+  /**
+   * What the path is after following links (device and inode on a disk), so a directory reached
+   * through several links is recognised; absent when the host cannot tell (no links).
+   */
+  identity?(path: string): string | undefined;
 }
 
 export interface Logger {

@@ -51,6 +51,11 @@ export class DiskHost implements FileHost {
   exists(path: string): boolean {
     return existsSync(path);
   }
+
+  identity(path: string): string | undefined {
+    const st = statSync(path, { throwIfNoEntry: false });
+    return st ? `${st.dev}:${st.ino}` : undefined;
+  }
 }
 
 /** A host whose open documents (unsaved editor buffers) win over the disk. */
@@ -74,5 +79,9 @@ export class OverlayHost implements FileHost {
 
   exists(path: string): boolean {
     return this.overlay(path) !== undefined || (this.disk.exists?.(path) ?? false);
+  }
+
+  identity(path: string): string | undefined {
+    return this.disk.identity?.(path);
   }
 }

@@ -4,8 +4,9 @@
 // proxy settings at the location and the servers of its upstream.
 import { hostname } from 'node:os';
 import { isAbsolute, resolve as resolvePath } from 'node:path';
+import { CancellationToken, LSPErrorCodes, ResponseError } from 'vscode-languageserver/node';
 import {
-  Explainer, LogReader, Matcher, defaultText, effectiveUpstreamSettings, fixAllowed, isUpstreamFailure, lineOf, parseUrl, parseVersion, logFormatsFromConfig, passNodesIn,
+  Explainer, LogReader, Matcher, withRegexPool, defaultText, effectiveUpstreamSettings, fixAllowed, isUpstreamFailure, lineOf, parseUrl, parseVersion, logFormatsFromConfig, passNodesIn,
   type ConfigNode, type ConfigSet, type Diagnostic, type Explanation, type LocationInfo, type ServerInfo,
 } from '../core/index';
 import type {
@@ -138,22 +139,39 @@ function quickFixesIn(loc: ConfigNode, l: Linking): ExplainQuickFix[] {
   return out;
 }
 
-export function explainLines(ws: Workspace, p: ExplainLinesParams): ExplainLinesResult {
+/** Budgeted-matcher steps for all the regexes of one explain request (about 0.5-1 s at worst). */
+export const REQUEST_REGEX_BUDGET = 5_000_000;
+/** Lines explained between two yields to the event loop (other requests, cancellation). */
+const CHUNK_MS = 20;
+
+export async function explainLines(ws: Workspace, p: ExplainLinesParams, token: CancellationToken = CancellationToken.None): Promise<ExplainLinesResult> {
   const r = linking(ws, p.rootUri);
   if ('error' in r) return { root: null, explanations: [], error: r.error };
   const { l } = r;
   const reader = new LogReader({ formats: logFormatsFromConfig(l.set) });
   const lines = (Array.isArray(p.lines) ? p.lines : []).slice(0, MAX_LINES);
   const out: ExplainedLine[] = [];
-  lines.forEach((text, i) => {
-    // each element is one log entry (multi-line FastCGI entries arrive joined by "\n")
-    const entries = [...String(text).replace(/\r?\n$/, '').split(/\r?\n/).flatMap((t) => reader.push(t)), ...reader.end()];
-    for (const entry of entries) {
-      const failure = isUpstreamFailure(entry);
-      if (p.failuresOnly && !failure) continue;
-      out.push(explained(l.explainer.explain(entry), i, l, failure, ws.nginxVersion));
+  const pool = { steps: REQUEST_REGEX_BUDGET };
+  let i = 0;
+  while (i < lines.length) {
+    const until = Date.now() + CHUNK_MS;
+    withRegexPool(pool, () => {
+      for (; i < lines.length && Date.now() < until; i++) {
+        // each element is one log entry (multi-line FastCGI entries arrive joined by "\n")
+        const text = lines[i];
+        const entries = [...String(text).replace(/\r?\n$/, '').split(/\r?\n/).flatMap((t) => reader.push(t)), ...reader.end()];
+        for (const entry of entries) {
+          const failure = isUpstreamFailure(entry);
+          if (p.failuresOnly && !failure) continue;
+          out.push(explained(l.explainer.explain(entry), i, l, failure, ws.nginxVersion));
+        }
+      }
+    });
+    if (i < lines.length) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      if (token.isCancellationRequested) throw new ResponseError(LSPErrorCodes.RequestCancelled, 'request cancelled');
     }
-  });
+  }
   return { root: r.root, explanations: out };
 }
 

@@ -41,6 +41,10 @@ export class GuardedHost implements FileHost {
     return this.allows(path) && this.inner.isDirectory(path);
   }
 
+  identity(path: string): string | undefined {
+    return this.allows(path) ? this.inner.identity?.(path) : undefined;
+  }
+
   /** Existence only (unix sockets, trusted workspaces): nothing is read. */
   exists(path: string): boolean {
     return this.inner.exists?.(path) ?? false;

@@ -1,5 +1,7 @@
 // Finds the root configs in the workspace folders: files named nginx.conf, or config files whose
-// top level opens an events/http/stream/mail block. Bounded, so a huge folder cannot stall the server.
+// top level opens an events/http/stream/mail block. Bounded, so a huge folder cannot stall the server,
+// and each directory and file is visited once (by device and inode), so links back up the tree
+// (`a -> .`) do not multiply the walk or make one nginx.conf thousands of roots.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -13,8 +15,20 @@ const MAX_BYTES = 2 * 1024 * 1024;
 export function findRootConfigs(folders: readonly string[]): string[] {
   const out: string[] = [];
   let budget = MAX_ENTRIES;
+  const seen = new Set<string>();
+  const once = (st: { dev: number; ino: number }): boolean => {
+    const id = `${st.dev}:${st.ino}`;
+    if (seen.has(id)) return false;
+    seen.add(id);
+    return true;
+  };
   const visit = (dir: string, depth: number): void => {
     if (depth > MAX_DEPTH || budget <= 0) return;
+    try {
+      if (!once(statSync(dir))) return;
+    } catch {
+      return;
+    }
     let entries: string[];
     try {
       entries = readdirSync(dir).sort();
@@ -32,7 +46,7 @@ export function findRootConfigs(folders: readonly string[]): string[] {
       }
       if (st.isDirectory()) {
         if (!SKIP_DIRS.has(name) && !name.startsWith('.')) visit(p, depth + 1);
-      } else if (st.isFile() && CANDIDATE.test(name) && st.size <= MAX_BYTES && isRoot(p, name)) {
+      } else if (st.isFile() && CANDIDATE.test(name) && st.size <= MAX_BYTES && once(st) && isRoot(p, name)) {
         out.push(p);
       }
     }

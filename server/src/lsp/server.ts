@@ -131,7 +131,7 @@ export function startServer(connection: Connection): void {
     };
   }));
 
-  connection.onRequest(EXPLAIN_LINES, request(log, 'explainLines', (p: ExplainLinesParams) => explainLines(workspace, p), ready));
+  connection.onRequest(EXPLAIN_LINES, request(log, 'explainLines', (p: ExplainLinesParams, token) => explainLines(workspace, p, token), ready));
   connection.onRequest(MATCH_URL, request(log, 'matchUrl', (p: MatchUrlParams) => matchUrl(workspace, p), ready));
   connection.onRequest(PROBE_BACKEND, request(log, 'probeBackend', async (p: ProbeBackendParams): Promise<ProbeBackendResult> => {
     if (!trusted) return { ok: false, text: 'probing backends needs a trusted workspace' };

@@ -14,6 +14,7 @@ import { rule as invalidValue } from './rules/invalid-value';
 import { rule as duplicateDirective } from './rules/duplicate-directive';
 import { rule as includeNotFound } from './rules/include-not-found';
 import { rule as includeCycle } from './rules/include-cycle';
+import { rule as includeLimit } from './rules/include-limit';
 import { rule as unknownVariable } from './rules/unknown-variable';
 import { rule as duplicateLocation } from './rules/duplicate-location';
 import { rule as duplicateUpstream } from './rules/duplicate-upstream';
@@ -66,6 +67,7 @@ export const RULES: readonly Rule[] = [
   duplicateDirective,
   includeNotFound,
   includeCycle,
+  includeLimit,
   unknownVariable,
   duplicateLocation,
   duplicateUpstream,

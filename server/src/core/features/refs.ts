@@ -216,7 +216,7 @@ export function isValidUpstreamName(name: string): boolean {
 /** The files an include argument reads, the way nginx expands it (sorted glob matches). */
 export function includeTargets(value: string, confDir: string, host: FileHost): string[] {
   const pattern = resolve(confDir, value);
-  if (hasGlob(value)) return expandGlob(host, pattern);
+  if (hasGlob(value)) return expandGlob(host, pattern).paths;
   return host.readFile(pattern) !== undefined && !host.isDirectory(pattern) ? [pattern] : [];
 }
 

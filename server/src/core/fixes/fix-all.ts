@@ -25,6 +25,7 @@ export function fixAll(rootPath: string, opts: AnalyzeOptions, onlyFile?: string
     listDir: (p) => opts.host.listDir(p),
     isDirectory: (p) => opts.host.isDirectory(p),
     ...(opts.host.exists ? { exists: (p: string) => opts.host.exists!(p) } : {}),
+    ...(opts.host.identity ? { identity: (p: string) => opts.host.identity!(p) } : {}),
   };
   let applied = 0;
   let remaining: Diagnostic[] = [];

@@ -5,6 +5,7 @@
 // quote except with escape=none. Variables with a known shape get a tight pattern, the rest a
 // lazy one.
 import type { ConfigSet } from '../workspace/config-set';
+import { RE2JS } from 're2js';
 import { fromBytes } from '../match/bytes';
 
 export interface LogFormat {
@@ -12,7 +13,10 @@ export interface LogFormat {
   format: string;
   escape: 'default' | 'json' | 'none';
   vars: string[];
-  re: RegExp;
+  /** The format's regex (JavaScript syntax; also valid RE2). */
+  source: string;
+  /** Runs the regex on a line: the groups, or null. */
+  exec(line: string): ArrayLike<string | undefined> | null;
 }
 
 export interface AccessLogEntry {
@@ -89,7 +93,26 @@ export function compileLogFormat(name: string, format: string, escape: LogFormat
     re += `(${shape})`;
   }
   re += '$';
-  return { name, format, escape, vars, re: new RegExp(re) };
+  return { name, format, escape, vars, source: re, exec: matcherFor(format, re) };
+}
+
+/**
+ * A format from a config can be hostile: `log_format x '$a $b $c $d ...'` gives lazy groups that
+ * a backtracking engine explores in polynomial time on a line that does not fit. Those run on
+ * re2js (linear time); the built-in combined and main formats, whose groups cannot overlap, on
+ * JavaScript's engine, which is faster.
+ */
+function matcherFor(format: string, source: string): LogFormat['exec'] {
+  if (format === COMBINED_FORMAT || format === MAIN_FORMAT) {
+    const re = new RegExp(source);
+    return (line) => re.exec(line);
+  }
+  try {
+    const re2 = RE2JS.compile(source);
+    return (line) => re2.exec(line);
+  } catch {
+    return () => null;
+  }
 }
 
 export const COMBINED = compileLogFormat('combined', COMBINED_FORMAT);
@@ -120,7 +143,7 @@ export function logFormatsFromConfig(set: ConfigSet): LogFormat[] {
 export function parseAccessLine(text: string, formats: readonly LogFormat[], line = 1): AccessLogEntry | null {
   const t = text.endsWith('\r') ? text.slice(0, -1) : text;
   for (const f of formats) {
-    const m = f.re.exec(t);
+    const m = f.exec(t);
     if (!m) continue;
     const fields: Record<string, string> = {};
     f.vars.forEach((v, i) => {

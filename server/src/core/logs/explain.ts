@@ -9,6 +9,7 @@ import type { ServerInfo } from '../match/servers';
 import { parseRequestLine, type RequestLine } from '../match/uri';
 import { Linker, type Candidate, type Confidence } from './link';
 import { advice, summary } from './advice';
+import { withRegexBudget, LINE_REGEX_BUDGET } from '../match/pcre';
 
 export interface Explanation {
   entry: LogEntry;
@@ -40,7 +41,12 @@ export class Explainer {
     this.linker = new Linker(matcher);
   }
 
+  /** One log entry; its regex evaluations (server names, locations, rewrites) share one step budget. */
   explain(entry: LogEntry): Explanation {
+    return withRegexBudget(LINE_REGEX_BUDGET, () => this.explainEntry(entry));
+  }
+
+  private explainEntry(entry: LogEntry): Explanation {
     const x = entry.kind === 'error' ? baseError(entry) : baseAccess(entry);
     Object.assign(x, this.linker.link(x, x.cause.id !== 'unknown'));
     x.summary = summary(x);
@@ -50,6 +56,10 @@ export class Explainer {
 
   /** Only where an entry was handled (server, location, confidence): explain() without summary and fixes. */
   locate(entry: LogEntry): Pick<Explanation, 'server' | 'location' | 'confidence'> {
+    return withRegexBudget(LINE_REGEX_BUDGET, () => this.locateEntry(entry));
+  }
+
+  private locateEntry(entry: LogEntry): Pick<Explanation, 'server' | 'location' | 'confidence'> {
     const x = entry.kind === 'error' ? baseError(entry) : baseAccess(entry);
     const l = this.linker.link(x, x.cause.id !== 'unknown');
     return { server: l.server, location: l.location, confidence: l.confidence };

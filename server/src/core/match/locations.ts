@@ -296,7 +296,7 @@ export function findLocation(level: Level, uri: string, st: FindState): FindCode
       const run = runPcre(loc.regex, uri);
       if (!run.known) {
         st.unknownRegexes.push(loc);
-        st.reasons.push(`${describe(loc)} could not be evaluated for this URI (a case-insensitive back reference on non-ASCII bytes); assumed not to match`);
+        st.reasons.push(`${describe(loc)} could not be evaluated for this URI (uncertain: ${run.reason}); assumed not to match`);
         continue;
       }
       if (run.m) {

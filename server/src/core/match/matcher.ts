@@ -11,7 +11,7 @@ import { fromBytes, toBytes } from './bytes';
 import { parseTarget, validateHost, normalizePath } from './uri';
 import { buildLevel, describe, findLocation, type FindState, type Level, type LocationInfo } from './locations';
 import { ServerTable, entryText, type AddrEntry, type ServerInfo } from './servers';
-import { translatePcre, runPcre } from './pcre';
+import { translatePcre, runPcre, withRegexBudget, LINE_REGEX_BUDGET, type PcreMatch } from './pcre';
 
 export interface MatcherOptions {
   /** Port for server blocks without `listen` (80 as root, 8000 otherwise). Default 80. */
@@ -106,8 +106,15 @@ export class Matcher {
     return out.sort((a, b) => (this.orderOf.get(a.node) ?? 0) - (this.orderOf.get(b.node) ?? 0));
   }
 
-  /** Match one request from its connection address, Host header and request target. */
+  /**
+   * Match one request from its connection address, Host header and request target. Every regex it
+   * evaluates shares one step budget (pcre.ts): a hostile pattern makes the answer uncertain, never slow.
+   */
   match(req: MatchRequest): MatchResult {
+    return withRegexBudget(LINE_REGEX_BUDGET, () => this.matchRequest(req));
+  }
+
+  private matchRequest(req: MatchRequest): MatchResult {
     const result: MatchResult = { server: null, location: null, status: null, uri: '', reason: [], candidates: [], certain: true, chain: [] };
     const addr = req.addr ?? '127.0.0.1';
     const entry = this.table.entryFor(addr, req.port);
@@ -402,10 +409,10 @@ export class Matcher {
         r.reason.push(`rewrite at ${where(d)} could not be evaluated (${t.reason}); stopped following rewrites`);
         return 'final';
       }
-      const run = runPcre(t, ctx.uri);
+      const run = runPcre(t, ctx.uri, true);
       if (!run.known) {
         r.certain = false;
-        r.reason.push(`rewrite at ${where(d)} could not be evaluated for this URI; stopped following rewrites`);
+        r.reason.push(`rewrite at ${where(d)} could not be evaluated for this URI (uncertain: ${run.reason}); stopped following rewrites`);
         return 'final';
       }
       const m = run.m;
@@ -456,7 +463,7 @@ export class Matcher {
   }
 
   /** Expands a rewrite replacement (bytes), or null when it needs variables we do not know. */
-  private expand(text: string, ctx: Ctx, caps: { m: RegExpExecArray; groups: number[] } | null): string | null {
+  private expand(text: string, ctx: Ctx, caps: { m: PcreMatch; groups: number[] } | null): string | null {
     const src = toBytes(text);
     let out = '';
     for (let i = 0; i < src.length; i++) {
@@ -469,7 +476,7 @@ export class Matcher {
       if (digit) {
         const n = Number(digit[1]);
         const js = caps?.groups[n];
-        out += (js !== undefined ? caps!.m[js] : undefined) ?? '';
+        out += (js !== undefined ? caps!.m.captures[js] : undefined) ?? '';
         i += 1;
         continue;
       }

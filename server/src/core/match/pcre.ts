@@ -6,29 +6,143 @@
 // mid-pattern), atomic groups and possessive quantifiers are emulated with a lookahead and a
 // back reference. What JavaScript cannot express (recursion, conditionals, \p, UTF mode ...) is
 // refused with a reason instead of being approximated.
+//
+// The translated regexes never run on JavaScript's backtracking engine (a hostile config and
+// log could stall it for minutes: `location ~ ^/(a+)+$` against "/aaaa...!"). runPcre uses
+// re2js, a linear-time RE2 port, for patterns without back references or lookaround (and
+// subjects without a newline, where PCRE's "$" and "(?m)^" need lookaround), and the
+// step-budgeted matcher of regex-vm.ts for the rest; when the budget runs out the answer is
+// "uncertain: regex too costly to evaluate", never a stall.
+
+import { RE2JS } from 're2js';
+import { BUDGET_EXCEEDED, compileRegex, RegexTooComplex, vmExec, type Program } from './regex-vm';
 
 export type Translation =
   | {
       ok: true;
+      /** The JavaScript regex (what the translation means; tests compare the engines with it, product code never runs it). */
       re: RegExp;
       source: string;
       /** PCRE capture number -> JavaScript capture number (they differ after atomic groups). */
       groups: number[];
       /**
-       * True when the regex relies on JavaScript's "i" flag (a case-insensitive back reference):
-       * exact for ASCII subjects only, since JavaScript also folds bytes 0xC0-0xFE, PCRE does not.
+       * True when the regex relies on a case-insensitive back reference (JavaScript's "i" flag in
+       * `re`). The budgeted matcher folds ASCII only, as PCRE does.
        */
       asciiOnly: boolean;
+      /** The same pattern for RE2 (valid on subjects without "\n"), or null when RE2 cannot express it. */
+      re2Source: string | null;
     }
   | { ok: false; reason: string };
 
 export type CompiledPcre = Extract<Translation, { ok: true }>;
 
-/** Runs a translated regex on a byte string: known=false when its answer cannot be trusted for it. */
-export function runPcre(t: CompiledPcre, subject: string): { known: boolean; m: RegExpExecArray | null } {
-  if (t.asciiOnly && /[^\x00-\x7f]/.test(subject)) return { known: false, m: null };
-  t.re.lastIndex = 0;
-  return { known: true, m: t.re.exec(subject) };
+export interface PcreMatch {
+  /** Captures by JavaScript group number (0: the whole match); undefined when a group did not take part. */
+  captures: (string | undefined)[];
+  groups: Record<string, string | undefined> | undefined;
+}
+
+export type PcreRun =
+  | { known: true; m: PcreMatch | null }
+  | { known: false; m: null; reason: string };
+
+/**
+ * Steps of the budgeted matcher: for one regex evaluation when nothing else is set, and for every
+ * regex of one request or log line (withRegexBudget in Matcher.match and Explainer.explain). About
+ * 10-20 ms of CPU per 100,000 steps on this slow shared machine: a hostile line stays under 50 ms.
+ */
+export const REGEX_STEP_BUDGET = 200_000;
+export const LINE_REGEX_BUDGET = 250_000;
+/** Longest subject x pattern size the linear engine takes on (its time grows with both). */
+const RE2_WORK_LIMIT = 4_000_000;
+export const TOO_COSTLY = 'regex too costly to evaluate';
+
+/** Steps left for the regexes evaluated while it is the current budget. */
+export interface RegexBudget {
+  steps: number;
+}
+let current: RegexBudget | null = null;
+
+/**
+ * Runs fn with at most `steps` budgeted-matcher steps for all its regex evaluations (and no more
+ * than an enclosing budget has left, which is charged with what fn used).
+ */
+export function withRegexBudget<T>(steps: number, fn: () => T): T {
+  const outer = current;
+  const initial = outer ? Math.min(steps, outer.steps) : steps;
+  const b: RegexBudget = { steps: initial };
+  current = b;
+  try {
+    return fn();
+  } finally {
+    current = outer;
+    if (outer) outer.steps -= initial - b.steps;
+  }
+}
+
+/**
+ * Runs fn with `pool` as the enclosing budget (a whole editor request that yields between
+ * chunks of lines, so a synchronous withRegexBudget cannot span it).
+ */
+export function withRegexPool<T>(pool: RegexBudget, fn: () => T): T {
+  const outer = current;
+  current = pool;
+  try {
+    return fn();
+  } finally {
+    current = outer;
+  }
+}
+
+interface Engines {
+  re2?: RE2JS | null;
+  vm?: Program | string;
+}
+const engines = new WeakMap<CompiledPcre, Engines>();
+const NO_CAPTURES: PcreMatch = { captures: [], groups: undefined };
+
+/**
+ * Runs a translated regex on a byte string. `captures`: the caller needs the groups (rewrite),
+ * not only yes/no. known=false (with the reason) when the answer cannot be given within the budget.
+ */
+export function runPcre(t: CompiledPcre, subject: string, captures = false): PcreRun {
+  let e = engines.get(t);
+  if (!e) engines.set(t, (e = {}));
+  if (t.re2Source !== null && subject.indexOf('\n') < 0) {
+    if (e.re2 === undefined) e.re2 = compileRe2(t.re2Source);
+    if (e.re2 && subject.length * t.re2Source.length <= RE2_WORK_LIMIT) {
+      if (!captures) return { known: true, m: e.re2.test(subject) ? NO_CAPTURES : null };
+      const r = e.re2.exec(subject) as (Array<string | undefined> & { groups?: Record<string, string | undefined> }) | null;
+      return { known: true, m: r ? { captures: [...r], groups: r.groups } : null };
+    }
+  }
+  if (e.vm === undefined) {
+    try {
+      e.vm = compileRegex(t.source, t.asciiOnly);
+    } catch (err) {
+      if (!(err instanceof RegexTooComplex)) throw err;
+      e.vm = err.message;
+    }
+  }
+  if (typeof e.vm === 'string') return { known: false, m: null, reason: TOO_COSTLY };
+  const budget = current ?? { steps: REGEX_STEP_BUDGET };
+  if (budget.steps <= 0) return { known: false, m: null, reason: TOO_COSTLY };
+  try {
+    const r = vmExec(e.vm, subject, budget);
+    return { known: true, m: r ? { captures: r.captures, groups: r.groups } : null };
+  } catch (err) {
+    if (err === BUDGET_EXCEEDED) return { known: false, m: null, reason: TOO_COSTLY };
+    throw err;
+  }
+}
+
+function compileRe2(source: string): RE2JS | null {
+  try {
+    return RE2JS.compile(source);
+  } catch {
+    return null;
+  }
 }
 
 interface Flags {
@@ -49,10 +163,11 @@ export function translatePcre(pattern: string, caseless = false): Translation {
   if (hit) return hit;
   let result: Translation;
   try {
-    const t = new Translator(toByteString(pattern), caseless);
+    const bytes = toByteString(pattern);
+    const t = new Translator(bytes, caseless, 'js');
     const source = t.run();
     try {
-      result = { ok: true, re: new RegExp(source, t.needsIFlag ? 'i' : ''), source, groups: t.groupMap, asciiOnly: t.needsIFlag };
+      result = { ok: true, re: new RegExp(source, t.needsIFlag ? 'i' : ''), source, groups: t.groupMap, asciiOnly: t.needsIFlag, re2Source: re2Translation(bytes, caseless) };
     } catch (e) {
       result = { ok: false, reason: `the translated pattern is not valid in JavaScript (${(e as Error).message})` };
     }
@@ -63,6 +178,16 @@ export function translatePcre(pattern: string, caseless = false): Translation {
   if (cache.size > 5000) cache.clear();
   cache.set(key, result);
   return result;
+}
+
+/** The RE2 form (for subjects without "\n"), or null when the pattern needs back references or lookaround. */
+function re2Translation(bytes: string, caseless: boolean): string | null {
+  try {
+    return new Translator(bytes, caseless, 're2').run();
+  } catch (e) {
+    if (e instanceof Unsupported) return null;
+    throw e;
+  }
 }
 
 function toByteString(s: string): string {
@@ -200,6 +325,8 @@ class Translator {
   constructor(
     private readonly p: string,
     caseless: boolean,
+    /** 're2': for subjects without "\n" ("$" is the end, "(?m)^" the start), no lookaround or back references. */
+    private readonly target: 'js' | 're2' = 'js',
   ) {
     this.flags = { i: caseless, s: false, m: false, x: false };
   }
@@ -219,6 +346,10 @@ class Translator {
 
   private fail(why: string): never {
     throw new Unsupported(why);
+  }
+
+  private notForRe2(what: string): void {
+    if (this.target === 're2') this.fail(`${what} needs a backtracking matcher`);
   }
 
   private startVerbs(): void {
@@ -275,12 +406,12 @@ class Translator {
         return;
       case '^':
         this.pos++;
-        this.out.push(this.flags.m ? '(?:^|(?<=\\n)(?!$))' : '^');
+        this.out.push(this.target === 're2' ? '^' : this.flags.m ? '(?:^|(?<=\\n)(?!$))' : '^');
         this.lastAtom = -1;
         return;
       case '$':
         this.pos++;
-        this.out.push(this.flags.m ? '(?=\\n|$)' : '(?=\\n?$)');
+        this.out.push(this.target === 're2' ? '$' : this.flags.m ? '(?=\\n|$)' : '(?=\\n?$)');
         this.lastAtom = -1;
         return;
       case '*':
@@ -315,6 +446,7 @@ class Translator {
     } else if (next === '+') {
       // possessive: X*+ is the atomic group (?>X*)
       this.pos++;
+      this.notForRe2('a possessive quantifier');
       const body = this.out.splice(this.lastAtom).join('') + q;
       const n = ++this.jsGroups;
       this.out.push(`(?:(?=(${body}))\\${n})`);
@@ -365,11 +497,13 @@ class Translator {
     }
     if ((m = /^\(\?(:|=|!|<=|<!)/.exec(rest))) {
       this.pos += m[0].length;
+      if (m[1] !== ':') this.notForRe2('lookaround');
       push(`(?${m[1]}`, ')');
       return;
     }
     if (rest.startsWith('(?>')) {
       this.pos += 3;
+      this.notForRe2('an atomic group');
       const n = ++this.jsGroups;
       push('(?:(?=(', `))\\${n})`);
       return;
@@ -412,6 +546,7 @@ class Translator {
   }
 
   private backref(pcreNumber: number): void {
+    this.notForRe2('a back reference');
     if (this.flags.i) this.caselessBackref = true;
     const js = this.groupMap[pcreNumber];
     if (js === undefined) this.fail(`back reference to group ${pcreNumber}, which is not defined before it`);
@@ -419,6 +554,7 @@ class Translator {
   }
 
   private namedBackref(name: string): void {
+    this.notForRe2('a back reference');
     if (this.flags.i) this.caselessBackref = true;
     if (!this.names.has(name)) this.fail(`back reference to group "${name}", which is not defined before it`);
     this.atom(`\\k<${name}>`);
@@ -467,7 +603,7 @@ class Translator {
         return;
       case 'Z':
         this.pos += 2;
-        this.out.push('(?=\\n?$)');
+        this.out.push(this.target === 're2' ? '$' : '(?=\\n?$)');
         this.lastAtom = -1;
         return;
       case 'K': // only moves the start of the reported match; the yes/no answer is the same

@@ -125,18 +125,19 @@ export class ServerTable {
       const t = entry.tail.get(prefix);
       if (t) return { server: t, how: `wildcard server_name "${prefix}.*" is the longest trailing wildcard that matches` };
     }
+    // regexes that could not be evaluated for this host (not translatable, or too costly)
+    const unknown = entry.regex.filter((r) => !r.re).map((r) => `"${r.name}" (${r.problem})`);
     if (host.length) {
       for (const r of entry.regex) {
         if (!r.re) continue;
         const run = runPcre(r.re, host);
         if (!run.known) {
-          r.problem = 'a case-insensitive back reference on a non-ASCII host';
+          unknown.push(`"${r.name}" (uncertain: ${run.reason})`);
           continue;
         }
         if (run.m) return { server: r.server, how: `regex server_name "${r.name}" is the first regex that matches` };
       }
     }
-    const unknown = entry.regex.filter((r) => !r.re || r.problem).map((r) => `"${r.name}" (${r.problem})`);
     const why = unknown.length ? `; could not evaluate ${unknown.join(', ')}` : '';
     return {
       server: entry.defaultServer,

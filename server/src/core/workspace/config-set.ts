@@ -6,7 +6,7 @@ import type { Directive, ParsedFile } from '../syntax/ast';
 import type { FileHost } from '../host';
 import type { BlockKind, Catalog } from '../catalog/catalog';
 import { ParseCache } from './parse-cache';
-import { expandGlob, hasGlob } from './glob';
+import { expandGlob, hasGlob, INCLUDE_LIMITS, type IncludeLimits } from './glob';
 import { dirname, resolve, basename } from '../util/path';
 import { MAX_BLOCK_DEPTH } from '../syntax/parser';
 
@@ -66,6 +66,8 @@ export interface ConfigSetOptions {
   startContext?: BlockKind;
   /** Text of the root when it is not read from the host (an unsaved buffer). */
   rootText?: string;
+  /** Caps on the work includes may cause (INCLUDE_LIMITS by default). */
+  limits?: IncludeLimits;
 }
 
 const MAX_DEPTH = 64;
@@ -75,6 +77,9 @@ const MAX_NODES = 2_000_000;
 
 export function buildConfigSet(rootPath: string, opts: ConfigSetOptions): ConfigSet {
   const cache = opts.cache ?? new ParseCache();
+  const limits = opts.limits ?? INCLUDE_LIMITS;
+  let inclusions = 0;
+  let unitCapped = false;
   const confDir = opts.confDir ?? dirname(rootPath);
   const set: ConfigSet = {
     rootPath,
@@ -111,7 +116,8 @@ export function buildConfigSet(rootPath: string, opts: ConfigSetOptions): Config
       set.all.push(node);
       if (d.name === 'include' && d.args.length === 1 && !d.block && ctx !== 'raw') {
         for (const inc of resolveInclude(node, stack)) {
-          out.push(...expand(inc.directives, inc, parent, ctx, [...stack, inc.source.path], node, depth));
+          // a loop, not push(...): an included tree can hold more nodes than a call has arguments
+          for (const n of expand(inc.directives, inc, parent, ctx, [...stack, inc.source.path], node, depth)) out.push(n);
         }
       }
       if (d.block) {
@@ -134,9 +140,29 @@ export function buildConfigSet(rootPath: string, opts: ConfigSetOptions): Config
     const report = (code: string, message: string): void => {
       set.problems.push({ file: node.file.source.path, start: arg.start, end: arg.end, code, message });
     };
-    const paths = hasGlob(arg.value) ? expandGlob(opts.host, pattern) : [pattern];
+    let paths = [pattern];
+    if (hasGlob(arg.value)) {
+      const g = expandGlob(opts.host, pattern, limits);
+      paths = g.paths;
+      const shown = (p: string): string => (p.startsWith(`${confDir}/`) ? p.slice(confDir.length + 1) : p);
+      if (g.loops.length) {
+        report('include-cycle', `include "${arg.value}" loops: "${shown(g.loops[0]!)}" is a directory it already lists (a link back up the tree${g.loops.length > 1 ? `, and ${g.loops.length - 1} more` : ''}); each directory is read once`);
+      }
+      if (g.repeats.length) {
+        report('include-limit', `include "${arg.value}" reaches "${shown(g.repeats[0]!)}" through a second link${g.repeats.length > 1 ? ` (and ${g.repeats.length - 1} more)` : ''}; nginx reads such a directory once per link, nginx-doctor once`);
+      }
+      if (g.capped === 'matches') report('include-limit', `include "${arg.value}" matches more than ${limits.globMatches.toLocaleString('en-US')} paths; only the first ${limits.globMatches.toLocaleString('en-US')} were checked`);
+      if (g.capped === 'dirs') report('include-limit', `include "${arg.value}" lists more than ${limits.globDirs.toLocaleString('en-US')} directories; the rest was not checked`);
+    }
     const out: ParsedFile[] = [];
     for (const p of paths) {
+      if (++inclusions > limits.inclusions || (!set.files.has(p) && set.files.size >= limits.unitFiles)) {
+        if (!unitCapped) {
+          unitCapped = true;
+          report('include-limit', `this config includes more than ${(inclusions > limits.inclusions ? limits.inclusions : limits.unitFiles).toLocaleString('en-US')} ${inclusions > limits.inclusions ? 'files in all' : 'distinct files'}; "${arg.value}" and the includes after it were not checked`);
+        }
+        break;
+      }
       if (stack.includes(p)) {
         const cycle = [...stack.slice(stack.indexOf(p)), p].map((x) => basename(x)).join(' -> ');
         report('include-cycle', `include cycle: ${cycle}`);
