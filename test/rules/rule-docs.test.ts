@@ -5,7 +5,8 @@
 // under "## Example" must get a finding of the rule, the block after "Fixed" none, and for a
 // rule whose fix Fix all applies, fixing the example must give a text that contains the fixed
 // block ("# ..." lines in it stand for lines left out). The fence may name paths that exist on
-// the machine the example is about, for the rules that look (```nginx exists=/run/php.sock). A block made of "# path/name.conf" sections is a set of files (the first one is read,
+// the machine the example is about, for the rules that look (```nginx exists=/run/php.sock), and
+// lower the include caps so a few files reach them (```nginx limits=globMatches:3). A block made of "# path/name.conf" sections is a set of files (the first one is read,
 // the others are there to be included); any other block is one file.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -33,6 +34,8 @@ interface Block {
   text: string;
   /** Paths the fence says exist (sockets). */
   exists: string[];
+  /** Include caps the fence lowers (include-limit). */
+  limits?: RunOptions['limits'];
 }
 
 interface Page {
@@ -52,7 +55,13 @@ function blocks(text: string): Block[] {
   return [...text.matchAll(/^```nginx( [^\n]*)?\n([\s\S]*?)^```$/gm)].map((m) => ({
     text: m[2]!,
     exists: /\bexists=(\S+)/.exec(m[1] ?? '')?.[1]!.split(',') ?? [],
+    ...limitsOf(/\blimits=(\S+)/.exec(m[1] ?? '')?.[1]),
   }));
+}
+
+function limitsOf(spec: string | undefined): { limits?: RunOptions['limits'] } {
+  if (!spec) return {};
+  return { limits: Object.fromEntries(spec.split(',').map((kv) => kv.split(':')).map(([k, v]) => [k, Number(v)])) };
 }
 
 function readPage(rule: Rule): Page {
@@ -93,7 +102,7 @@ function hostOf(block: Block, files: Record<string, string>): RunOptions['host']
 
 function runBlock(rule: Rule, block: Block): { mine: Diagnostic[]; syntax: Diagnostic[]; root: string; host: RunOptions['host'] } {
   const { root, files } = filesOf(block.text);
-  const o: RunOptions = { host: hostOf(block, files), confDir: DIR };
+  const o: RunOptions = { host: hostOf(block, files), confDir: DIR, ...(block.limits ? { limits: block.limits } : {}) };
   const all = analyzeOneRule(rule.id, root, o).diagnostics;
   return { mine: all.filter((d) => d.code === rule.id), syntax: all.filter((d) => d.code === 'syntax' && rule.id !== 'syntax'), root, host: o.host };
 }

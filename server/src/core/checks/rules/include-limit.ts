@@ -7,6 +7,7 @@ export const rule: Rule = {
   id: 'include-limit',
   severity: 'warning',
   summary: 'an include that reaches more files or directories than nginx-doctor reads',
+  fix: 'none',
   check(ctx) {
     for (const p of ctx.set.problems) if (p.code === 'include-limit') ctx.reportAt(p.file, p.start, p.end, p.message);
   },
