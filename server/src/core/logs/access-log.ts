@@ -16,7 +16,7 @@ export interface LogFormat {
   /** The format's regex (JavaScript syntax; also valid RE2). */
   source: string;
   /** Runs the regex on a line: the groups, or null. */
-  exec(line: string): ArrayLike<string | undefined> | null;
+  match(line: string): ArrayLike<string | undefined> | null;
 }
 
 export interface AccessLogEntry {
@@ -93,7 +93,7 @@ export function compileLogFormat(name: string, format: string, escape: LogFormat
     re += `(${shape})`;
   }
   re += '$';
-  return { name, format, escape, vars, source: re, exec: matcherFor(format, re) };
+  return { name, format, escape, vars, source: re, match: matcherFor(format, re) };
 }
 
 /**
@@ -102,14 +102,15 @@ export function compileLogFormat(name: string, format: string, escape: LogFormat
  * re2js (linear time); the built-in combined and main formats, whose groups cannot overlap, on
  * JavaScript's engine, which is faster.
  */
-function matcherFor(format: string, source: string): LogFormat['exec'] {
+function matcherFor(format: string, source: string): LogFormat['match'] {
   if (format === COMBINED_FORMAT || format === MAIN_FORMAT) {
     const re = new RegExp(source);
     return (line) => re.exec(line);
   }
   try {
     const re2 = RE2JS.compile(source);
-    return (line) => re2.exec(line);
+    // the DFA answers yes/no in a few microseconds; the groups are extracted only for lines that fit
+    return (line) => (re2.test(line) ? re2.exec(line) : null);
   } catch {
     return () => null;
   }
@@ -143,7 +144,7 @@ export function logFormatsFromConfig(set: ConfigSet): LogFormat[] {
 export function parseAccessLine(text: string, formats: readonly LogFormat[], line = 1): AccessLogEntry | null {
   const t = text.endsWith('\r') ? text.slice(0, -1) : text;
   for (const f of formats) {
-    const m = f.exec(t);
+    const m = f.match(t);
     if (!m) continue;
     const fields: Record<string, string> = {};
     f.vars.forEach((v, i) => {
