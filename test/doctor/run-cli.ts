@@ -1,4 +1,8 @@
 // Runs `nginx-doctor doctor` as a user would (the bundled CLI in its own process), bounded in time.
+// With NGINX_DOCTOR_COMPARE_CLI=/path/to/another/dist/cli.js (a build from before a change), every
+// run is repeated with that CLI and must print the same bytes with the same exit code: the
+// doctor tier then proves a refactoring kept the report (`NGINX_DOCTOR_COMPARE_CLI=... node
+// scripts/run-tests.mjs doctor`).
 import { spawn } from 'node:child_process';
 import assert from 'node:assert/strict';
 import type { DoctorCheck, DoctorReport } from '../../server/src/protocol/protocol';
@@ -11,10 +15,22 @@ export interface CliRun {
   ms: number;
 }
 
-export function runDoctor(args: string[], timeoutMs = 90_000): Promise<CliRun> {
+export async function runDoctor(args: string[], timeoutMs = 90_000): Promise<CliRun> {
+  const run = await runCli(CLI, args, timeoutMs);
+  const other = process.env.NGINX_DOCTOR_COMPARE_CLI;
+  if (other) {
+    const before = await runCli(other, args, timeoutMs);
+    assert.equal(run.stdout, before.stdout, `doctor ${args.join(' ')}: stdout differs from ${other}`);
+    assert.equal(run.stderr, before.stderr, `doctor ${args.join(' ')}: stderr differs from ${other}`);
+    assert.equal(run.code, before.code, `doctor ${args.join(' ')}: exit code differs from ${other}`);
+  }
+  return run;
+}
+
+function runCli(cli: string, args: string[], timeoutMs: number): Promise<CliRun> {
   const t0 = Date.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, 'doctor', ...args], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [cli, 'doctor', ...args], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

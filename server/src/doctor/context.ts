@@ -1,11 +1,10 @@
-// What every check gets: the host's facts (phase 1), the probe results (phase 2), the config the
-// checks read and how to turn its nodes and the server's paths into links.
+// What phase 2 found (probe results), the row constructor, and how checks turn config nodes and the
+// server's paths into links. The facts each check reads are named in check.ts.
 import { dirname, join, posix, relative } from 'node:path';
 import { existsSync } from 'node:fs';
-import { lineOf, type ConfigNode, type ConfigSet, type Model } from '../core/index';
+import { lineOf, type ConfigNode } from '../core/index';
 import type { DoctorCheck, DoctorStatus } from '../protocol/protocol';
-import type { HostFacts } from './facts';
-import type { Backend } from './targets';
+import type { ConfigFacts } from './check';
 
 export interface StatResult {
   rc: number;
@@ -34,32 +33,12 @@ export interface ProbeResults {
   worker: UserInfo | null;
 }
 
-export interface DoctorContext {
-  /** What the report calls the host. */
-  hostLabel: string;
-  remote: boolean;
-  facts: HostFacts;
-  config: ConfigSet | null;
-  model: Model | null;
-  /** Where the config the checks read came from. */
-  configOrigin: 'workspace' | 'deployed' | null;
-  /** The main config path on the host (nginx -T's first file or --nginx-conf or the compiled default). */
-  serverRoot: string | null;
-  /** The workspace's root config (--config), if given. */
-  localRoot: string | null;
-  /** Server path -> local read-only copy (--save-config). */
-  savedCopies: Map<string, string>;
-  backends: Backend[];
-  probes: ProbeResults;
-  logLines: number;
-}
-
 export function row(id: string, title: string, status: DoctorStatus, found: string, expected: string, advice: string, location: DoctorCheck['location'] = null): DoctorCheck {
   return { id, title, status, found, expected, advice, location };
 }
 
 /** A config node as a link: its file (a local copy when the config came from the host and was saved). */
-export function placeOf(ctx: DoctorContext, n: ConfigNode): { file: string; line: number } {
+export function placeOf(ctx: ConfigFacts, n: ConfigNode): { file: string; line: number } {
   const p = n.file.source.path;
   return { file: ctx.configOrigin === 'deployed' ? (ctx.savedCopies.get(p) ?? p) : p, line: lineOf(n) };
 }
@@ -76,14 +55,14 @@ export function workspacePathOf(localRoot: string | null, serverRoot: string | n
 }
 
 /** A path on the host (from nginx -t messages) as a link: the workspace's file of the same relative path when it exists. */
-export function placeOfServerPath(ctx: DoctorContext, path: string, line: number): { file: string; line: number } {
+export function placeOfServerPath(ctx: ConfigFacts, path: string, line: number): { file: string; line: number } {
   const local = workspacePathOf(ctx.localRoot, ctx.serverRoot, path);
   if (local && existsSync(local)) return { file: local, line };
   return { file: ctx.savedCopies.get(path) ?? path, line };
 }
 
 /** The workspace-relative name of a config file, for messages. */
-export function shortName(ctx: DoctorContext, path: string): string {
+export function shortName(ctx: ConfigFacts, path: string): string {
   const base = ctx.configOrigin === 'workspace' && ctx.localRoot ? dirname(ctx.localRoot) : ctx.serverRoot ? posix.dirname(ctx.serverRoot) : null;
   if (!base) return path;
   const r = relative(base, path);

@@ -1,9 +1,10 @@
 // "Check server for 502 causes": gathers facts on the nginx host (phase 1), reads the config
 // (the workspace's, or the one nginx -T prints), probes what the config names from the host
 // (phase 2: TCP backends, unix sockets, error logs, the worker user) and turns it all into the
-// checklist. Nothing on the host is changed. Every failure becomes a row of the report.
+// checklist: the facts each check needs (check.ts), then every check of checks/index.ts. Nothing
+// on the host is changed. Every failure becomes a row of the report.
 import { posix } from 'node:path';
-import { Model, configSetFromDump, parseNginxDump, type ConfigSet, type DumpedConfig } from '../core/index';
+import { Model, configSetFromDump, parseNginxDump, type ConfigSet } from '../core/index';
 import type { DoctorCheck, DoctorReport } from '../protocol/protocol';
 import { saveDump } from '../host/save-dump';
 import { loadConfig } from '../host/load-config';
@@ -12,15 +13,12 @@ import { gatherInput, probeInput, type ProbeItem } from './scripts';
 import { runScript, type Target } from '../remote/run-script';
 import { newNonce, type ScriptOutput } from '../remote/records';
 import { backendsOf, type Backend } from './targets';
-import { row, type DoctorContext, type LogRead, type ProbeResults, type UserInfo } from './context';
-import { nginxInstalled, nginxRunning } from './checks/nginx-process';
-import { configTest } from './checks/config-test';
-import { deployedConfig } from './checks/deployed-config';
-import { backendReachable, tcpKey } from './checks/backend-reachable';
-import { ancestors, unixSocket } from './checks/unix-socket';
-import { backendPorts, nginxPorts } from './checks/listening-ports';
-import { errorLog, failingLocationSettings, makeExplainer, summarise } from './checks/error-log';
-import { apparmor, selinux } from './checks/mac';
+import type { LogRead, ProbeResults, UserInfo } from './context';
+import type { Check, Fact, FactGroups, FactsOf } from './check';
+import { CHECKS } from './checks/index';
+import { tcpKey } from './checks/backend-reachable';
+import { ancestors } from './checks/unix-socket';
+import { summariseLogs } from './logs';
 
 export interface DoctorOptions {
   /** SSH destination; undefined: this machine. */
@@ -53,16 +51,18 @@ export async function runDoctor(o: DoctorOptions): Promise<DoctorReport> {
   const logLines = o.logLines ?? 1000;
 
   const n1 = newNonce();
+  const session: FactGroups['session'] = { ssh: o.ssh ?? null, hostLabel, failures: [] };
   const r1 = await runScript(target, gatherInput(n1, o.nginx, o.nginxConf), n1, timeout);
   if (!r1.ok) {
-    return { host: o.ssh ?? 'localhost', checks: [row('connection', o.ssh ? `connect to ${o.ssh} over SSH` : 'run the checks on this machine', 'fail', r1.failure.message, o.ssh ? 'an SSH session that runs sh' : 'a POSIX shell (sh)', r1.failure.fix ?? '')] };
+    session.failures.push({ phase: 1, message: r1.failure.message, fix: r1.failure.fix ?? '' });
+    return { host: o.ssh ?? 'localhost', checks: runChecks(session, new Set(['session'])) };
   }
   const facts = readFacts(r1.out);
   const dump = facts.dump ? parseNginxDump(facts.dump) : null;
   const serverRoot = dump?.root ?? o.nginxConf ?? facts.configure.get('conf-path') ?? null;
 
   let config: ConfigSet | null = null;
-  let origin: DoctorContext['configOrigin'] = null;
+  let origin: FactGroups['config']['configOrigin'] = null;
   let saved = new Map<string, string>();
   if (o.config) {
     config = loadConfig(o.config, o.confDir);
@@ -93,36 +93,43 @@ export async function runDoctor(o: DoctorOptions): Promise<DoctorReport> {
   if (workerRef) items.push({ kind: 'U', user: workerRef });
 
   const probes: ProbeResults = { tcp: new Map(), stat: new Map(), logs: logs.map((path) => ({ path, state: 'unknown', text: '' })), worker: null };
-  const extra: DoctorCheck[] = [];
   const n2 = newNonce();
   const r2 = await runScript(target, probeInput(n2, items), n2, timeout);
   if (r2.ok) readProbes(r2.out, items, probes);
-  else extra.push(row('connection', `probe backends from ${hostLabel}`, 'fail', r2.failure.message, 'a second session for the probes', r2.failure.fix ?? ''));
+  else session.failures.push({ phase: 2, message: r2.failure.message, fix: r2.failure.fix ?? '' });
 
-  const ctx: DoctorContext = {
-    hostLabel, remote: !!o.ssh, facts, config, model, configOrigin: origin, serverRoot,
-    localRoot: o.config ?? null, savedCopies: saved, backends, probes, logLines,
+  const all: FactsOf<Exclude<Fact, 'backend'>> = {
+    ...session, remote: !!o.ssh, facts,
+    config, model, configOrigin: origin, serverRoot, localRoot: o.config ?? null, savedCopies: saved,
+    dump, nginxConf: o.nginxConf ?? null,
+    backends, probes,
+    logs: summariseLogs(config, facts.date, facts.hostname, probes.logs), logLines,
   };
-  return { host: o.ssh ?? facts.hostname ?? 'localhost', checks: [...extra, ...checklist(ctx, dump, o.nginxConf)] };
+  return { host: o.ssh ?? facts.hostname ?? 'localhost', checks: runChecks(all, new Set(['session', 'host', 'config', 'deployed', 'backends', 'backend', 'probes', 'logs'])) };
 }
 
-function checklist(ctx: DoctorContext, dump: DumpedConfig | null, nginxConf: string | undefined): DoctorCheck[] {
-  const out: DoctorCheck[] = [nginxInstalled(ctx), nginxRunning(ctx, nginxConf), configTest(ctx), deployedConfig(ctx, dump)];
-  if (!ctx.config) {
-    out.push(row('backend-reachable', 'backends accept connections', 'skip', 'no config to read backends from (give --config, or let nginx -T run on the host)', 'a config', ''));
+/**
+ * Every check whose facts were gathered, in the list's order. Checks that need "backend" and
+ * stand next to each other run per backend, in the config's order (once with null when the
+ * config names none), so a TCP backend's row and a unix socket's keep the config's order.
+ */
+export function runChecks(facts: Partial<FactsOf<Fact>>, have: ReadonlySet<Fact>, checks: readonly Check[] = CHECKS): DoctorCheck[] {
+  const ready = (c: Check): boolean => c.needs.every((n) => have.has(n));
+  const perBackend = (c: Check): boolean => c.needs.includes('backend');
+  const out: DoctorCheck[] = [];
+  for (let i = 0; i < checks.length; i++) {
+    const c = checks[i]!;
+    if (!perBackend(c)) {
+      if (ready(c)) out.push(...c.run(facts as FactsOf<Fact>));
+      continue;
+    }
+    let end = i;
+    while (end < checks.length && perBackend(checks[end]!)) end++;
+    const group = checks.slice(i, end).filter(ready);
+    const backends: (FactGroups['backend']['backend'])[] = facts.backends?.length ? facts.backends : [null];
+    for (const backend of backends) for (const g of group) out.push(...g.run({ ...facts, backend } as FactsOf<Fact>));
+    i = end - 1;
   }
-  for (const b of ctx.backends) out.push(b.kind === 'tcp' ? backendReachable(ctx, b) : unixSocket(ctx, b));
-  out.push(backendPorts(ctx), nginxPorts(ctx));
-  const explainer = makeExplainer(ctx);
-  let denied = false;
-  const settings: DoctorCheck[] = [];
-  for (const read of ctx.probes.logs) {
-    const s = summarise(ctx, read, explainer);
-    out.push(errorLog(ctx, s));
-    if (s.failures.some((x) => x.cause.id === 'upstream-permission-denied')) denied = true;
-    for (const p of s.places.slice(0, 5)) if (p.node && p.node.body === 'location' && ctx.model) settings.push(failingLocationSettings(ctx, p));
-  }
-  out.push(...settings, selinux(ctx, denied), apparmor(ctx, denied));
   return out;
 }
 

@@ -1,7 +1,8 @@
 // Every TCP backend, connected to from the nginx host (phase 2 of the run): one row each.
 import type { DoctorCheck } from '../../protocol/protocol';
 import { isLocalAddress, listensOn } from '../facts';
-import { placeOf, row, shortName, type DoctorContext } from '../context';
+import { check, type FactsOf } from '../check';
+import { placeOf, row, shortName } from '../context';
 import type { Backend } from '../targets';
 
 export const tcpKey = (b: { host: string; port: number }): string => `${b.host}|${b.port}`;
@@ -10,12 +11,12 @@ export function addrText(b: Backend): string {
   return b.kind === 'unix' ? `unix:${b.host}` : b.host.includes(':') ? `[${b.host}]:${b.port}` : `${b.host}:${b.port}`;
 }
 
-export function backendTitle(ctx: DoctorContext, b: Backend): string {
+export function backendTitle(ctx: FactsOf<'config'>, b: Backend): string {
   const where = b.upstream ? `upstream ${b.upstream}` : `${b.node.d.name} in ${shortName(ctx, b.node.file.source.path)}`;
   return `backend ${addrText(b)} (${where}) accepts connections`;
 }
 
-export function backendReachable(ctx: DoctorContext, b: Backend): DoctorCheck {
+function reachable(ctx: FactsOf<'host' | 'config' | 'probes'>, b: Backend): DoctorCheck {
   const title = backendTitle(ctx, b);
   const loc = placeOf(ctx, b.node);
   const expected = `a TCP connection from ${ctx.hostLabel} within 3 s`;
@@ -61,3 +62,13 @@ export function cleanMessage(m: string): string {
   const parts = m.split(/\s*\bnd: (?:line \d+: )?/).map((p) => p.trim()).filter((p) => p && !p.startsWith('/dev/tcp/'));
   return [...new Set(parts)].join('; ') || m.trim();
 }
+
+export const backendReachable = check({
+  id: 'backend-reachable',
+  title: 'each TCP backend accepts connections',
+  needs: ['host', 'config', 'backend', 'probes'],
+  run: (f) => {
+    if (!f.backend) return f.config ? [] : [row('backend-reachable', 'backends accept connections', 'skip', 'no config to read backends from (give --config, or let nginx -T run on the host)', 'a config', '')];
+    return f.backend.kind === 'tcp' ? [reachable(f, f.backend)] : [];
+  },
+});

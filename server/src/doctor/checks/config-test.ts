@@ -1,6 +1,9 @@
 // `nginx -t` on the host: its verdict, with the first error linked to the config line it names.
 import type { DoctorCheck } from '../../protocol/protocol';
-import { placeOfServerPath, row, type DoctorContext } from '../context';
+import { check, type FactsOf } from '../check';
+import { placeOfServerPath, row } from '../context';
+
+const TITLE = 'nginx -t accepts the deployed config';
 
 export interface NginxMessage {
   level: string;
@@ -22,9 +25,9 @@ export function parseTestOutput(text: string): NginxMessage[] {
   return out;
 }
 
-export function configTest(ctx: DoctorContext): DoctorCheck {
+function test(ctx: FactsOf<'host' | 'config'>): DoctorCheck {
   const f = ctx.facts;
-  const title = 'nginx -t accepts the deployed config';
+  const title = TITLE;
   if (!f.nginxV) return row('nginx-config-test', title, 'skip', 'nginx is not installed', 'nginx -t: test is successful', '');
   const t = f.test;
   if (!t) return row('nginx-config-test', title, 'skip', 'nginx -t did not run', 'nginx -t: test is successful', '');
@@ -51,3 +54,10 @@ export function configTest(ctx: DoctorContext): DoctorCheck {
     'nginx keeps running its previous config until this is fixed, and a restart would fail. Fix the line shown, then "nginx -t" and "systemctl reload nginx".',
     first && first.file && first.line ? placeOfServerPath(ctx, first.file, first.line) : null);
 }
+
+export const configTest = check({
+  id: 'nginx-config-test',
+  title: TITLE,
+  needs: ['host', 'config'],
+  run: (f) => [test(f)],
+});

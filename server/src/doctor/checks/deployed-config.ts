@@ -2,13 +2,16 @@
 import { readFileSync } from 'node:fs';
 import { posix } from 'node:path';
 import type { DoctorCheck } from '../../protocol/protocol';
-import type { DumpedConfig } from '../../core/index';
-import { row, workspacePathOf, type DoctorContext } from '../context';
+import { check, type FactsOf } from '../check';
+import { row, workspacePathOf } from '../context';
+
+const TITLE = 'the deployed config matches the workspace';
 
 const norm = (s: string): string => s.replace(/\r\n/g, '\n').replace(/\n+$/, '');
 
-export function deployedConfig(ctx: DoctorContext, dump: DumpedConfig | null): DoctorCheck {
-  const title = 'the deployed config matches the workspace';
+function compare(ctx: FactsOf<'host' | 'config' | 'deployed'>): DoctorCheck {
+  const dump = ctx.dump;
+  const title = TITLE;
   const expected = 'the files nginx -T prints equal the workspace files';
   if (!ctx.localRoot) return row('deployed-config', title, 'skip', 'no workspace config given (--config): the checks read the deployed config', expected, '');
   if (!dump) {
@@ -42,3 +45,10 @@ export function deployedConfig(ctx: DoctorContext, dump: DumpedConfig | null): D
     'The host runs another config than the one you are editing: the results below follow the workspace. Deploy it (then nginx -t and systemctl reload nginx), or open the deployed copy.',
     differ[0] ? { file: differ[0].local, line: differ[0].line } : null);
 }
+
+export const deployedConfig = check({
+  id: 'deployed-config',
+  title: TITLE,
+  needs: ['host', 'config', 'deployed'],
+  run: (f) => [compare(f)],
+});

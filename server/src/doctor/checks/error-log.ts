@@ -1,73 +1,15 @@
-// The last N lines of each error log on the host, read with the same parser and linker as
-// `explain`: upstream failures counted by cause and by the location that produced them. Then,
-// for the locations with failures, the timeouts and buffer sizes in effect there.
-import { Explainer, LogReader, Matcher, causeById, effectiveUpstreamSetting, isUpstreamFailure, logFormatsFromConfig, passNodesIn, type CauseId, type ConfigNode, type Explanation } from '../../core/index';
+// The last N lines of each error log on the host (the "logs" fact, logs.ts): upstream failures
+// counted by cause and by the location that produced them. Then, for the locations with failures,
+// the timeouts and buffer sizes in effect there.
+import { causeById, effectiveUpstreamSetting, passNodesIn, type CauseId, type ConfigNode } from '../../core/index';
 import type { DoctorCheck } from '../../protocol/protocol';
-import { placeOf, row, shortName, type DoctorContext, type LogRead } from '../context';
-
-export interface PlaceFailures {
-  key: string;
-  label: string;
-  node: ConfigNode | null;
-  count: number;
-  causes: Map<CauseId, { count: number; title: string; status: number | null; checks: readonly string[] }>;
-  lines: string[];
-}
-
-export interface LogSummary {
-  read: LogRead;
-  lines: number;
-  failures: Explanation[];
-  places: PlaceFailures[];
-  newestMinutesAgo: number | null;
-}
-
-/** "2026/11/22 10:00:00" -> minutes since the epoch (as if UTC; only differences matter). */
-function minutes(t: string | null): number | null {
-  const m = t ? /^(\d{4})\/(\d\d)\/(\d\d) (\d\d):(\d\d):(\d\d)/.exec(t) : null;
-  return m ? Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!) / 60_000 : null;
-}
-
-export function summarise(ctx: DoctorContext, read: LogRead, explainer: Explainer | null): LogSummary {
-  const reader = new LogReader(ctx.config ? { formats: logFormatsFromConfig(ctx.config) } : {});
-  const entries = [];
-  const text = read.text.endsWith('\n') ? read.text.slice(0, -1) : read.text;
-  if (text) for (const line of text.split('\n')) entries.push(...reader.push(line.endsWith('\r') ? line.slice(0, -1) : line));
-  entries.push(...reader.end());
-  const failures: Explanation[] = [];
-  const places = new Map<string, PlaceFailures>();
-  const now = minutes(ctx.facts.date);
-  let newest: number | null = null;
-  for (const e of entries) {
-    if (!explainer || !isUpstreamFailure(e)) continue;
-    const x = explainer.explain(e);
-    failures.push(x);
-    const t = minutes(x.time);
-    if (t !== null && now !== null) newest = newest === null ? now - t : Math.min(newest, now - t);
-    const node = x.location?.node ?? x.server?.node ?? null;
-    const key = node ? `${node.file.source.path}:${node.d.start}` : '-';
-    let p = places.get(key);
-    if (!p) {
-      const label = x.location ? `location ${x.location.modifier ? `${x.location.modifier} ` : ''}${x.location.name}` : x.server ? `server ${x.server.loggedName || '""'}` : 'no location found';
-      p = { key, label, node, count: 0, causes: new Map(), lines: [] };
-      places.set(key, p);
-    }
-    p.count++;
-    const c = p.causes.get(x.cause.id);
-    if (c) c.count++;
-    else p.causes.set(x.cause.id, { count: 1, title: x.cause.title, status: x.status, checks: x.cause.checks });
-    if (p.lines.length < 20) p.lines.push(x.entry.raw);
-  }
-  return { read, lines: entries.length, failures, places: [...places.values()].sort((a, b) => b.count - a.count), newestMinutesAgo: newest === null ? null : Math.max(0, Math.round(newest)) };
-}
-
-export function makeExplainer(ctx: DoctorContext): Explainer | null {
-  return ctx.config ? new Explainer(new Matcher(ctx.config, ctx.facts.hostname ? { hostname: ctx.facts.hostname } : {})) : null;
-}
+import { check, type FactsOf } from '../check';
+import { placeOf, row, shortName } from '../context';
+import type { LogSummary, PlaceFailures } from '../logs';
 
 const RECENT_MINUTES = 15;
 
-export function errorLog(ctx: DoctorContext, s: LogSummary): DoctorCheck {
+function errorLogRow(ctx: FactsOf<'host' | 'config' | 'logs'>, s: LogSummary): DoctorCheck {
   const r = s.read;
   const title = `recent upstream failures in ${r.path}`;
   const expected = `no 502/504 causes in the last ${ctx.logLines} lines`;
@@ -100,7 +42,7 @@ export function errorLog(ctx: DoctorContext, s: LogSummary): DoctorCheck {
 // catalog's defaults, core/upstream/settings.ts).
 const SETTINGS = ['connect_timeout', 'read_timeout', 'send_timeout', 'buffer_size', 'buffers'];
 
-export function failingLocationSettings(ctx: DoctorContext, p: PlaceFailures): DoctorCheck {
+function locationSettingsRow(ctx: FactsOf<'config'>, p: PlaceFailures): DoctorCheck {
   const title = `timeouts and buffers of ${p.label}${p.node ? ` (${shortName(ctx, p.node.file.source.path)})` : ''}`;
   const node = p.node!;
   const model = ctx.model!;
@@ -131,3 +73,18 @@ export function failingLocationSettings(ctx: DoctorContext, p: PlaceFailures): D
       : `Raise ${related.name} only if the backend is really that slow; timeouts connecting usually mean the backend is down or firewalled.`;
   return row('location-settings', title, 'warn', `${values.join('; ')} (failures here: ${causes})`, `${related.name} that fits the backend`, advice, related.node ? placeOf(ctx, related.node) : placeOf(ctx, node));
 }
+
+export const errorLog = check({
+  id: 'error-log',
+  title: 'no recent upstream failures in the error logs',
+  needs: ['host', 'config', 'logs'],
+  run: (f) => f.logs.map((s) => errorLogRow(f, s)),
+});
+
+export const locationSettings = check({
+  id: 'location-settings',
+  title: 'timeouts and buffers fit the failures of a location',
+  needs: ['config', 'logs'],
+  // the five places with most failures in each log, when they are locations
+  run: (f) => f.logs.flatMap((s) => s.places.slice(0, 5).filter((p) => p.node && p.node.body === 'location' && f.model).map((p) => locationSettingsRow(f, p))),
+});

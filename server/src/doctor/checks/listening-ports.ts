@@ -2,12 +2,17 @@
 // this host listening on their ports, and nginx itself listening on its own.
 import type { DoctorCheck } from '../../protocol/protocol';
 import { isLocalAddress, listensOn } from '../facts';
-import { placeOf, row, type DoctorContext } from '../context';
+import { check, type FactsOf } from '../check';
+import { placeOf, row } from '../context';
 import { listenPorts } from '../targets';
 import { addrText } from './backend-reachable';
 
-export function backendPorts(ctx: DoctorContext): DoctorCheck {
-  const title = 'backends on this host listen on the ports the config uses';
+const NGINX_LISTENS = 'nginx listens on the ports of its listen directives';
+
+const BACKENDS_LISTEN = 'backends on this host listen on the ports the config uses';
+
+function backendsListen(ctx: FactsOf<'host' | 'config' | 'backends'>): DoctorCheck {
+  const title = BACKENDS_LISTEN;
   const local = ctx.backends.filter((b) => b.kind === 'tcp' && !b.flags.includes('down') && isLocalAddress(ctx.facts, b.host));
   const expected = local.length ? `listening: ${[...new Set(local.map(addrText))].join(', ')}` : 'no local TCP backends';
   if (!ctx.facts.listeners.length && !ctx.facts.unixListening.size) return row('backend-ports', title, 'skip', 'cannot read /proc/net/tcp on the host', expected, '');
@@ -21,8 +26,8 @@ export function backendPorts(ctx: DoctorContext): DoctorCheck {
     'Start those backends, or correct the ports in the config to the ones they listen on (ss -ltnp).', placeOf(ctx, first.node));
 }
 
-export function nginxPorts(ctx: DoctorContext): DoctorCheck {
-  const title = 'nginx listens on the ports of its listen directives';
+function nginxListens(ctx: FactsOf<'host' | 'config'>): DoctorCheck {
+  const title = NGINX_LISTENS;
   const masters = ctx.facts.processes.filter((p) => p.role === 'master');
   const ports = ctx.model ? listenPorts(ctx.model) : [];
   const expected = ports.length ? `listening: ${ports.map((p) => `${p.addr}:${p.port}`).slice(0, 10).join(', ')}` : 'the listen ports';
@@ -34,3 +39,17 @@ export function nginxPorts(ctx: DoctorContext): DoctorCheck {
   return row('nginx-ports', title, 'warn', `not listening: ${missing.map((p) => `${p.addr}:${p.port}`).join(', ')}`, expected,
     'The running nginx has not loaded this config (reload it: systemctl reload nginx), or another program holds the port (ss -ltnp).', placeOf(ctx, missing[0]!.node));
 }
+
+export const backendPorts = check({
+  id: 'backend-ports',
+  title: BACKENDS_LISTEN,
+  needs: ['host', 'config', 'backends'],
+  run: (f) => [backendsListen(f)],
+});
+
+export const nginxPorts = check({
+  id: 'nginx-ports',
+  title: NGINX_LISTENS,
+  needs: ['host', 'config'],
+  run: (f) => [nginxListens(f)],
+});

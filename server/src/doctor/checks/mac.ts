@@ -2,11 +2,16 @@
 // the profile nginx runs under, read from /proc/PID/attr/current).
 import type { DoctorCheck } from '../../protocol/protocol';
 import { isLocalAddress } from '../facts';
-import { row, type DoctorContext } from '../context';
+import { check, type FactsOf } from '../check';
+import { row } from '../context';
+import type { LogSummary } from '../logs';
 
-export function selinux(ctx: DoctorContext, deniedInLog: boolean): DoctorCheck {
+const SELINUX = 'SELinux lets nginx connect to its backends';
+const APPARMOR = 'AppArmor does not confine nginx\'s connections';
+
+function selinuxRow(ctx: FactsOf<'host' | 'backends'>, deniedInLog: boolean): DoctorCheck {
   const f = ctx.facts;
-  const title = 'SELinux lets nginx connect to its backends';
+  const title = SELINUX;
   const expected = 'disabled, permissive, or httpd_can_network_connect on';
   if (!f.selinux) return row('selinux', title, 'skip', 'SELinux is not installed (no getenforce)', expected, '');
   const mode = f.selinux.trim();
@@ -21,9 +26,9 @@ export function selinux(ctx: DoctorContext, deniedInLog: boolean): DoctorCheck {
     on === null ? 'Check "getsebool httpd_can_network_connect" on the host.' : '');
 }
 
-export function apparmor(ctx: DoctorContext, deniedInLog: boolean): DoctorCheck {
+function apparmorRow(ctx: FactsOf<'host'>, deniedInLog: boolean): DoctorCheck {
   const f = ctx.facts;
-  const title = 'AppArmor does not confine nginx\'s connections';
+  const title = APPARMOR;
   const expected = 'nginx unconfined, or a profile in complain mode';
   if (!f.apparmor) return row('apparmor', title, 'skip', 'AppArmor is not enabled in the kernel', expected, '');
   if (!/^Y/i.test(f.apparmor)) return row('apparmor', title, 'pass', 'AppArmor is disabled', expected, '');
@@ -35,3 +40,22 @@ export function apparmor(ctx: DoctorContext, deniedInLog: boolean): DoctorCheck 
   return row('apparmor', title, deniedInLog ? 'fail' : 'warn', `nginx runs under ${enforced.join(', ')}${deniedInLog ? '; the error log shows "Permission denied" connecting upstream' : ''}`, expected,
     'An enforcing profile must allow the backend sockets and files: look for denials with "journalctl -k | grep apparmor=\\"DENIED\\"", then extend the profile (aa-logprof) or set it to complain (aa-complain).');
 }
+
+/** Whether an error log shows nginx refused a connection by the kernel (EACCES connecting upstream). */
+function deniedIn(logs: LogSummary[]): boolean {
+  return logs.some((s) => s.failures.some((x) => x.cause.id === 'upstream-permission-denied'));
+}
+
+export const selinux = check({
+  id: 'selinux',
+  title: SELINUX,
+  needs: ['host', 'backends', 'logs'],
+  run: (f) => [selinuxRow(f, deniedIn(f.logs))],
+});
+
+export const apparmor = check({
+  id: 'apparmor',
+  title: APPARMOR,
+  needs: ['host', 'logs'],
+  run: (f) => [apparmorRow(f, deniedIn(f.logs))],
+});

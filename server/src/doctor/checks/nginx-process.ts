@@ -1,10 +1,14 @@
 // Is nginx installed, and is it running (master + workers, and what systemd says)?
 import type { DoctorCheck } from '../../protocol/protocol';
-import { row, type DoctorContext } from '../context';
+import { check, type FactsOf } from '../check';
+import { row } from '../context';
 
-export function nginxInstalled(ctx: DoctorContext): DoctorCheck {
+const INSTALLED = 'nginx is installed';
+const RUNNING = 'nginx is running';
+
+function installed(ctx: FactsOf<'host'>): DoctorCheck {
   const f = ctx.facts;
-  const title = 'nginx is installed';
+  const title = INSTALLED;
   if (f.nginxPath && !f.nginxExists) {
     return row('nginx-installed', title, 'fail', `no nginx at ${f.nginxPath} on ${ctx.hostLabel}`, 'an nginx binary',
       'Install nginx there, or give the path of the installed one (--nginx PATH; VS Code: nginxDoctor.nginxPath).');
@@ -22,9 +26,10 @@ export function nginxInstalled(ctx: DoctorContext): DoctorCheck {
   return row('nginx-installed', title, 'pass', `nginx ${f.version} at ${f.nginxPath}`, 'an nginx binary', '');
 }
 
-export function nginxRunning(ctx: DoctorContext, conf?: string): DoctorCheck {
+function running(ctx: FactsOf<'host' | 'deployed'>): DoctorCheck {
   const f = ctx.facts;
-  const title = 'nginx is running';
+  const conf = ctx.nginxConf;
+  const title = RUNNING;
   let masters = f.processes.filter((p) => p.role === 'master');
   if (conf) {
     const mine = masters.filter((p) => p.cmdline.includes(conf));
@@ -59,3 +64,17 @@ function firstLine(s: string): string {
 function lastLines(s: string, n: number): string {
   return s.trim().split('\n').slice(-n).map((l) => l.trim()).join(' | ');
 }
+
+export const nginxInstalled = check({
+  id: 'nginx-installed',
+  title: INSTALLED,
+  needs: ['host'],
+  run: (f) => [installed(f)],
+});
+
+export const nginxRunning = check({
+  id: 'nginx-running',
+  title: RUNNING,
+  needs: ['host', 'deployed'],
+  run: (f) => [running(f)],
+});

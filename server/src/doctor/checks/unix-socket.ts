@@ -1,7 +1,8 @@
 // Every unix: backend: the socket exists, something listens on it, and nginx's worker user may
 // connect (write on the socket, search on every directory above it).
 import type { DoctorCheck } from '../../protocol/protocol';
-import { placeOf, row, type DoctorContext, type UserInfo } from '../context';
+import { check, type FactsOf } from '../check';
+import { placeOf, row, type UserInfo } from '../context';
 import type { Backend } from '../targets';
 
 export interface Mode {
@@ -33,7 +34,7 @@ export function ancestors(path: string): string[] {
   return out;
 }
 
-export function unixSocket(ctx: DoctorContext, b: Backend): DoctorCheck {
+function socket(ctx: FactsOf<'host' | 'config' | 'probes'>, b: Backend): DoctorCheck {
   const path = b.host;
   const title = `unix socket ${path} (${b.upstream ? `upstream ${b.upstream}` : b.node.d.name}) is there and open to nginx`;
   const loc = placeOf(ctx, b.node);
@@ -79,3 +80,10 @@ export function unixSocket(ctx: DoctorContext, b: Backend): DoctorCheck {
     : 'Restart the backend so it creates the socket again, and check its own log for why it stopped.';
   return row('unix-socket', title, 'fail', problems.join('; '), expected, advice, loc);
 }
+
+export const unixSocket = check({
+  id: 'unix-socket',
+  title: 'each unix socket backend is there and open to nginx',
+  needs: ['host', 'config', 'backend', 'probes'],
+  run: (f) => (f.backend?.kind === 'unix' ? [socket(f, f.backend)] : []),
+});

@@ -1,0 +1,30 @@
+// Every doctor check, in the order of the report: the one list run.ts runs. Adding a check: its
+// file here (a `check({ id, title, needs, run })`), a line below, a row in docs/doctor.md and a
+// test in test/unit/doctor/<id>.test.ts; test/unit/doctor-checks.test.ts fails until all exist.
+import type { Check } from '../check';
+import { connection } from './connection';
+import { nginxInstalled, nginxRunning } from './nginx-process';
+import { configTest } from './config-test';
+import { deployedConfig } from './deployed-config';
+import { backendReachable } from './backend-reachable';
+import { unixSocket } from './unix-socket';
+import { backendPorts, nginxPorts } from './listening-ports';
+import { errorLog, locationSettings } from './error-log';
+import { apparmor, selinux } from './mac';
+
+export const CHECKS: readonly Check[] = [
+  connection,
+  nginxInstalled,
+  nginxRunning,
+  configTest,
+  deployedConfig,
+  // per backend, in the config's order: a TCP backend's row or a unix socket's
+  backendReachable,
+  unixSocket,
+  backendPorts,
+  nginxPorts,
+  errorLog,
+  locationSettings,
+  selinux,
+  apparmor,
+];
