@@ -209,8 +209,13 @@ describe('real editor: editing features (code-server + Chromium)', { timeout: 15
       await s.page.keyboard.press('ArrowDown');
       await until(async () => (await focused.innerText({ timeout: 1000 })).trim() !== name, 'the focus to move in the suggest widget', 5000);
     }
-    // The item's detail is the directive's syntax line from the catalog.
-    const row = (await s.page.locator(`${ACTIVE_EDITOR} .suggest-widget .monaco-list-row.focused`).innerText({ timeout: 5000 })).replace(/\s+/g, ' ');
+    // The item's detail is the directive's syntax line from the catalog (the widget shows it once
+    // the item is resolved, which may take a moment on a busy machine).
+    let row = '';
+    await until(async () => {
+      row = (await s.page.locator(`${ACTIVE_EDITOR} .suggest-widget .monaco-list-row.focused`).innerText({ timeout: 5000 })).replace(/\s+/g, ' ');
+      return row.includes('proxy_read_timeout time;');
+    }, 'the focused suggestion to show its syntax line', 10_000).catch(() => undefined);
     assert.ok(row.includes('proxy_read_timeout time;'), `the focused suggestion shows its syntax line: ${JSON.stringify(row)}`);
     await s.page.keyboard.press('Enter');
     await widget.waitFor({ state: 'detached', timeout: 10_000 });
