@@ -1,6 +1,6 @@
 // Runs `nginx-doctor doctor` as a user would (the bundled CLI in its own process), bounded in time.
 // With NGINX_DOCTOR_COMPARE_CLI=/path/to/another/dist/cli.js (a build from before a change), every
-// run is repeated with that CLI and must print the same bytes with the same exit code: the
+// run is repeated with that CLI (at the same time) and must print the same bytes with the same exit code: the
 // doctor tier then proves a refactoring kept the report (`NGINX_DOCTOR_COMPARE_CLI=... node
 // scripts/run-tests.mjs doctor`).
 import { spawn } from 'node:child_process';
@@ -16,14 +16,14 @@ export interface CliRun {
 }
 
 export async function runDoctor(args: string[], timeoutMs = 90_000): Promise<CliRun> {
-  const run = await runCli(CLI, args, timeoutMs);
   const other = process.env.NGINX_DOCTOR_COMPARE_CLI;
-  if (other) {
-    const before = await runCli(other, args, timeoutMs);
-    assert.equal(run.stdout, before.stdout, `doctor ${args.join(' ')}: stdout differs from ${other}`);
-    assert.equal(run.stderr, before.stderr, `doctor ${args.join(' ')}: stderr differs from ${other}`);
-    assert.equal(run.code, before.code, `doctor ${args.join(' ')}: exit code differs from ${other}`);
-  }
+  if (!other) return runCli(CLI, args, timeoutMs);
+  // both at once, so that both see the same machine (other programs' ports and nginx processes
+  // come and go on a shared machine)
+  const [run, before] = await Promise.all([runCli(CLI, args, timeoutMs), runCli(other, args, timeoutMs)]);
+  assert.equal(run.stdout, before.stdout, `doctor ${args.join(' ')}: stdout differs from ${other}`);
+  assert.equal(run.stderr, before.stderr, `doctor ${args.join(' ')}: stderr differs from ${other}`);
+  assert.equal(run.code, before.code, `doctor ${args.join(' ')}: exit code differs from ${other}`);
   return run;
 }
 
