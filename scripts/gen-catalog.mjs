@@ -21,6 +21,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { defaultExpressions, enumConstants, histories, translate } from './catalog-defaults.mjs';
 const started = Date.now();
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -510,6 +511,23 @@ let newestHeaderDefs = null;
 const dupNotes = new Set();
 const emptyArgs = new Set();
 
+// Per-release defaults (scripts/catalog-defaults.mjs): "module:directive" -> per release {expr, value}.
+const defaultsPerRelease = new Map();
+const defaultsCache = new Map();
+function collectDefaults(f, p, base, ti, lookup) {
+  let d = defaultsCache.get(f.id);
+  if (!d) {
+    const text = cleanC(blobCache.get(f.id));
+    const h = { findArrays, entries, ngxString, splitTop };
+    d = { exprs: defaultExpressions(text, h, (table) => p.modules.get(table)?.module || base), enums: enumConstants(text, h) };
+    defaultsCache.set(f.id, d);
+  }
+  for (const [key, x] of d.exprs) {
+    if (!defaultsPerRelease.has(key)) defaultsPerRelease.set(key, []);
+    defaultsPerRelease.get(key)[ti] = { expr: x.expr, value: translate(x, d.enums, lookup) };
+  }
+}
+
 for (let ti = 0; ti < tags.length; ti++) {
   const tag = tags[ti];
   const files = nginxSrc.list(tag, 'src').filter((f) => /\.[ch]$/.test(f.path));
@@ -538,6 +556,7 @@ for (let ti = 0; ti < tags.length; ti++) {
     const p = parsed(nginxSrc, f.id);
     const dirFam = familyForPath(f.path);
     const base = path.basename(f.path, '.c');
+    collectDefaults(f, p, base, ti, lookupFor(dirFam || 'core', p.defines));
     if (p.commands.length) {
       const seen = new Map();
       for (const c of p.commands) {
@@ -766,6 +785,14 @@ for (const rec of allRecords) {
   rec.docs = d.link;
   if (d.appearedIn) rec.appearedIn = d.appearedIn;
 }
+// defaults that changed between releases (every record of the directive carries the whole history)
+const { histories: defaultHistories, problems: defaultProblems } = histories(defaultsPerRelease, versions);
+for (const rec of allRecords) {
+  // (a change of notation only, e.g. limit_rate 0 -> NULL in 1.27.0, is no change of value)
+  const h = rec.source === 'nginx' ? defaultHistories.get(`${rec.module}:${rec.name}`)?.filter((x) => x.default !== (rec.default ?? null)) : undefined;
+  if (h?.length) rec.defaultHistory = h;
+}
+for (const x of defaultProblems) note(`default changed but could not be read: ${x}`);
 const skippedObsolete = [];
 const docsOnly = [];
 for (const d of docs) {
@@ -785,7 +812,7 @@ for (const d of docs) {
 allRecords.push(...docsOnly);
 
 const FIELD_ORDER = ['name', 'module', 'family', 'source', 'contexts', 'args', 'block', 'since', 'until', 'valueType',
-  'values', 'bodyKind', 'syntax', 'default', 'docs', 'appearedIn', 'commercial'];
+  'values', 'bodyKind', 'syntax', 'default', 'defaultHistory', 'docs', 'appearedIn', 'commercial'];
 function ordered(rec) {
   const o = {};
   for (const k of FIELD_ORDER) if (rec[k] !== undefined) o[k] = rec[k];

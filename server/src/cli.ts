@@ -2,6 +2,7 @@
 import { runCheck } from './cli/check';
 import { runFix } from './cli/fix';
 import { runMatch } from './cli/match';
+import { runSettings } from './cli/settings';
 import { runExplain } from './cli/explain';
 import { runTail } from './cli/tail';
 import { runDoctorCommand } from './cli/doctor';
@@ -37,6 +38,8 @@ function main(argv: string[]): void {
       process.exitCode = runFix(rest, io);
     } else if (cmd === 'match') {
       process.exitCode = runMatch(rest, io);
+    } else if (cmd === 'settings') {
+      process.exitCode = runSettings(rest, io);
     } else if (cmd === 'explain') {
       // a closed pipe (explain ... | head) ends the run quietly
       process.stdout.on('error', (e: NodeJS.ErrnoException) => (e.code === 'EPIPE' ? process.exit(0) : fail(e, io)));

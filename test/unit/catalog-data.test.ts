@@ -236,3 +236,25 @@ test('variables: well-formed, with prefix variables and version ranges', () => {
   const conn = vars.variables.find((v) => v.name === 'connection_time');
   assert.equal(conn?.since, '1.19.10');
 });
+
+test('catalog: defaults that changed between releases carry their history, read from the sources', () => {
+  const history = (name: string, module: string): DirectiveRecord['defaultHistory'] => one(at(name, '1.29.7', (r) => r.module === module), name).defaultHistory;
+  // proxy_http_version: 1.0 until nginx made HTTP/1.1 with keepalive the default
+  assert.deepEqual(history('proxy_http_version', 'ngx_http_proxy_module'), [{ until: '1.29.6', default: '1.0' }]);
+  assert.deepEqual(one(at('proxy_http_version', '1.24.0'), 'proxy_http_version 1.24').defaultHistory, [{ until: '1.29.6', default: '1.0' }]);
+  // the upstream keepalive cache: none before 1.29.7
+  assert.deepEqual(history('keepalive', 'ngx_http_upstream_keepalive_module'), [{ until: '1.29.6', default: null }]);
+  assert.deepEqual(history('keepalive_requests', 'ngx_http_core_module'), [{ until: '1.19.9', default: '100' }]);
+  assert.deepEqual(history('proxy_ssl_protocols', 'ngx_http_proxy_module'), [
+    { until: '1.23.3', default: 'TLSv1 TLSv1.1 TLSv1.2' },
+    { since: '1.23.4', until: '1.27.2', default: 'TLSv1 TLSv1.1 TLSv1.2 TLSv1.3' },
+  ]);
+  // unchanged defaults have none
+  assert.equal(one(at('proxy_read_timeout', '1.24.0', (r) => r.family === 'http'), 'proxy_read_timeout').defaultHistory, undefined);
+  for (const r of data.directives) {
+    for (const h of r.defaultHistory ?? []) {
+      assert.ok(h.until && VERSION_RE.test(h.until) && (!h.since || (VERSION_RE.test(h.since) && cmpVer(h.since, h.until) <= 0)), `${r.name}: ${JSON.stringify(h)}`);
+      assert.notEqual(h.default, r.default, `${r.name}: a history entry differs from the documented default`);
+    }
+  }
+});

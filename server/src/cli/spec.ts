@@ -89,6 +89,27 @@ export const COMMANDS: readonly CommandSpec[] = [
     exit: '0, or 2 on a usage or I/O failure',
   },
   {
+    name: 'settings',
+    summary: 'the effective timeouts, buffers, keepalive, headers and TLS of each location that proxies, with their source',
+    synopsis: '--config ROOT [--format text|json] [--nginx-version X.Y.Z] [--addr IP]\n                        [URL | --location FILE:LINE]',
+    operands: [{ name: 'URL', help: 'an http(s) URL: only the location nginx picks for it (its host is the Host header, its port picks the listen)', complete: 'none' }],
+    flags: [
+      { name: 'config', value: 'ROOT', help: 'the nginx.conf to read (required)', complete: 'file' },
+      { name: 'location', value: 'FILE:LINE', help: 'only the location at this line (its own line or any line inside it)', complete: 'none' },
+      { name: 'format', value: 'text|json', default: 'text', help: 'json: {"root","nginxVersion","locations":[{location,block,pass,module,upstream,settings:[{group,name,value,file,line,level,default,note}]}]}', complete: FORMAT2 },
+      { ...NGINX_VERSION, default: 'unknown: the defaults of an nginx before 1.29.7, with the values of other versions where they differ', help: 'the nginx version whose defaults are shown, e.g. 1.24.0' },
+      { name: 'addr', value: 'IP', default: '127.0.0.1', help: 'with a URL: the local address the connection arrives on (for listen ADDR:PORT)', complete: 'none' },
+      CONF_DIR,
+    ],
+    examples: [
+      ['nginx-doctor settings --config /etc/nginx/nginx.conf', 'every location that proxies'],
+      ['nginx-doctor settings --config nginx.conf --nginx-version 1.24.0 https://shop.example/api/cart', 'the location a URL reaches'],
+      ['nginx-doctor settings --config nginx.conf --location conf.d/api.conf:12 --format json', 'one location, as JSON'],
+    ],
+    exit: '0; 1 when the URL or --location selects no location that passes requests to a backend; 2 on a usage or I/O failure',
+    notes: 'Each value says where it comes from: FILE:LINE (level) for a directive, "default" for nginx\'s default of that version (defaults that changed between releases come from nginx\'s sources; see docs/catalog.md). Lists (proxy_set_header, fastcgi_param) show the level that decides them plus the defaults nginx adds.',
+  },
+  {
     name: 'explain',
     summary: 'link the 502/504 lines of an error or access log to their location, with the cause',
     synopsis: '--config ROOT [--format text|json] [--all] [LOGFILE|-]',

@@ -22,6 +22,11 @@ export interface DirectiveRecord {
   values?: string[];
   syntax?: string[];
   default?: string | null;
+  /**
+   * Releases whose default differs from `default` (read from nginx's sources at each release):
+   * `default` applies to every catalogued version outside these ranges.
+   */
+  defaultHistory?: { since?: string; until?: string; default: string | null }[];
   docs?: string;
   appearedIn?: string;
   commercial?: boolean;

@@ -2,12 +2,11 @@
 // directive that sets each one (with nginx's inheritance, model/model.ts) or the default from the
 // catalog. Names are written in the proxy module's form and mapped here, once, to the module that
 // makes the request (proxy_read_timeout -> fastcgi_read_timeout, uwsgi_..., grpc_...).
-import type { Catalog } from '../catalog/catalog';
+import type { BlockKind, Catalog } from '../catalog/catalog';
 import { defaultCatalog } from '../catalog/default-catalog';
 import type { Model } from '../model/model';
-import type { Version } from '../util/version';
+import { formatVersion, inRange, type Version } from '../util/version';
 import type { ConfigNode } from '../workspace/config-set';
-import { versionView } from '../checks/proxy';
 import type { PassModule } from './pass-target';
 
 /** The directive of `module` for a proxy_ setting ("proxy_read_timeout", "grpc" -> "grpc_read_timeout"); other names unchanged. */
@@ -36,7 +35,7 @@ export function effectiveUpstreamSetting(model: Model, block: ConfigNode, name: 
   const directive = upstreamDirective(name, module);
   const records = catalog.records(directive);
   if (!records.length) return null;
-  return { name: directive, nodes: model.effective(block, directive).nodes, default: catalogDefault(catalog, directive, opts.version ?? null) };
+  return { name: directive, nodes: model.effective(block, directive).nodes, default: defaultFor(catalog, directive, opts.version ?? null).raw };
 }
 
 /** The settings shown for a block that makes requests with `module`, in this order. */
@@ -85,10 +84,59 @@ export function defaultText(d: string | null): string {
   return d;
 }
 
-function catalogDefault(catalog: Catalog, directive: string, version: Version | null): string | null {
-  // the catalog holds today's documented default for every version; proxy_http_version's was 1.0
-  // before nginx made HTTP/1.1 with keepalive the default (checks/proxy.ts versionView)
-  if (directive === 'proxy_http_version' && !versionView(version).keepaliveByDefault) return '1.0';
-  const rec = catalog.allowed(directive, 'location', version)[0] ?? catalog.inVersion(directive, version)[0] ?? catalog.records(directive)[0];
-  return rec?.default ?? null;
+/** A default, for one nginx version or (version unknown) with what depends on it. */
+export interface DefaultValue {
+  /** The catalog's notation ("60s", "4k|8k", lines joined by "\n"); null when there is none. */
+  raw: string | null;
+  /** In words (defaultText). */
+  text: string;
+  /** One entry per line of a list default (proxy_set_header's "Host $proxy_host", ...). */
+  lines: string[];
+  /** "nginx 1.29.7 and later: 1.1" when the version is unknown and the default changed. */
+  note?: string;
+  /** keepalive: no connection cache unless the directive is written. */
+  keepaliveOff?: boolean;
+}
+
+/** The version whose defaults are shown when the nginx version is unknown: the rules assume an nginx before 1.29.7. */
+export const ASSUMED_VERSION: Version = [1, 29, 6];
+
+/**
+ * The default of `directive` for a nginx version, from the catalog's per-version defaults
+ * (`defaultHistory`, read from nginx's sources at each release) or its documented default.
+ * Version unknown: the default of ASSUMED_VERSION, with a note naming the values of the others.
+ */
+export function defaultFor(catalog: Catalog, directive: string, version: Version | null, ctx: BlockKind = 'location'): DefaultValue {
+  const recs = catalog.records(directive);
+  const rec = catalog.allowed(directive, ctx, version)[0] ?? catalog.inVersion(directive, version)[0] ?? recs[0];
+  if (!rec) return words(null);
+  const history = rec.defaultHistory ?? [];
+  const hit = history.find((h) => inRange(version ?? ASSUMED_VERSION, h.since, h.until));
+  const raw = hit ? hit.default : rec.default ?? null;
+  const out = words(raw);
+  if (directive === 'keepalive' && (raw === null || raw === '' || raw === '0')) {
+    out.keepaliveOff = true;
+    out.text = 'off';
+  }
+  if (!version && history.length) {
+    const segments = [...history.map((h) => `${rangeText(h.since, h.until)}: ${valueText(directive, h.default)}`), `later: ${valueText(directive, rec.default ?? null)}`];
+    out.note = `nginx version unknown (${formatVersion(ASSUMED_VERSION)} assumed); ${segments.join('; ')}`;
+  }
+  return out;
+}
+
+function valueText(directive: string, raw: string | null): string {
+  if (directive === 'keepalive' && (raw === null || raw === '' || raw === '0')) return 'off';
+  return raw === null || raw === '' ? '(none)' : defaultText(raw).replace(/\n/g, '; ');
+}
+
+function words(raw: string | null): DefaultValue {
+  return { raw, text: raw === null || raw === '' ? '(none)' : defaultText(raw), lines: raw ? raw.split('\n') : [] };
+}
+
+function rangeText(since: string | undefined, until: string | undefined): string {
+  if (since && until) return `nginx ${since} to ${until}`;
+  if (until) return `nginx ${until} and earlier`;
+  if (since) return `nginx ${since} and later`;
+  return 'every nginx';
 }
