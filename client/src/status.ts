@@ -42,7 +42,8 @@ function describe(item: vscode.LanguageStatusItem, info: FileInfo, uri: vscode.U
   if (!info.trusted) {
     item.severity = vscode.LanguageStatusSeverity.Warning;
     item.text = `$(shield) ${version} · restricted`;
-    item.detail = `${where}. Restricted mode: nginx -v, nginx -t and SSH are off until you trust this workspace.`;
+    const ignored = info.ignoredSettings?.length ? ` Ignored: ${info.ignoredSettings.join('; ')}.` : '';
+    item.detail = `${where}. Restricted mode: nginx -v, nginx -t and SSH are off, and files outside the workspace are not read, until you trust this workspace.${ignored}`;
   } else {
     item.severity = vscode.LanguageStatusSeverity.Information;
   }

@@ -4,7 +4,8 @@
 // Screenshots go to test-artifacts/e2e/. How it works: docs/e2e.md.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO } from '../helpers/repo';
 import {
@@ -218,10 +219,19 @@ describe('real editor: code-server + Chromium', { timeout: 15 * 60_000 }, () => 
   describe('Restricted Mode (workspace not trusted)', () => {
     let s: Session;
     const results = join(REPO, 'test-artifacts', 'e2e', 'host-suite-restricted.json');
+    // the demo with a folder setting an untrusted repository could ship: a conf prefix of "/"
+    // (every include would be readable); Restricted Mode ignores it and the language status says so
+    const workspace = mkdtempSync(join(tmpdir(), 'nginx-doctor-restricted-'));
     before(async () => {
       rmIfExists(results);
+      cpSync(join(REPO, 'demo'), workspace, { recursive: true });
+      mkdirSync(join(workspace, '.vscode'), { recursive: true });
+      // the demo's settings (JSON with comments) plus the hostile value, before its closing brace
+      const settings = join(workspace, '.vscode', 'settings.json');
+      writeFileSync(settings, readFileSync(settings, 'utf8').replace(/\s*\}\s*$/, ',\n  "nginxDoctor.confDir": "/"\n}\n'));
       s = await Session.start({
         name: 'restricted',
+        workspace,
         trusted: false,
         vsixes: [build.vsix, build.hostVsix],
         env: { NGINX_DOCTOR_HOST_SUITE: results, NGINX_DOCTOR_HOST_SUITE_DIR: HOST_SUITE_DIR, NGINX_DOCTOR_EXPECT_TRUST: 'restricted' },
@@ -229,6 +239,7 @@ describe('real editor: code-server + Chromium', { timeout: 15 * 60_000 }, () => 
     }, { timeout: 5 * 60_000 });
     after(async () => {
       await s?.close();
+      rmSync(workspace, { recursive: true, force: true });
     });
 
     test('the in-host suite passes in Restricted Mode (diagnostics work, the workspace is untrusted)', { timeout: 5 * 60_000 }, async () => {
@@ -250,7 +261,8 @@ describe('real editor: code-server + Chromium', { timeout: 15 * 60_000 }, () => 
           return texts.find((t) => t.includes('restricted'));
         }, 'the language status hover', 15_000);
         assert.match(hover, /nginx 1\.24\.0 · restricted/);
-        assert.match(hover, /Restricted mode: nginx -v, nginx -t and SSH are off until you trust this workspace/);
+        assert.match(hover, /Restricted mode: nginx -v, nginx -t and SSH are off, and files outside the workspace are not read, until you trust this workspace/);
+        assert.match(hover, /Ignored: nginxDoctor\.confDir "\/" is outside the workspace/);
         await s.screenshot('restricted-language-status');
         assert.match(await problemsText(s.page), /include-not-found/);
       }));

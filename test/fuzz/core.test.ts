@@ -6,7 +6,7 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import {
-  analyze, buildConfigSet, defaultCatalog, formatDocument, formatText, lex, makeSourceFile, parse, walk, Model, ParseCache, RULES,
+  analyze, buildConfigSet, checkSyntax, SyntaxCheck, defaultCatalog, formatDocument, formatText, lex, makeSourceFile, parse, walk, Model, ParseCache, RULES,
   LogReader, parseErrorText, parseAccessLine, COMBINED, Matcher, Explainer, isUpstreamFailure,
 } from '../../server/src/core/index';
 import { memoryHost } from '../helpers/memory-host';
@@ -36,6 +36,16 @@ test('fuzz: the parser never throws; directives, arguments and problems lie insi
     }
     for (const p of r.problems) assert.ok(p.start >= 0 && p.end <= t.length && p.start <= p.end);
   })), params(4000));
+});
+
+test('fuzz: the tree-less syntax check (huge documents) reports exactly the parser\'s problems, also in slices', () => {
+  fc.assert(fc.property(anyConfig, fc.integer({ min: 1, max: 64 }), counted('syntax-check', (t: string, slice: number) => {
+    const expected = parse(makeSourceFile('/x.conf', t)).problems;
+    assert.deepEqual(checkSyntax(t), expected);
+    const c = new SyntaxCheck(t);
+    while (!c.step(slice));
+    assert.deepEqual(c.problems, expected, `in slices of ${slice}`);
+  })), params(3000));
 });
 
 test('fuzz: config set and model never throw, for roots and snippets', () => {

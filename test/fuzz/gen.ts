@@ -8,7 +8,7 @@ import { defaultCatalog } from '../../server/src/core/index';
 
 const SECONDS = Number(process.env.NGINX_DOCTOR_FUZZ_SECONDS ?? '0');
 /** Number of properties in the tier; the long run's time is split between them. */
-const PROPERTIES = 14;
+const PROPERTIES = 15;
 const SEED = process.env.NGINX_DOCTOR_FUZZ_SEED ? Number(process.env.NGINX_DOCTOR_FUZZ_SEED) : undefined;
 
 /** Inputs tried per property (kept for the report printed by scripts/fuzz.mjs). */

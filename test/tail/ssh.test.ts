@@ -6,6 +6,8 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync, appendFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { spawn } from 'node:child_process';
+import { CLI } from '../helpers/repo';
 import { SshFollower, type SshOptions } from '../../server/src/tail/ssh';
 import { TailEngine } from '../../server/src/tail/engine';
 import type { TailEvent, TailLineEvent } from '../../server/src/protocol/protocol';
@@ -88,6 +90,26 @@ describe('tail over SSH (real sshd on 127.0.0.1)', { skip: skip ?? false }, () =
       assert.ok(f.stats.connects >= 1 + cuts + restarts, `connections: ${f.stats.connects}`);
     } finally {
       w.close();
+    }
+  });
+
+  test('`nginx-doctor tail ssh://user@host:port/path` (the form docs/tail.md documents) follows the remote log', { timeout: 60_000 }, async () => {
+    const log = join(logs, 'url-form.log');
+    writeFileSync(log, '2026/11/22 04:22:29 [notice] 1#1: seq=1 through an ssh:// URL with a port\n');
+    // ssh's own settings for 127.0.0.1 (the key and known_hosts of the test sshd); user and port come from the URL
+    const config = join(sshd.dir, 'ssh_config_url');
+    writeFileSync(config, ['Host 127.0.0.1', `  IdentityFile ${join(sshd.dir, 'user_key')}`, '  IdentitiesOnly yes', '  IdentityAgent none', `  UserKnownHostsFile ${join(sshd.dir, 'known_hosts')}`, '  GlobalKnownHostsFile /dev/null', ''].join('\n'));
+    const child = spawn(process.execPath, [CLI, 'tail', '--ssh-config', config, '--from-start', '--format', 'json', `ssh://root@127.0.0.1:${sshd.port}${log}`], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    try {
+      await waitFor(() => /seq=1 through an ssh:\/\/ URL with a port/.test(out), 'the remote line', 30_000, () => `stdout: ${out}\nstderr: ${err}`);
+      assert.doesNotMatch(err, /host may only contain|not an ssh:\/\//);
+    } finally {
+      child.kill('SIGTERM');
+      await new Promise((resolve) => child.once('close', resolve));
     }
   });
 

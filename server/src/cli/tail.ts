@@ -38,7 +38,9 @@ export function parseTailSources(argv: string[]): { specs: SourceSpec[]; args: P
       if (dest !== undefined) {
         specs.push(sourceFromSetting({ name: `${dest}:${p}`, host: dest, path: p, sudo, ...(remoteConfig ? { config: 'remote' } : {}) }, specs.length));
       } else if (url) {
-        specs.push(sourceFromSetting({ name: `${url[1]}:${url[2]}`, host: url[1]!, path: url[2]!, sudo, ...(remoteConfig ? { config: 'remote' } : {}) }, specs.length));
+        // with a port the destination stays a URL (ssh://[user@]host:port): ssh reads "host:22" as a host name
+        const host = /:\d+$/.test(url[1]!) ? `ssh://${url[1]}` : url[1]!;
+        specs.push(sourceFromSetting({ name: `${url[1]}:${url[2]}`, host, path: url[2]!, sudo, ...(remoteConfig ? { config: 'remote' } : {}) }, specs.length));
       } else {
         if (p.startsWith('ssh:')) throw new UsageError(`"${p}" is not an ssh://[user@]host[:port]/absolute/path URL`);
         specs.push(sourceFromSetting({ name: p, path: p }, specs.length));

@@ -7,6 +7,7 @@ export type { Diagnostic, Severity, SeveritySetting, Fix, TextEdit, Related } fr
 export type { FileHost, Logger } from './host';
 export { lex } from './syntax/lexer';
 export { parse, walk } from './syntax/parser';
+export { SyntaxCheck, checkSyntax } from './syntax/syntax-check';
 export type { Directive, Arg, Block, ParsedFile } from './syntax/ast';
 export { makeSourceFile, type SourceFile } from './text/source-file';
 export { LineIndex, type Position } from './text/line-index';

@@ -87,10 +87,13 @@ printf '\n%s HELLO 1\n' "$N"
 PR=; if command -v bash >/dev/null 2>&1; then PR=bash; elif command -v nc >/dev/null 2>&1; then PR=nc; fi
 one() { printf '%s' "$1" | tr '\n\r\t' '   ' | cut -c1-300; }
 pr() {
-  case $PR in
-    bash) _o=$($<TO:+$TO 3} bash -c 'exec 3<>"/dev/tcp/$1/$2"' nd "$2" "$3" 2>&1); _r=$?;;
-    nc) _o=$($<TO:+$TO 4} nc -z -w 3 "$2" "$3" 2>&1); _r=$?;;
-    *) _o='neither bash nor nc is installed'; _r=127;;
+  case "$2$3" in
+    -*|*[!A-Za-z0-9_.:%-]*) _o='not probed: the address starts with "-" or holds other characters than letters, digits and . _ : % -'; _r=2;;
+    *) case $PR in
+      bash) _o=$($<TO:+$TO 3} bash -c 'exec 3<>"/dev/tcp/$1/$2"' nd "$2" "$3" 2>&1); _r=$?;;
+      nc) case "$3" in -*) _o='not probed: the port starts with "-"'; _r=2;; *) _o=$($<TO:+$TO 4} nc -z -w 3 -- "$2" "$3" 2>&1); _r=$?;; esac;;
+      *) _o='neither bash nor nc is installed'; _r=127;;
+    esac;;
   esac
   printf '\n%s T %s %s %s\n' "$N" "$1" "$_r" "$(one "$_o")"
 }

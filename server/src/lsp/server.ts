@@ -18,6 +18,8 @@ import { CodeActionKind } from 'vscode-languageserver/node';
 import { featureCapabilities, registerFeatures } from './features/index';
 import { explainLines, matchUrl } from './explain';
 import { describeError, notification, request } from './handlers';
+import { HugeDocuments, HUGE_DOCUMENT_CHARS, isHuge, sizeText, syntaxDiagnostics } from './huge';
+import { basename } from 'node:path';
 
 export function startServer(connection: Connection): void {
   const documents = new TextDocuments(TextDocument);
@@ -52,7 +54,7 @@ export function startServer(connection: Connection): void {
   );
 
   const refreshSettings = async (): Promise<void> => {
-    workspace.settings = await fetchSettings(connection, canAskSettings);
+    workspace.setSettings(await fetchSettings(connection, canAskSettings));
     if (workspace.settings.nginxVersion) {
       workspace.nginxVersion = workspace.settings.nginxVersion;
       versionSource = 'setting';
@@ -91,6 +93,7 @@ export function startServer(connection: Connection): void {
         connection.workspace.onDidChangeWorkspaceFolders(notification(log, 'didChangeWorkspaceFolders', (e) => {
           const removed = new Set(e.removed.map((f) => uriToPath(f.uri)));
           workspace.folders = [...workspace.folders.filter((f) => !removed.has(f)), ...e.added.map((f) => uriToPath(f.uri))];
+          workspace.setSettings();
           workspace.forgetRoots();
           workspace.rerunAll();
         }));
@@ -128,6 +131,7 @@ export function startServer(connection: Connection): void {
       nginxVersion: workspace.nginxVersion,
       versionSource,
       trusted,
+      ...(workspace.ignoredSettings.length ? { ignoredSettings: workspace.ignoredSettings } : {}),
     };
   }));
 
@@ -138,9 +142,44 @@ export function startServer(connection: Connection): void {
     return probeBackend(typeof p?.address === 'string' ? p.address : '');
   }));
 
+  // a document too big to analyse: syntax only, in slices (huge.ts); out of every analysis unit
+  const huge = new HugeDocuments({
+    publish(path, problems, text) {
+      const doc = documents.get(uriOf(path));
+      if (!doc || doc.getText() !== text) return;
+      // the line table of a 50 MB text takes ~2 s to build: here, after the first check, rather
+      // than on the first keystroke (which updates it incrementally from then on)
+      doc.positionAt(text.length);
+      void connection.sendDiagnostics({ uri: doc.uri, diagnostics: syntaxDiagnostics(problems, workspace.settings.rules['syntax'], (o) => doc.positionAt(o)) });
+    },
+    notice(path, chars) {
+      void connection.window.showInformationMessage(
+        `nginx-doctor: ${basename(path)} is ${sizeText(chars)}, too big to analyse: only its syntax is checked, and it is not formatted (the limit is ${sizeText(HUGE_DOCUMENT_CHARS)}).`,
+      );
+    },
+    log: (m) => connection.console.log(m),
+  });
+  /** Takes a huge document out of the analyses (or back in); true when it is huge. */
+  const sortBySize = (path: string, text: string): boolean => {
+    if (!isHuge(text)) {
+      if (huge.has(path)) {
+        huge.forget(path);
+        workspace.huge.delete(path);
+      }
+      return false;
+    }
+    const wasOpen = workspace.isOpen(path);
+    workspace.huge.set(path, text.length);
+    workspace.setDocument(path, undefined);
+    if (wasOpen) workspace.filesChanged([path], false); // units that include it go back to the file on disk
+    huge.changed(path, text);
+    return true;
+  };
+
   documents.onDidOpen(notification(log, 'didOpen', async (e) => {
     const path = uriToPath(e.document.uri);
     uris.set(path, e.document.uri);
+    if (sortBySize(path, e.document.getText())) return;
     workspace.setDocument(path, e.document.getText());
     await ready;
     workspace.schedule(workspace.unitsFor(path), true);
@@ -148,13 +187,20 @@ export function startServer(connection: Connection): void {
   documents.onDidChangeContent(notification(log, 'didChange', async (e) => {
     const path = uriToPath(e.document.uri);
     const text = e.document.getText();
-    if (!workspace.isOpen(path) || workspace.openText(path) === text) return;
+    const wasHuge = workspace.huge.has(path);
+    if (sortBySize(path, text)) return;
+    if ((!workspace.isOpen(path) && !wasHuge) || workspace.openText(path) === text) return;
     workspace.setDocument(path, text);
     await ready;
     workspace.schedule(workspace.unitsFor(path));
   }));
   documents.onDidClose(notification(log, 'didClose', async (e) => {
     const path = uriToPath(e.document.uri);
+    if (huge.has(path)) {
+      huge.forget(path);
+      workspace.huge.delete(path);
+      void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+    }
     workspace.setDocument(path, undefined);
     await ready;
     workspace.filesChanged([path], false);

@@ -9,7 +9,7 @@ import {
 } from '../core/index';
 import { DiskHost, OverlayHost } from '../host/disk-host';
 import { findRootConfigs } from './roots';
-import { GuardedHost, explainRefusals } from './include-guard';
+import { GuardedHost, explainRefusals, insideRoots, realPath } from './include-guard';
 import type { Settings } from '../protocol/protocol';
 
 export interface Unit {
@@ -43,9 +43,18 @@ export class Workspace {
   private readonly lastRun = new Map<string, number>();
   private roots: string[] | undefined;
   private snippetNoticeGiven = false;
-  readonly host: FileHost;
+  /** Disk with open buffers on top, unguarded: every read goes through a guard (host, guardFor). */
+  private readonly disk: FileHost;
+  private workspaceGuard: { key: string; host: GuardedHost } | undefined;
   folders: string[] = [];
+  /** The settings in effect (in restricted mode without the values that point outside the workspace). */
   settings: Settings;
+  /** The settings as read; `settings` is derived from them (setSettings). */
+  private rawSettings: Settings;
+  /** Settings left out in restricted mode, as sentences for the language status. */
+  ignoredSettings: string[] = [];
+  /** Open documents too big to analyse (huge.ts) and their size in characters: syntax only, no editing features. */
+  readonly huge = new Map<string, number>();
   nginxVersion: string | null = null;
   /** False in restricted mode: no process, and no probing of this machine (unix sockets). */
   trusted = false;
@@ -57,7 +66,54 @@ export class Workspace {
 
   constructor(private readonly hooks: WorkspaceHooks, settings: Settings) {
     this.settings = settings;
-    this.host = new OverlayHost(new DiskHost(), (p) => this.open.get(p));
+    this.rawSettings = settings;
+    this.disk = new OverlayHost(new DiskHost(), (p) => this.open.get(p));
+  }
+
+  /**
+   * Takes the settings as read. In restricted mode, nginxDoctor.confDir and nginxDoctor.rootConfig
+   * values that point outside the workspace folders (a cloned repository's .vscode/settings.json
+   * saying "confDir": "/") are ignored: they would widen what includes may read.
+   */
+  setSettings(raw: Settings = this.rawSettings): void {
+    this.rawSettings = raw;
+    const ignored: string[] = [];
+    let settings = raw;
+    if (!this.trusted) {
+      const folders = this.folders.map((f) => realPath(f));
+      const inside = (p: string): boolean => insideRoots(realPath(this.resolveSetting(p)), folders);
+      if (raw.confDir && !inside(raw.confDir)) {
+        ignored.push(`nginxDoctor.confDir "${raw.confDir}" is outside the workspace`);
+        settings = { ...settings, confDir: '' };
+      }
+      const roots = raw.rootConfig.filter(inside);
+      if (roots.length < raw.rootConfig.length) {
+        ignored.push(`nginxDoctor.rootConfig ${raw.rootConfig.filter((r) => !inside(r)).map((r) => `"${r}"`).join(', ')} ${raw.rootConfig.length - roots.length > 1 ? 'are' : 'is'} outside the workspace`);
+        settings = { ...settings, rootConfig: roots };
+      }
+    }
+    this.settings = settings;
+    this.ignoredSettings = ignored;
+    this.workspaceGuard = undefined;
+  }
+
+  /**
+   * Reads files for requests that are not about one analysis (hover, navigation, explain): the
+   * workspace folders, the conf prefix, nginxDoctor.allowedIncludePaths and open buffers only.
+   */
+  get host(): GuardedHost {
+    const roots = this.allowedRoots();
+    const key = roots.join('\0');
+    if (this.workspaceGuard?.key !== key) this.workspaceGuard = { key, host: new GuardedHost(this.disk, roots, (p) => this.open.has(p)) };
+    return this.workspaceGuard.host;
+  }
+
+  private allowedRoots(): string[] {
+    return [
+      ...this.folders,
+      ...(this.settings.confDir ? [this.resolveSetting(this.settings.confDir)] : []),
+      ...(this.settings.allowedIncludePaths ?? []).map((p) => this.resolveSetting(p)),
+    ];
   }
 
   setDocument(path: string, text: string | undefined): void {
@@ -165,6 +221,7 @@ export class Workspace {
   /** Files changed on disk: forget their parses and re-analyse what depends on them. */
   filesChanged(paths: string[], structural: boolean): void {
     for (const p of paths) this.cache.delete(p);
+    this.workspaceGuard = undefined; // its real paths may be stale (a link changed)
     if (structural) this.forgetRoots();
     const affected = structural ? this.activeUnitsAfterRefresh() : [...new Set(paths.flatMap((p) => this.unitsContaining(p)))];
     this.schedule(affected);
@@ -194,15 +251,14 @@ export class Workspace {
    * conf prefix, the root's own directory and nginxDoctor.allowedIncludePaths are not read.
    */
   guardFor(rootPath: string): GuardedHost {
-    const roots = [
-      ...this.folders,
-      dirname(rootPath),
-      // a snippet in conf.d/ (sites-enabled/ ...) resolves includes from the directory above, as nginx would
-      ...(SNIPPET_DIRS.has(basename(dirname(rootPath))) ? [dirname(dirname(rootPath))] : []),
-      ...(this.settings.confDir ? [this.resolveSetting(this.settings.confDir)] : []),
-      ...(this.settings.allowedIncludePaths ?? []).map((p) => this.resolveSetting(p)),
-    ];
-    return new GuardedHost(this.host, roots, (p) => this.open.has(p));
+    // the root's own directory (and, for a snippet in conf.d/ or sites-enabled/, the one above,
+    // where nginx would resolve its includes) when the root itself may be read: inside the allowed
+    // roots, open in the editor, or a root config the settings name
+    const own = this.host.allows(rootPath) || this.settings.rootConfig.some((r) => this.resolveSetting(r) === rootPath);
+    const dirs = own ? [dirname(rootPath), ...(SNIPPET_DIRS.has(basename(dirname(rootPath))) ? [dirname(dirname(rootPath))] : [])] : [];
+    // in restricted mode a directory outside the workspace is not opened up by a root found in it
+    const extra = this.trusted ? dirs : dirs.filter((d) => this.host.allows(d));
+    return new GuardedHost(this.disk, [...this.allowedRoots(), ...extra], (p) => this.open.has(p));
   }
 
   run(unit: Unit): void {

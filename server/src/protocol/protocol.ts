@@ -60,6 +60,8 @@ export interface FileInfo {
   nginxVersion: string | null;
   versionSource: 'setting' | 'nginx -v' | 'none';
   trusted: boolean;
+  /** Restricted mode: settings left out because they point outside the workspace (sentences). */
+  ignoredSettings?: string[];
 }
 
 // ----- Live log tailing (nginx-doctor tail, "Nginx: Tail Error Log...") -------------------------

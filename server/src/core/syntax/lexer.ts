@@ -43,17 +43,36 @@ export function lex(text: string): LexResult {
 
 /** Scans the text and hands every token to `sink` in order; problems are appended to `problems`. */
 export function scan(text: string, sink: TokenSink, problems: SyntaxProblem[]): void {
+  scanSome(text, sink, problems, { pos: 0, head: null }, Infinity);
+}
+
+/** Where a scan stands, so a long text can be scanned in slices (with pauses between them). */
+export interface ScanState {
+  pos: number;
+  /** First word of the statement being read, to know when a "{" opens a raw Lua body. */
+  head: string | null;
+}
+
+/**
+ * Scans from state.pos until the text ends or a token starts at or after `until`; returns true
+ * when the text is done. scan() is one call with no limit.
+ */
+export function scanSome(text: string, sink: TokenSink, problems: SyntaxProblem[], state: ScanState, until: number): boolean {
   const n = text.length;
-  let pos = 0;
-  if (text.charCodeAt(0) === 0xfeff) {
+  let pos = state.pos;
+  if (pos === 0 && text.charCodeAt(0) === 0xfeff) {
     // nginx reads the byte order mark as part of the first directive's name.
     problems.push({ message: 'the file starts with a UTF-8 byte order mark (BOM), which nginx reads as part of the first directive name ("unknown directive"); save the file without BOM', start: 0, end: 1 });
     pos = 1;
   }
-  // First word of the statement being read, to know when a "{" opens a raw Lua body.
-  let statementHead: string | null = null;
+  let statementHead = state.head;
 
   while (pos < n) {
+    if (pos >= until) {
+      state.pos = pos;
+      state.head = statementHead;
+      return false;
+    }
     const code = text.charCodeAt(pos);
     if (code === 32 || code === 10 || code === 9 || code === 13) { pos++; continue; }
     if (code === 35 /* # */) {
@@ -103,6 +122,9 @@ export function scan(text: string, sink: TokenSink, problems: SyntaxProblem[]): 
     statementHead ??= raw;
     pos = end;
   }
+  state.pos = pos;
+  state.head = statementHead;
+  return true;
 }
 
 /** The value of the string readQuoted read last. */

@@ -40,7 +40,7 @@ export function unitView(ws: Workspace, unit: Unit, path?: string, text?: string
   const memo = fresh.get(unit);
   if (memo && memo.key === key) return memo.view;
   const set = buildConfigSet(unit.path, {
-    host: ws.host,
+    host: opts.host,
     catalog: opts.catalog,
     cache: ws.cache,
     ...(opts.confDir ? { confDir: opts.confDir } : {}),
@@ -54,6 +54,7 @@ export function unitView(ws: Workspace, unit: Unit, path?: string, text?: string
 
 export function fileView(ws: Workspace, uri: string): FileView | null {
   const path = uriToPath(uri);
+  if (ws.huge.has(path)) return null; // too big to analyse: syntax diagnostics only (huge.ts)
   const text = ws.openText(path) ?? ws.host.readFile(path);
   if (text === undefined) return null;
   const file = ws.cache.get(path, text);
