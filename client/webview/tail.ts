@@ -36,6 +36,7 @@ function row(l: TailViewLine): HTMLDivElement {
   const d = el('div', `line kind-${l.kind}${l.level ? ` lv-${l.level}` : ''}${l.failure ? ' failure' : ''}${(l.status ?? 0) >= 500 ? ' s5xx' : ''}`);
   d.dataset.id = String(l.id);
   d.appendChild(el('span', 'src', `[${l.source}]`));
+  if (l.kind === 'gap') d.appendChild(el('span', 'gap-label', '\u26a0 gap: '));
   d.appendChild(el('span', 'text', l.text));
   if (l.failure) {
     const x = el('div', 'detail');
@@ -77,7 +78,7 @@ function showStates(s: TailStateEvent[]): void {
   states.textContent = '';
   problems.textContent = '';
   for (const st of s) {
-    const chip = el('span', `state ${st.state}`, `${st.source}: ${st.state}`);
+    const chip = el('span', `state ${st.state}`, `${st.source}: ${st.state}${st.state === 'reconnecting' && (st.attempt ?? 0) > 1 ? ` (attempt ${st.attempt})` : ''}`);
     if (st.message) chip.title = st.message;
     states.appendChild(chip);
     states.appendChild(document.createTextNode(' '));

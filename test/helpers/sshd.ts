@@ -36,6 +36,10 @@ export interface Sshd {
   cutSessions(): number;
   /** Stops the server and its sessions and starts it again on the same port. */
   restart(): Promise<void>;
+  /** Stops the server and its sessions (connections are refused until up()). */
+  down(): Promise<void>;
+  /** Starts a stopped server again on the same port. */
+  up(): Promise<void>;
   stop(): Promise<void>;
   log(): string;
 }
@@ -200,6 +204,11 @@ export async function startSshd(): Promise<Sshd> {
     cutSessions,
     restart: async () => {
       await kill();
+      await launch();
+    },
+    down: kill,
+    up: async () => {
+      if (server && server.exitCode === null && server.signalCode === null) return;
       await launch();
     },
     stop: async () => {

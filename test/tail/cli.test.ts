@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CLI, REPO } from '../helpers/repo';
 import { tempTree } from '../helpers/temp-tree';
@@ -106,6 +106,44 @@ test('--stop-on-stdin-eof: the tail ends when its parent closes stdin (the edito
     clearTimeout(killer);
   } finally {
     child.kill('SIGKILL');
+    t.remove();
+  }
+});
+
+test('--format json: a generation lost between two reads is one "gap" event naming the file', { timeout: 60_000 }, async () => {
+  const t = tempTree({ 'logs/error.log': '' });
+  const log = t.path('logs/error.log');
+  const r = start(['tail', '--format', 'json', '--rotation-quiet', '300ms', log]);
+  const events = (): Record<string, unknown>[] => r.out().trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+  try {
+    await waitFor(() => events().some((e) => e.state === 'live'), 'live', 10_000, r.err);
+    appendFileSync(log, `${demoLine(1)}\n`);
+    // renamed twice within one poll (200 ms), the file in between deleted
+    for (let attempt = 1; ; attempt++) {
+      rmSync(`${log}.2`, { force: true });
+      renameSync(log, `${log}.1`);
+      writeFileSync(log, `${demoLine(3)}\n`);
+      renameSync(`${log}.1`, `${log}.2`);
+      renameSync(log, `${log}.1`);
+      writeFileSync(log, '');
+      unlinkSync(`${log}.1`);
+      await new Promise((res) => setTimeout(res, 100));
+      appendFileSync(log, `${demoLine(5)}\n`);
+      const got = await waitFor(() => events().some((e) => e.kind === 'gap'), 'the gap event', 10_000).then(() => true, () => false);
+      // the follower may have looked between the two renames (then nothing is lost): once more
+      if (got || attempt === 2) break;
+    }
+    await waitFor(() => events().some((e) => e.type === 'line' && String(e.text).includes('*5 upstream sent too big header')), 'the line after the gap', 10_000, r.err);
+    const list = events();
+    const gap = list.find((e) => e.kind === 'gap')!;
+    assert.deepEqual({ ...gap, message: undefined }, { type: 'notice', source: log, kind: 'gap', message: undefined, gap: { reason: 'missing-generation', file: 'error.log.1', bytes: null } });
+    assert.match(String(gap.message), /error\.log\.1 is gone: the lines of the generation it held, between error\.log\.2 and error\.log, are missing/);
+    // in stream order: the gap before the line that follows it, and no second "live" for the rotation
+    assert.ok(list.indexOf(gap) < list.findIndex((e) => String(e.text ?? '').includes('*5 upstream sent too big header')));
+    assert.equal(list.filter((e) => e.state === 'live').length, 1);
+    assert.equal(list.filter((e) => e.kind === 'rotated').length >= 1, true);
+  } finally {
+    assert.equal((await stop(r)).code, 0);
     t.remove();
   }
 });

@@ -71,11 +71,11 @@ test('remote script: valid POSIX sh; the SSH command line is constant; parameter
   assert.equal(remoteShell(false), 'sh -s');
   assert.equal(remoteShell(true), 'sudo -n -- sh -s');
   assert.equal(shQuote(`it's`), `'it'\\''s'`);
-  const input = scriptInput({ nonce: NONCE, path: `/x/$(touch p)'; rm -rf / #\n`, mode: 'start' });
+  const input = scriptInput({ nonce: NONCE, path: `/x/$(touch p)'; rm -rf / #\n`, mode: 'start', quietMs: 300 });
   const first = input.slice(0, input.indexOf('\nnd_main() {'));
-  // what sh makes of the first line: exactly the seven parameters, nothing run
+  // what sh makes of the first line: exactly the nine parameters (the rotation grace in ~0.2 s naps), nothing run
   const r = spawnSync('sh', ['-c', `${first}\nprintf '%s\\0' "$@"`], { encoding: 'utf8' });
-  assert.deepEqual(r.stdout.split('\0').slice(0, -1), [NONCE, `/x/$(touch p)'; rm -rf / #\n`, 'start', '0', '0', '-', '0']);
+  assert.deepEqual(r.stdout.split('\0').slice(0, -1), [NONCE, `/x/$(touch p)'; rm -rf / #\n`, 'start', '0', '0', '-', '0', '2', '300']);
 });
 
 test('terminal: escape sequences and bidi controls in log text become visible escapes', () => {
@@ -87,7 +87,7 @@ test('local file: every line exactly once through 3 renames and 3 copytruncates,
   const t = tempTree({ 'app.log': '' });
   const w = new NumberedWriter(t.path('app.log'));
   const c = new Collector();
-  const f = new LocalFileFollower(t.path('app.log'), c, { start: 'start', pollMs: 20 });
+  const f = new LocalFileFollower(t.path('app.log'), c, { start: 'start', pollMs: 20, rotationQuietMs: 60 });
   try {
     w.write(50);
     f.start();
@@ -107,7 +107,8 @@ test('local file: every line exactly once through 3 renames and 3 copytruncates,
     await sleep(100);
     const r = c.check(last);
     assert.deepEqual({ missing: r.missing.slice(0, 10), duplicated: r.duplicated.slice(0, 10), outOfOrder: r.outOfOrder }, { missing: [], duplicated: [], outOfOrder: 0 }, c.describe());
-    assert.equal(f.stats.rotations, 6);
+    // a copytruncate of the new file while the renamed one is still read is read as part of that rename
+    assert.ok(f.stats.rotations >= 3 && f.stats.rotations <= 6, `rotations seen: ${f.stats.rotations}`);
     assert.equal(c.other, 0);
   } finally {
     await f.stop();

@@ -20,7 +20,7 @@ describe('tail over SSH (real sshd on 127.0.0.1)', { skip: skip ?? false }, () =
   let sshd: Sshd;
   let logs: string;
   const followers: SshFollower[] = [];
-  const opts = (): SshOptions => ({ configFile: sshd.clientConfig, minBackoffMs: 150, maxBackoffMs: 600, idleTimeoutMs: 8_000 });
+  const opts = (): SshOptions => ({ configFile: sshd.clientConfig, minBackoffMs: 150, maxBackoffMs: 600, idleTimeoutMs: 8_000, rotationQuietMs: 200 });
   const follow = (dest: string, path: string, c: Collector, extra: SshOptions = {}, sudo = false): SshFollower => {
     const f = new SshFollower(dest, path, sudo, c, { ...opts(), ...extra });
     followers.push(f);

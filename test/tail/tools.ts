@@ -1,7 +1,7 @@
 // Shared by the tail tier: a writer of numbered log lines that rotates its file the two ways
 // logrotate does, a collector that checks every number arrives exactly once, bounded waits.
 import { closeSync, copyFileSync, existsSync, openSync, renameSync, truncateSync, writeSync } from 'node:fs';
-import type { FollowHooks, StateInfo } from '../../server/src/tail/follow';
+import type { FollowHooks, NoticeExtra, StateInfo } from '../../server/src/tail/follow';
 import type { Line } from '../../server/src/tail/frames';
 
 /** Polls until probe() is truthy; fails after ms with `what` (and the detail, if given). */
@@ -85,9 +85,11 @@ export class NumberedWriter {
 export class Collector implements FollowHooks {
   readonly seen = new Map<number, number>();
   readonly order: number[] = [];
+  /** The gen=G of each line in `order` (-1 when the line has none). */
+  readonly gens: number[] = [];
   readonly texts: string[] = [];
   readonly states: StateInfo[] = [];
-  readonly notices: { kind: string; message: string }[] = [];
+  readonly notices: ({ kind: string; message: string } & NoticeExtra)[] = [];
   other = 0;
   /** When set, lines() returns this promise (a slow consumer). */
   gate: Promise<void> | undefined;
@@ -104,6 +106,8 @@ export class Collector implements FollowHooks {
       const n = Number(m[1]);
       this.seen.set(n, (this.seen.get(n) ?? 0) + 1);
       this.order.push(n);
+      const g = / gen=(\d+) /.exec(l.text);
+      this.gens.push(g ? Number(g[1]) : -1);
     }
     return this.gate;
   }
@@ -112,8 +116,8 @@ export class Collector implements FollowHooks {
     this.states.push(info);
   }
 
-  notice(kind: string, message: string): void {
-    this.notices.push({ kind, message });
+  notice(kind: string, message: string, extra: NoticeExtra = {}): void {
+    this.notices.push({ kind, message, ...extra });
   }
 
   get lastState(): StateInfo | undefined {
@@ -130,7 +134,21 @@ export class Collector implements FollowHooks {
     return { missing, duplicated, outOfOrder };
   }
 
+  /** Places where a line of an older file generation follows one of a newer generation, or seq goes back within one. */
+  generationOrder(): { inversions: number; first: string | null } {
+    let inversions = 0;
+    let first: string | null = null;
+    for (let i = 1; i < this.order.length; i++) {
+      const [g0, g1, s0, s1] = [this.gens[i - 1]!, this.gens[i]!, this.order[i - 1]!, this.order[i]!];
+      if (g1 < g0 || (g1 === g0 && s1 < s0)) {
+        inversions++;
+        first ??= `seq=${s0} gen=${g0} then seq=${s1} gen=${g1}`;
+      }
+    }
+    return { inversions, first };
+  }
+
   describe(): string {
-    return `states: ${this.states.map((s) => `${s.state}${s.reason ? `(${s.reason})` : ''}${s.message ? `: ${s.message}` : ''}`).slice(-12).join('\n  ')}\nnotices: ${this.notices.map((n) => n.kind).join(', ')}`;
+    return `states: ${this.states.map((s) => `${s.state}${s.reason ? `(${s.reason})` : ''}${s.message ? `: ${s.message}` : ''}`).slice(-12).join('\n  ')}\nnotices: ${this.notices.map((n) => (n.kind === 'gap' || n.kind === 'rotated' ? `${n.kind} (${n.message})` : n.kind)).join(', ')}`;
   }
 }

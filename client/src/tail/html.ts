@@ -31,8 +31,9 @@ export function tailPage(): { title: string; style: string; body: string; bodyAt
   .detail { margin: 2px 0 4px 16px; color: var(--vscode-foreground); font-family: var(--vscode-font-family); }
   .detail a { color: var(--vscode-textLink-foreground); cursor: pointer; text-decoration: underline; }
   .detail button { margin-left: 8px; padding: 0 6px; }
-  body[data-filter="failures"] .line:not(.failure) { display: none; }
-  body[data-filter="5xx"] .line:not(.s5xx) { display: none; }
+  .line.kind-gap { color: var(--vscode-editorWarning-foreground); border-left: 3px solid var(--vscode-editorWarning-foreground); padding-left: 4px; font-family: var(--vscode-font-family); }
+  body[data-filter="failures"] .line:not(.failure):not(.kind-gap) { display: none; }
+  body[data-filter="5xx"] .line:not(.s5xx):not(.kind-gap) { display: none; }
 `,
     body: `<header>
   <label>Show <select id="filter" aria-label="Filter">

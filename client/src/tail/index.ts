@@ -17,7 +17,8 @@ import { inWorkspace, workspaceRootConfig } from '../workspace-root';
 
 interface Kept {
   view: TailViewLine;
-  event: TailLineEvent;
+  /** The line (absent for a gap row). */
+  event?: TailLineEvent;
 }
 
 export class TailFeature implements vscode.Disposable {
@@ -143,21 +144,36 @@ export class TailFeature implements vscode.Disposable {
       return;
     }
     if (e.type === 'notice') {
-      this.output.info(`tail ${e.source}: ${e.message}`);
+      if (e.kind === 'gap') this.output.warn(`tail ${e.source}: ${e.message}`);
+      else this.output.info(`tail ${e.source}: ${e.message}`);
+      if (e.kind === 'retry') {
+        // still reconnecting: the state shows which attempt comes next
+        const st = this.states.get(e.source);
+        if (st?.state === 'reconnecting') {
+          this.states.set(e.source, { ...st, message: e.message, ...(e.attempt !== undefined ? { attempt: e.attempt } : {}), ...(e.retryInMs !== undefined ? { retryInMs: e.retryInMs } : {}) });
+          this.postStates();
+        }
+      }
+      // lines that cannot be shown get a row where they are missing, in every filter
+      if (e.kind === 'gap') this.addRow({ view: { id: this.nextId++, source: e.source, text: e.message, kind: 'gap', level: null, failure: false, status: null } });
       return;
     }
     const view = this.toView(e);
-    const k = { view, event: e };
-    this.kept.push(k);
-    this.byId.set(view.id, k);
-    if (this.kept.length > this.maxLines * 1.1) {
-      for (const old of this.kept.splice(0, this.kept.length - this.maxLines)) this.byId.delete(old.view.id);
-    }
+    this.addRow({ view, event: e });
     if (e.failure && (e.status === 502 || e.status === 504) && !e.history) {
       const list = this.hits.get(e.source) ?? [];
       list.push(Date.now());
       if (list.length > 100_000) list.splice(0, list.length - 100_000);
       this.hits.set(e.source, list);
+    }
+  }
+
+  private addRow(k: Kept): void {
+    const view = k.view;
+    this.kept.push(k);
+    this.byId.set(view.id, k);
+    if (this.kept.length > this.maxLines * 1.1) {
+      for (const old of this.kept.splice(0, this.kept.length - this.maxLines)) this.byId.delete(old.view.id);
     }
     if (this.paused) {
       this.held++;
@@ -267,17 +283,17 @@ export class TailFeature implements vscode.Disposable {
         this.pending = [];
         break;
       case 'open': {
-        const k = this.byId.get(m.id);
-        const p = k ? (m.what === 'server' ? k.event.server : k.event.location ?? k.event.server) : undefined;
+        const e = this.byId.get(m.id)?.event;
+        const p = e ? (m.what === 'server' ? e.server : e.location ?? e.server) : undefined;
         if (!p) return;
         await openPlace({ file: p.open ?? p.file, line: p.line });
         break;
       }
       case 'explain': {
-        const k = this.byId.get(m.id);
-        if (!k) return;
-        const where = k.event.location ?? k.event.server;
-        await vscode.commands.executeCommand(COMMANDS.explain502, { logLine: k.event.text, source: k.event.source, ...(where ? { location: { file: where.open ?? where.file, line: where.line } } : {}) });
+        const e = this.byId.get(m.id)?.event;
+        if (!e) return;
+        const where = e.location ?? e.server;
+        await vscode.commands.executeCommand(COMMANDS.explain502, { logLine: e.text, source: e.source, ...(where ? { location: { file: where.open ?? where.file, line: where.line } } : {}) });
         break;
       }
     }

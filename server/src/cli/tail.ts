@@ -142,10 +142,13 @@ export async function runTail(argv: string[], io: TailIo): Promise<number> {
         const color = e.state === 'failed' ? c.red : e.state === 'live' ? c.green : c.yellow;
         let t = `nginx-doctor: ${tag}${color}${e.state}${c.reset}${e.reason ? ` (${e.reason})` : ''}${e.message ? `: ${neutralise(e.message)}` : ''}`;
         if (e.retryInMs !== undefined) t += `; retrying in ${(e.retryInMs / 1000).toFixed(1)} s`;
+        if (e.attempts !== undefined && e.downMs !== undefined) t += ` (back after ${e.attempts} attempt${e.attempts === 1 ? '' : 's'}, ${(e.downMs / 1000).toFixed(1)} s)`;
         t += '\n';
         if (e.fix) t += `  fix: ${neutralise(e.fix)}\n`;
         io.err(t);
-      } else io.err(`nginx-doctor: ${tag}${neutralise(e.message)}\n`);
+      } else if (e.kind === 'retry') {
+        io.err(`nginx-doctor: ${tag}${c.yellow}still reconnecting${c.reset} (${neutralise(e.message)})${e.retryInMs !== undefined ? `; retrying in ${(e.retryInMs / 1000).toFixed(1)} s` : ''}\n`);
+      } else io.err(`nginx-doctor: ${tag}${e.kind === 'gap' ? `${c.red}gap${c.reset}: ` : ''}${neutralise(e.message)}\n`);
       return true;
     },
   });

@@ -146,13 +146,40 @@ export interface TailStateEvent {
   fix?: string;
   /** For reconnecting: when the next attempt starts. */
   retryInMs?: number;
+  /** reconnecting: the attempt that failed (1: the outage just began); live after an outage: the attempts it took and how long it lasted. */
+  attempt?: number;
+  attempts?: number;
+  downMs?: number;
 }
 
 export interface TailNoticeEvent {
   type: 'notice';
   source: string;
-  kind: 'rotated' | 'gap' | 'config' | 'stderr';
+  kind: 'rotated' | 'gap' | 'config' | 'stderr' | 'retry';
   message: string;
+  /** kind "gap": what is known about the lines that cannot be shown. */
+  gap?: TailGap;
+  /** kind "retry": the reconnect attempt that just failed (the first is reported by the "reconnecting" state), and the wait before the next. */
+  attempt?: number;
+  retryInMs?: number;
+}
+
+/**
+ * Lines that were written but cannot be shown, and what is known about them. `file`: the file
+ * they were in (e.g. "error.log.1"), null when unknown; `fromByte`: where in it the missing part
+ * starts; `bytes`: how many bytes are missing, null when unknown.
+ *   not-found            rotated while disconnected; the file that was being read is not next to the log any more
+ *   missing-generation   a whole rotated generation in between is gone (error.log.2 found, error.log.1 not)
+ *   unreadable           a rotated file that cannot be read (e.g. .zst without zstd)
+ *   copytruncate-window  written after logrotate's copy and before its truncation, so in no file
+ *   truncated            truncated with no copy next to it (`: > error.log`) before everything was read
+ *   still-written        the renamed file was still being written when the rotation limit ended reading it
+ */
+export interface TailGap {
+  reason: 'not-found' | 'missing-generation' | 'unreadable' | 'copytruncate-window' | 'truncated' | 'still-written';
+  file: string | null;
+  fromByte?: number;
+  bytes: number | null;
 }
 
 // ----- Explaining log lines and matching URLs in the editor ("Nginx: Explain this 502") --------

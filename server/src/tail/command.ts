@@ -5,7 +5,7 @@
 // (`--tail 0`, `tail -F -n 0`) to avoid showing them twice.
 import type { ChildProcess } from 'node:child_process';
 import { LineAssembler, type Line } from './frames';
-import { Backoff, Sleeper, type BackoffOptions, type FollowHooks, type Follower } from './follow';
+import { Backoff, Sleeper, StateReporter, type BackoffOptions, type FollowHooks, type Follower } from './follow';
 import { TailText, endProcess, spawnTracked } from '../remote/process';
 import { checkCommand } from './sources';
 
@@ -20,6 +20,7 @@ export class CommandFollower implements Follower {
   private child: ChildProcess | undefined;
   private stopped = false;
   private running: Promise<void> | undefined;
+  private readonly reporter: StateReporter;
   readonly stats = { starts: 0 };
 
   constructor(
@@ -29,6 +30,7 @@ export class CommandFollower implements Follower {
   ) {
     checkCommand(argv);
     this.backoff = new Backoff(opts);
+    this.reporter = new StateReporter(hooks);
   }
 
   start(): void {
@@ -43,21 +45,21 @@ export class CommandFollower implements Follower {
   }
 
   private async loop(): Promise<void> {
-    this.hooks.state({ state: 'connecting', message: `starting ${this.argv[0]}` });
+    this.reporter.emit({ state: 'connecting', message: `starting ${this.argv[0]}` });
     while (!this.stopped) {
       const started = Date.now();
       const r = await this.once();
       if (this.stopped) break;
       if (r.fatal) {
-        this.hooks.state({ state: 'failed', reason: 'command', message: r.message, fix: 'Check the program name and that it is on PATH (the command is run directly, not through a shell).' });
+        this.reporter.emit({ state: 'failed', reason: 'command', message: r.message, fix: 'Check the program name and that it is on PATH (the command is run directly, not through a shell).' });
         return;
       }
       if (Date.now() - started > 10_000) this.backoff.reset();
       const wait = this.backoff.next();
-      this.hooks.state({ state: 'reconnecting', reason: 'command', message: r.message, retryInMs: wait });
+      this.reporter.reconnecting({ reason: 'command', message: r.message, retryInMs: wait });
       await this.sleeper.sleep(wait);
     }
-    this.hooks.state({ state: 'stopped' });
+    this.reporter.emit({ state: 'stopped' });
   }
 
   private once(): Promise<{ fatal: boolean; message: string }> {
@@ -74,7 +76,7 @@ export class CommandFollower implements Follower {
         if (!lines.length) return;
         if (!live) {
           live = true;
-          this.hooks.state({ state: 'live', message: `reading the output of ${this.argv[0]}` });
+          this.reporter.live(`reading the output of ${this.argv[0]}`);
         }
         const p = this.hooks.lines(lines);
         if (p && paused === 0) {
@@ -93,7 +95,7 @@ export class CommandFollower implements Follower {
         setTimeout(() => {
           if (!live && child.exitCode === null && this.child === child) {
             live = true;
-            this.hooks.state({ state: 'live', message: `reading the output of ${this.argv[0]}` });
+            this.reporter.live(`reading the output of ${this.argv[0]}`);
           }
         }, 300);
       });

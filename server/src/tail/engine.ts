@@ -113,16 +113,17 @@ export class TailEngine {
         if (s.state === 'stopped' && !this.stopped) return;
         this.emit({ type: 'state', source: r.spec.name, ...s });
       },
-      notice: (kind, message) => this.emit({ type: 'notice', source: r.spec.name, kind, message }),
+      notice: (kind, message, extra) => this.emit({ type: 'notice', source: r.spec.name, kind, message, ...extra }),
     };
     const o = this.opts;
     const backoff = { ...(o.minBackoffMs !== undefined ? { minBackoffMs: o.minBackoffMs } : {}), ...(o.maxBackoffMs !== undefined ? { maxBackoffMs: o.maxBackoffMs } : {}) };
+    const rotation = { ...(o.rotationQuietMs !== undefined ? { rotationQuietMs: o.rotationQuietMs } : {}), ...(o.rotationMaxMs !== undefined ? { rotationMaxMs: o.rotationMaxMs } : {}) };
     const s = r.spec;
     if (s.kind === 'file') {
-      r.follower = new LocalFileFollower(s.path, hooks, { start: o.start ?? 'end', backlog: o.backlog ?? 0, ...(o.pollMs ? { pollMs: o.pollMs } : {}) });
+      r.follower = new LocalFileFollower(s.path, hooks, { start: o.start ?? 'end', backlog: o.backlog ?? 0, ...rotation, ...(o.pollMs ? { pollMs: o.pollMs } : {}) });
     } else if (s.kind === 'ssh') {
       r.follower = new SshFollower(s.dest, s.path, s.sudo, hooks, {
-        start: o.start ?? 'end', backlog: o.backlog ?? 0, ...backoff,
+        start: o.start ?? 'end', backlog: o.backlog ?? 0, ...backoff, ...rotation,
         ...(o.idleTimeoutMs ? { idleTimeoutMs: o.idleTimeoutMs } : {}),
         ...(o.sshConfigFile ? { configFile: o.sshConfigFile } : {}), ...(o.ssh ? { ssh: o.ssh } : {}),
       });

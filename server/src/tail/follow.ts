@@ -1,6 +1,6 @@
 // What every follower (local file, SSH, command) shares: the hooks it reports through, states,
 // reconnect backoff and bounded waits (child processes: ../remote/process.ts).
-import type { TailFailure, TailState } from '../protocol/protocol';
+import type { TailFailure, TailGap, TailState } from '../protocol/protocol';
 import type { Line } from './frames';
 
 export interface StateInfo {
@@ -8,6 +8,15 @@ export interface StateInfo {
   reason?: TailFailure;
   message?: string;
   fix?: string;
+  retryInMs?: number;
+  attempt?: number;
+  attempts?: number;
+  downMs?: number;
+}
+
+export interface NoticeExtra {
+  gap?: TailGap;
+  attempt?: number;
   retryInMs?: number;
 }
 
@@ -18,13 +27,63 @@ export interface FollowHooks {
    */
   lines(lines: Line[]): void | Promise<void>;
   state(info: StateInfo): void;
-  notice(kind: 'rotated' | 'gap' | 'stderr', message: string): void;
+  notice(kind: 'rotated' | 'gap' | 'stderr' | 'retry', message: string, extra?: NoticeExtra): void;
+}
+
+/**
+ * States as a user should see them: one "reconnecting" per outage (attempt 1 is scheduled in
+ * retryInMs); each failed attempt after that is a "retry" notice carrying the number of the next
+ * one; one "live" when reading again (attempts: the number of the attempt that worked, downMs:
+ * how long it was down); no "live" again while already live, e.g. after a rotation.
+ */
+export class StateReporter {
+  private current: TailState | null = null;
+  private attempts = 0;
+  private downSince = 0;
+
+  constructor(private readonly hooks: FollowHooks) {}
+
+  get state(): TailState | null {
+    return this.current;
+  }
+
+  emit(info: StateInfo): void {
+    this.current = info.state;
+    this.hooks.state(info);
+  }
+
+  live(message: string): void {
+    if (this.current === 'live') return;
+    const after = this.attempts ? { attempts: this.attempts, downMs: Date.now() - this.downSince } : {};
+    this.attempts = 0;
+    this.downSince = 0;
+    this.emit({ state: 'live', message, ...after });
+  }
+
+  /** The connection dropped, or an attempt failed; the next attempt follows in retryInMs. */
+  reconnecting(info: Omit<StateInfo, 'state'> & { retryInMs: number }): void {
+    this.attempts++;
+    if (this.current === 'reconnecting') {
+      this.hooks.notice('retry', `attempt ${this.attempts - 1} failed${info.message ? `: ${info.message}` : ''}`, { attempt: this.attempts, retryInMs: info.retryInMs });
+      return;
+    }
+    if (this.attempts === 1 || !this.downSince) this.downSince = Date.now();
+    this.emit({ state: 'reconnecting', ...info, attempt: this.attempts });
+  }
 }
 
 export interface Follower {
   start(): void;
   /** Ends the follower and every process it started; resolves when they are gone. */
   stop(): Promise<void>;
+}
+
+/** How long a renamed log is still read (nginx writes to it until every worker has reopened). */
+export interface RotationOptions {
+  /** Quiet time after the new file has its first line (default 5 s). */
+  rotationQuietMs?: number;
+  /** Upper bound after the rotation was seen (default 60 s). */
+  rotationMaxMs?: number;
 }
 
 export interface BackoffOptions {

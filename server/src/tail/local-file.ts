@@ -1,15 +1,23 @@
 // A log file on this machine, followed with plain reads (no shell, works on every OS). Same rules
-// as the remote script: the file is known by device+inode and its first bytes; rotation by rename
-// shows as another file at the path (the old one, still open, is read to its end first);
-// copytruncate as a size below the offset or a changed head (the copy, found next to the file by
-// its head, is read from the offset first, so lines written just before the copy are not lost).
+// as the remote script: the file is known by device+inode and its first bytes.
+// - Rotation by rename shows as another file at the path. The old file, still open, is read on
+//   until it has been quiet for rotationQuietMs after the new file received its first line
+//   (nginx's workers write to it until the reopen signal reaches each of them), at most
+//   rotationMaxMs; then any generation rotated in between (generations.ts), then the new file.
+//   Lines therefore come in file-generation order.
+// - copytruncate shows as a size below the offset or a changed head: the copy, found next to the
+//   file by its head (plain or gzip), is read from the offset first, so lines written just before
+//   the copy are not lost; bytes seen but in no file (copytruncate's window) are a gap notice.
 import { promises as fsp, type Stats } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import type { TailGap } from '../protocol/protocol';
+import { basename } from 'node:path';
 import { LineAssembler, type Line, type Position } from './frames';
 import { HEAD_BYTES } from './remote-script';
-import { Sleeper, type FollowHooks, type Follower } from './follow';
+import { Sleeper, StateReporter, type FollowHooks, type Follower, type RotationOptions } from './follow';
+import { planRecovery, rotationMessage, type RecoveryInput, type RecoveryPlan } from './generations';
+import { inodeKey, listSiblings, openGeneration, readGeneration } from './local-generations';
 
-export interface LocalOptions {
+export interface LocalOptions extends RotationOptions {
   start?: 'end' | 'start';
   /** With start "end": also show up to this many bytes before the end (whole lines). */
   backlog?: number;
@@ -22,12 +30,24 @@ export interface LocalOptions {
 
 type Handle = fsp.FileHandle;
 
+interface Open {
+  fh: Handle;
+  st: Stats;
+}
+
+
 export class LocalFileFollower implements Follower {
   private readonly asm: LineAssembler;
   private readonly sleeper = new Sleeper();
+  private readonly reporter: StateReporter;
+  private readonly buf: Buffer;
   private stopped = false;
   private running: Promise<void> | undefined;
+  /** The generation being read, its identity, how far it was read, and the largest size seen. */
   private fh: Handle | undefined;
+  private ident = { dev: 0, ino: 0 };
+  private off = 0;
+  private maxSize = 0;
   private first = true;
   readonly stats = { rotations: 0, gaps: 0 };
 
@@ -37,6 +57,8 @@ export class LocalFileFollower implements Follower {
     private readonly opts: LocalOptions = {},
   ) {
     this.asm = new LineAssembler(opts.maxLine);
+    this.reporter = new StateReporter(hooks);
+    this.buf = Buffer.alloc(opts.chunk ?? 256 * 1024);
   }
 
   get position(): Position | null {
@@ -45,7 +67,7 @@ export class LocalFileFollower implements Follower {
 
   start(): void {
     this.running ??= this.run().catch((e: unknown) => {
-      this.hooks.state({ state: 'failed', reason: 'remote', message: `reading ${this.path} failed: ${e instanceof Error ? e.message : String(e)}` });
+      this.reporter.emit({ state: 'failed', reason: 'remote', message: `reading ${this.path} failed: ${e instanceof Error ? e.message : String(e)}` });
     });
   }
 
@@ -73,106 +95,108 @@ export class LocalFileFollower implements Follower {
     }
   }
 
-  /** Opens the path (waiting while it is missing); false when stopped or failed. */
-  private async openFresh(mode: 'end' | 'start'): Promise<{ st: Stats; offset: number } | null> {
-    let saidWaiting = false;
-    for (;;) {
-      if (this.stopped) return null;
-      const { st, code } = await this.statPath();
-      if (st && !st.isFile()) {
-        this.hooks.state({ state: 'failed', reason: 'not-regular', message: `${this.path} is not a regular file`, fix: 'Point the source at the log file itself (the error_log path), or use a command source.' });
-        return null;
-      }
-      if (st) {
-        let fh: Handle;
-        try {
-          fh = await fsp.open(this.path, 'r');
-        } catch (e) {
-          const c = (e as NodeJS.ErrnoException).code;
-          if (c === 'ENOENT') continue;
-          if (c === 'EACCES' || c === 'EPERM') return this.denied();
-          throw e;
-        }
-        const fst = await fh.stat();
-        const again = await this.statPath();
-        if (!again.st || again.st.ino !== fst.ino || again.st.dev !== fst.dev) {
-          await fh.close();
-          continue;
-        }
-        this.fh = fh;
-        let offset = 0;
-        let skip = false;
-        const backlog = this.opts.backlog ?? 0;
-        if (mode === 'end' && fst.size > backlog) {
-          offset = fst.size - backlog;
-          // mid-line unless the byte before is a newline: that first partial line is dropped
-          skip = (await readAt(fh, offset - 1, 1))[0] !== 10;
-        }
-        const head = await readAt(fh, 0, Math.min(fst.size, HEAD_BYTES));
-        await this.deliver(this.asm.open(`${fst.dev}:${fst.ino}`, offset, head.toString('hex') || '-', skip, this.first ? fst.size : -1));
-        this.first = false;
-        this.hooks.state({ state: 'live', message: `following ${this.path}` });
-        return { st: fst, offset };
-      }
-      if (code === 'EACCES' || code === 'EPERM') return this.denied();
-      if (!saidWaiting) {
-        saidWaiting = true;
-        this.hooks.state({ state: 'waiting', reason: 'not-found', message: `${this.path} does not exist (waiting for it to appear)`, fix: 'Check the path: it is the error_log directive of the nginx config.' });
-      }
-      await this.nap();
+  /** Opens the file at the path if it is still the one stat saw; null when missing (or it changed meanwhile: try again). */
+  private async openPath(): Promise<Open | 'denied' | 'not-regular' | null> {
+    const { st, code } = await this.statPath();
+    if (!st) return code === 'EACCES' || code === 'EPERM' ? 'denied' : null;
+    if (!st.isFile()) return 'not-regular';
+    let fh: Handle;
+    try {
+      fh = await fsp.open(this.path, 'r');
+    } catch (e) {
+      const c = (e as NodeJS.ErrnoException).code;
+      if (c === 'ENOENT') return null;
+      if (c === 'EACCES' || c === 'EPERM') return 'denied';
+      throw e;
     }
+    const fst = await fh.stat();
+    const again = await this.statPath();
+    if (!again.st || again.st.ino !== fst.ino || again.st.dev !== fst.dev) {
+      await fh.close();
+      return null;
+    }
+    return { fh, st: fst };
   }
 
-  private denied(): null {
-    this.hooks.state({
+  /**
+   * Opens the path (waiting while it is missing) and starts reading it; false when stopped or
+   * failed. `expect`: what a file opened earlier looked like (its first bytes, its size) when the
+   * rotated files were listed; if it no longer starts so, it was truncated (copytruncate) before it
+   * was read, and its copy is read first (unless the list already had it).
+   */
+  private async openFresh(mode: 'end' | 'start', ready?: Open | null, expect?: { head: string; size: number; alreadyRead: ReadonlySet<string> }): Promise<boolean> {
+    // missing at the start: say so at once; after a rotation only when it stays missing (~5 s)
+    let misses = this.first ? 24 : 0;
+    let saidWaiting = false;
+    let o = ready ?? null;
+    while (!o) {
+      if (this.stopped) return false;
+      const r = await this.openPath();
+      if (r === 'not-regular') {
+        this.reporter.emit({ state: 'failed', reason: 'not-regular', message: `${this.path} is not a regular file`, fix: 'Point the source at the log file itself (the error_log path), or use a command source.' });
+        return false;
+      }
+      if (r === 'denied') return this.denied();
+      if (r) o = r;
+      else {
+        if (!saidWaiting && ++misses >= 25) {
+          saidWaiting = true;
+          this.reporter.emit({ state: 'waiting', reason: 'not-found', message: `${this.path} does not exist (waiting for it to appear)`, fix: 'Check the path: it is the error_log directive of the nginx config.' });
+        }
+        await this.nap();
+      }
+    }
+    const { fh } = o;
+    // (a file opened earlier, e.g. while the renamed one was still read, has grown since)
+    const st = await fh.stat();
+    this.fh = fh;
+    this.ident = { dev: st.dev, ino: st.ino };
+    let offset = 0;
+    let skip = false;
+    const backlog = this.opts.backlog ?? 0;
+    if (mode === 'end' && st.size > backlog) {
+      offset = st.size - backlog;
+      // mid-line unless the byte before is a newline: that first partial line is dropped
+      skip = (await readAt(fh, offset - 1, 1))[0] !== 10;
+    }
+    const head = await readAt(fh, 0, Math.min(st.size, HEAD_BYTES));
+    const hex = head.toString('hex');
+    const common = Math.min(hex.length, expect?.head.length ?? 0);
+    if (expect?.head && (st.size < expect.size || hex.slice(0, common) !== expect.head.slice(0, common))) {
+      await this.deliver(this.asm.open(inodeKey(st), 0, expect.head, false));
+      this.off = 0;
+      this.maxSize = expect.size;
+      return this.truncated(expect.alreadyRead);
+    }
+    await this.deliver(this.asm.open(inodeKey(st), offset, hex || '-', skip, this.first ? st.size : -1));
+    this.first = false;
+    this.off = offset;
+    this.maxSize = st.size;
+    this.reporter.live(`following ${this.path}`);
+    return true;
+  }
+
+  private denied(): false {
+    this.reporter.emit({
       state: 'failed', reason: 'permission-denied', message: `permission denied reading ${this.path}`,
       fix: 'Give your user read access to the log: on Debian/Ubuntu nginx logs belong to the adm group ("sudo usermod -aG adm $USER", then log in again).',
     });
-    return null;
+    return false;
   }
 
   private async run(): Promise<void> {
-    this.hooks.state({ state: 'connecting', message: `opening ${this.path}` });
-    let cur = await this.openFresh(this.opts.start ?? 'end');
-    if (!cur) return;
-    let ident = { dev: cur.st.dev, ino: cur.st.ino };
-    let off = cur.offset;
+    this.reporter.emit({ state: 'connecting', message: `opening ${this.path}` });
+    if (!(await this.openFresh(this.opts.start ?? 'end'))) return;
     let lastSize = -1;
     let checks = 0;
     let missing = 0;
-    const chunk = this.opts.chunk ?? 256 * 1024;
-    const buf = Buffer.alloc(chunk);
-    const rotateTo = async (how: 'rename' | 'truncate'): Promise<boolean> => {
-      await this.fh?.close().catch(() => undefined);
-      this.fh = undefined;
-      this.stats.rotations++;
-      this.hooks.notice('rotated', how === 'truncate' ? `${this.path} was truncated (copytruncate); read the copy to its end, now reading from the start`
-        : `${this.path} was rotated (renamed and re-created); read the old file to its end, now reading the new one`);
-      const next = await this.openFresh('start');
-      if (!next) return false;
-      ident = { dev: next.st.dev, ino: next.st.ino };
-      off = 0;
-      lastSize = -1;
-      return true;
-    };
-    const truncated = async (): Promise<boolean> => {
-      // copytruncate: lines written after our last read went into the copy
-      const copy = await this.findCopy(ident, off);
-      if (copy) {
-        try {
-          await this.readToEnd(copy, off, buf);
-        } finally {
-          await copy.close().catch(() => undefined);
-        }
-      }
-      return rotateTo('truncate');
-    };
     while (!this.stopped) {
       const { st } = await this.statPath();
-      if (st && st.ino === ident.ino && st.dev === ident.dev) {
+      if (st && st.ino === this.ident.ino && st.dev === this.ident.dev) {
         missing = 0;
-        if (st.size < off) {
-          if (!(await truncated())) return;
+        if (st.size < this.off) {
+          if (!(await this.truncated())) return;
+          lastSize = -1;
           continue;
         }
         if (st.size !== lastSize || ++checks >= 5) {
@@ -181,75 +205,198 @@ export class LocalFileFollower implements Follower {
           const now = (await readAt(this.fh!, 0, head.length / 2)).toString('hex');
           // the start of the file changed under us: truncated and written again past our offset
           if (now !== head) {
-            if (!(await truncated())) return;
+            if (!(await this.truncated())) return;
+            lastSize = -1;
             continue;
           }
           lastSize = st.size;
         }
-        if (st.size > off) {
-          const n = await this.fh!.read(buf, 0, Math.min(chunk, st.size - off), off);
+        if (st.size > this.maxSize) this.maxSize = st.size;
+        if (st.size > this.off) {
+          const n = await this.fh!.read(this.buf, 0, Math.min(this.buf.length, st.size - this.off), this.off);
           if (n.bytesRead > 0) {
-            off += n.bytesRead;
-            await this.deliver(this.asm.push(buf.subarray(0, n.bytesRead)));
+            this.off += n.bytesRead;
+            await this.deliver(this.asm.push(this.buf.subarray(0, n.bytesRead)));
             continue;
           }
         }
       } else if (st) {
-        // another file at the path: rotated by rename; read the old one to its end first
-        await this.readToEnd(this.fh!, off, buf);
-        await this.deliver(this.asm.finish());
-        if (!(await rotateTo('rename'))) return;
+        if (!(await this.renamed())) return;
+        lastSize = -1;
         continue;
       } else {
         // missing: mid-rotation, or deleted; what is still written to the open file is read
-        off = await this.readToEnd(this.fh!, off, buf);
-        if (++missing === 25) this.hooks.state({ state: 'waiting', reason: 'not-found', message: `${this.path} disappeared (waiting for it to come back)` });
+        this.off = await this.readToEnd(this.fh!, this.off);
+        if (++missing === 25) this.reporter.emit({ state: 'waiting', reason: 'not-found', message: `${this.path} disappeared (waiting for it to come back)` });
       }
       await this.nap();
     }
   }
 
-  /** Reads fh from `from` to its current end; returns the new offset. */
-  private async readToEnd(fh: Handle, from: number, buf: Buffer): Promise<number> {
+  /** Another file is at the path: read the old one on (by descriptor) until quiet, then what was rotated in between, then the new one. */
+  private async renamed(): Promise<boolean> {
+    const old = this.fh!;
+    const next = await this.openPath();
+    const waiting: { pending: Open | null } = { pending: next && typeof next === 'object' ? next : null };
+    this.stats.rotations++;
+    this.hooks.notice('rotated', rotationMessage(this.path, 'rename', null, this.opts.rotationQuietMs ?? 5_000));
+    this.off = await this.readUntilQuiet(old, this.off, waiting, null);
+    await this.deliver(this.asm.finish());
+    await old.close().catch(() => undefined);
+    this.fh = undefined;
+    // only now, so that whatever was rotated meanwhile (a copy of the new file too) is in the list
+    const pending = waiting.pending;
+    // the new file before the list (first bytes, then size): if it is truncated (copytruncate) before
+    // it is read, its copy is read from its start, unless the list already had it
+    const listed = pending ? { head: (await readAt(pending.fh, 0, HEAD_BYTES)).toString('hex'), size: (await pending.fh.stat()).size } : null;
+    const plan = await this.plan({ base: basename(this.path), position: this.asm.pos!, why: 'rename', currentInode: pending ? inodeKey(pending.st) : null });
+    if (plan.steps.length) this.hooks.notice('rotated', rotationMessage(this.path, 'rename', plan, 0));
+    if (!(await this.readPlan(plan, await this.openSteps(plan), waiting))) return false;
+    return this.openFresh('start', pending, listed ? { ...listed, alreadyRead: new Set(plan.steps.map((s) => s.sibling.inode)) } : undefined);
+  }
+
+  /**
+   * Reads a renamed generation on through its descriptor until it has been quiet for
+   * rotationQuietMs once the newest file (or a later one) has a line, or for rotationMaxMs in
+   * all (then a gap notice says it was still being written). Returns the offset reached.
+   */
+  private async readUntilQuiet(fh: Handle, from: number, waiting: { pending: Open | null }, name: string | null): Promise<number> {
+    const quietMs = this.opts.rotationQuietMs ?? 5_000;
+    const maxMs = this.opts.rotationMaxMs ?? 60_000;
+    const started = Date.now();
+    let quietSince: number | null = null;
+    let lastData = started;
     let off = from;
     for (;;) {
-      const n = await fh.read(buf, 0, buf.length, off);
-      if (n.bytesRead <= 0) return off;
-      off += n.bytesRead;
-      await this.deliver(this.asm.push(buf.subarray(0, n.bytesRead)));
+      const before = off;
+      off = await this.readToEnd(fh, off);
+      // the new file may not exist yet (renamed, not yet created): hold it as soon as it does
+      if (!waiting.pending) {
+        const o = await this.openPath();
+        if (o && typeof o === 'object') waiting.pending = o;
+      }
+      const hasLine = await this.newFileHasLine(waiting.pending);
+      const now = Date.now();
+      if (off > before) {
+        lastData = now;
+        quietSince = null;
+      } else if (hasLine && quietSince === null) quietSince = now;
+      if (quietSince !== null && now - quietSince >= quietMs) return off;
+      if (now - started >= maxMs) {
+        if (now - lastData < quietMs) {
+          const what = name ?? `the renamed ${basename(this.path)}`;
+          this.gap({ reason: 'still-written', file: name ?? basename(this.path), fromByte: off, bytes: null }, `stopped reading ${what} ${seconds(maxMs)} after the rotation while it was still being written: the writer has not reopened its log (check logrotate's postrotate); lines written to it after byte ${off.toLocaleString('en')} are not shown`);
+        }
+        return off;
+      }
+      if (this.stopped) return off;
+      await this.nap();
     }
   }
 
-  /** The copy copytruncate made: a sibling PATH?* with our head and at least `size` bytes. */
-  private async findCopy(ident: { dev: number; ino: number }, size: number): Promise<Handle | null> {
-    const head = this.asm.pos?.head ?? '';
-    if (!head) return null;
-    const dir = dirname(this.path);
-    const base = basename(this.path);
-    let names: string[];
-    try {
-      names = await fsp.readdir(dir);
-    } catch {
-      return null;
+  private async newFileHasLine(current: Open | null): Promise<boolean> {
+    if (current) {
+      if ((await current.fh.stat()).size > 0) return true;
+      // rotated again meanwhile: the writer has moved on
+      const { st } = await this.statPath();
+      return !!st && (st.ino !== current.st.ino || st.dev !== current.st.dev);
     }
-    for (const name of names.sort()) {
-      if (!name.startsWith(base) || name === base) continue;
-      const p = join(dir, name);
-      let fh: Handle | undefined;
-      try {
-        fh = await fsp.open(p, 'r');
-        const st = await fh.stat();
-        if (st.isFile() && !(st.ino === ident.ino && st.dev === ident.dev) && st.size >= size) {
-          const h = (await readAt(fh, 0, head.length / 2)).toString('hex');
-          if (h === head) return fh;
-        }
-        await fh.close();
-      } catch {
-        await fh?.close().catch(() => undefined);
-      }
-    }
-    return null;
+    const { st } = await this.statPath();
+    return !!st && st.size > 0;
   }
+
+  /** copytruncate: the copy from our offset (plain or gzip), generations in between, then the file from its start. */
+  private async truncated(alreadyRead?: ReadonlySet<string>): Promise<boolean> {
+    const plan = await this.plan({
+      base: basename(this.path), position: this.asm.pos!, why: 'truncate', currentInode: inodeKey(this.ident),
+      lastSize: this.maxSize, readUpTo: this.off, ...(alreadyRead ? { alreadyRead } : {}),
+    });
+    const handles = await this.openSteps(plan);
+    if (!plan.steps.length && !plan.gaps.length && alreadyRead) return this.openFresh('start', { fh: this.fh!, st: await this.fh!.stat() });
+    this.stats.rotations++;
+    this.hooks.notice('rotated', rotationMessage(this.path, 'truncate', plan, 0));
+    // a partial line is read again from the copy; without a copy it is all there is
+    if (plan.steps.length) this.asm.reset();
+    else await this.deliver(this.asm.finish());
+    const fh = this.fh!;
+    this.fh = undefined;
+    if (!(await this.readPlan(plan, handles, { pending: null }))) {
+      await fh.close().catch(() => undefined);
+      return false;
+    }
+    // the file again from its start; through the descriptor when the path is another file by now
+    const { st } = await this.statPath();
+    if (st && st.ino === this.ident.ino && st.dev === this.ident.dev) {
+      await fh.close().catch(() => undefined);
+      return this.openFresh('start');
+    }
+    return this.openFresh('start', { fh, st: await fh.stat() });
+  }
+
+  /** Lists the rotated files and plans; a list with a gap is taken once more (it may have been taken mid-rename). */
+  private async plan(input: Omit<RecoveryInput, 'siblings'>): Promise<RecoveryPlan> {
+    const plan = planRecovery({ ...input, siblings: await listSiblings(this.path) });
+    if (!plan.gaps.length) return plan;
+    await this.nap();
+    return planRecovery({ ...input, siblings: await listSiblings(this.path) });
+  }
+
+  /** Opens every planned generation now, so later renames (error.log.1 -> .2) do not matter. */
+  private async openSteps(plan: RecoveryPlan): Promise<(Handle | null)[]> {
+    return Promise.all(plan.steps.map((s) => openGeneration(this.path, s.sibling)));
+  }
+
+  /** Reads the planned generations in order, with the gap notices where they belong; closes the handles. */
+  private async readPlan(plan: RecoveryPlan, handles: (Handle | null)[], waiting: { pending: Open | null }): Promise<boolean> {
+    let g = 0;
+    const gapsBefore = (i: number): void => {
+      for (; g < plan.gaps.length && plan.gaps[g]!.before <= i; g++) this.gap(plan.gaps[g]!.gap, plan.gaps[g]!.message);
+    };
+    try {
+      for (const [i, step] of plan.steps.entries()) {
+        gapsBefore(i);
+        const s = step.sibling;
+        const fh = handles[i];
+        if (this.stopped) return false;
+        if (!fh) {
+          this.gap({ reason: 'not-found', file: s.name, fromByte: step.from, bytes: null }, `${s.name} disappeared before it could be read: its lines from byte ${step.from.toLocaleString('en')} on are missing (size unknown)`);
+          continue;
+        }
+        await this.deliver(this.asm.open(s.inode, step.from, s.head || '-', false));
+        try {
+          if (step.follow) await this.readUntilQuiet(fh, step.from, waiting, s.name);
+          else await readGeneration(fh, s, step.from, this.buf, (chunk) => this.deliver(this.asm.push(chunk)));
+        } catch (e) {
+          this.gap({ reason: 'unreadable', file: s.name, bytes: null }, `${s.name} could not be read to its end (${e instanceof Error ? e.message : String(e)}): the rest of its lines are skipped`);
+        }
+        await this.deliver(this.asm.finish());
+      }
+      gapsBefore(Number.MAX_SAFE_INTEGER);
+    } finally {
+      await Promise.all(handles.map((h) => h?.close().catch(() => undefined)));
+    }
+    return !this.stopped;
+  }
+
+  private gap(gap: TailGap, message: string): void {
+    this.stats.gaps++;
+    this.hooks.notice('gap', `${this.path}: lines are missing: ${message}`, { gap });
+  }
+
+  /** Reads fh from `from` to its current end; returns the new offset. */
+  private async readToEnd(fh: Handle, from: number): Promise<number> {
+    let off = from;
+    for (;;) {
+      const n = await fh.read(this.buf, 0, this.buf.length, off);
+      if (n.bytesRead <= 0) return off;
+      off += n.bytesRead;
+      await this.deliver(this.asm.push(this.buf.subarray(0, n.bytesRead)));
+    }
+  }
+}
+
+function seconds(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`;
 }
 
 async function readAt(fh: Handle, pos: number, len: number): Promise<Buffer> {

@@ -7,21 +7,34 @@
 // line whose values are single-quoted for POSIX sh (the shell we start ourselves, so the quoting
 // rules are known) and then the fixed script. Paths with quotes, `$(...)`, backticks, `;`,
 // newlines or leading dashes are therefore plain data: they are only ever expanded inside double
-// quotes ("$P") and given after `--` or as `if=` operands.
+// quotes ("$P") and given after `--`, as `if=` operands or on stdin (`gzip -dc < "$F"`).
 //
 // What it writes on stdout: the raw bytes of the file, interleaved with control records. A record
 // is "\n" + NONCE + " " + WORDS + "\n", where NONCE is 32 random hex digits chosen per connection:
 // log content (which attackers can influence) cannot forge a record without guessing it.
-//   HELLO 1                      the script runs (protocol version 1)
+//   HELLO 2                      the script runs (protocol version 2)
 //   OPEN ino offset head skip size
 //                                data that follows is the file at the path, from `offset`; `head` is
 //                                the hex of its first bytes (up to 128; "-" for none); skip=1: the
 //                                first line is partial (started mid-file), drop it; `size`: its size
 //                                when opened (lines before it are history)
-//   DRAIN offset                 data that follows is the rest of the previous (rotated) file,
-//                                from `offset` (found by inode or, for copytruncate, by its head)
-//   ROT rename|truncate|resume   the path was rotated; an OPEN follows
-//   GAP reason                   the previous file could not be found: lines may be missing
+//   ROT rename                   another file is at the path: the old one (still open) is read on
+//                                until quiet, then a LIST rename follows
+//   LIST why curino cursize lastsize readupto posino posoff poshead
+//                                the rotated files next to the log follow (why: rename = after the old
+//                                file was read until quiet; truncate = copytruncate; resume = rotated
+//                                while disconnected); the generation being read was posino at posoff
+//   GEN ino size mtime comp ok namehex headhex contentsize
+//                                one file next to the log that looks rotated (comp: gz bz2 xz zst or
+//                                -; ok=0: no decompressor here; head and contentsize of the content)
+//   LEND                         end of the list: the script now reads one line from stdin, the
+//                                plan (tail/generations.ts decides): "F ino off" (follow a renamed
+//                                file from off until quiet), "R ino off" (read it once, decompressing
+//                                when needed), then "." ; only digits reach the script; or "?": list
+//                                again (the list had a gap: it may have been taken mid-rename)
+//   DRAIN ino offset             data that follows is that rotated file from `offset`
+//   MISS ino                     that file was gone when its turn came
+//   LATE                         the renamed file was still being written when the limit ended reading it
 //   WAIT missing                 the path does not exist (yet); still watching
 //   ERR denied|notregular        cannot read the file; the script exits
 //   .                            end of a burst of data (so a final "\n" is not held back as a
@@ -32,13 +45,13 @@
 // is truncated between the size check and the read), so a copytruncate copy is read from exactly
 // where reading stopped.
 //
-// Resuming: the caller passes the inode, offset and head it had reached. If the path still is
-// that file (same inode, at least that long, same head), reading goes on from the offset. If not,
-// the file was rotated while disconnected: the sibling named PATH?* with that inode (rename) or
-// with that head and at least that size (copytruncate's copy) is read from the offset to its end
-// first, then the new file from its start. While connected, rotation by rename is seen as a new
-// inode at the path (the old file, still open on fd 3, is read to its end first); copytruncate as
-// a size below the offset or a changed head (the copy is read from the offset first).
+// Rename while connected: the old file stays open on fd 3 and the new one is opened on fd 6; the
+// old one is read on until it has been quiet for QT naps (~0.2 s each) once the new one has a line
+// (nginx's workers write to the old file until the reopen signal reaches each of them), at most
+// MXT naps; only then are the rotated files listed (so whatever was rotated meanwhile, a copy of
+// the new file included, is read too), then fd 6 from its start. Resuming: if the path
+// still is the file that was being read (same inode, at least that long, same head), reading goes
+// on from the offset; otherwise the rotated files are listed and the plan says what to read.
 
 /** Bytes of a file's start used as part of its identity (with the inode). */
 import { shQuote } from '../remote/shell';
@@ -49,10 +62,10 @@ export const HEAD_BYTES = 128;
 export const SCRIPT = String.raw`nd_main() {
 set -f
 LC_ALL=C; export LC_ALL
-N=$1; P=$2; MODE=$3; WINO=$4; WOFF=$5; WHEAD=$6; BACK=$7
+N=$1; P=$2; MODE=$3; WINO=$4; WOFF=$5; WHEAD=$6; BACK=$7; QT=$8; MXT=$9
 [ "$WHEAD" = - ] && WHEAD=
-exec 0</dev/null 5>&1
-HL=128; CI=; OFF=0; HD=; LS=-1; T=0; MW=0; CK=0
+exec 7<&0 0</dev/null 5>&1
+HL=128; CI=; OFF=0; HD=; LS=-1; T=0; MW=0; CK=0; MS=0; CUR=; NH=; NS=0
 msg() { printf '\n%s %s\n' "$N" "$*"; }
 nap() { sleep 0.2 2>/dev/null || sleep 1; }
 beat() { T=$((T + 1)); if [ "$T" -ge 10 ]; then msg K; T=0; fi; }
@@ -64,14 +77,13 @@ st() {
   return 0
 }
 hx() { dd if="$1" bs="$2" count=1 2>/dev/null | od -An -v -tx1 | tr -d ' \n'; }
+by() { _g=; _p=; for _x in $1; do [ "$_x" = bytes ] && { _g=$_p; break; }; _p=$_x; done; case $_g in ''|*[!0-9]*) _g=$2;; esac; }
 rd() {
   _n=$1
   while [ "$_n" -gt 0 ]; do
     _c=$_n; [ "$_c" -gt 1048576 ] && _c=1048576
     _e=$(dd bs="$_c" count=1 <&3 2>&1 >&5) || return 1
-    _g=; _p=
-    for _x in $_e; do [ "$_x" = bytes ] && { _g=$_p; break; }; _p=$_x; done
-    case $_g in ''|*[!0-9]*) _g=$_c;; esac
+    by "$_e" "$_c"
     OFF=$((OFF + _g))
     [ "$_g" -lt "$_c" ] && return 0
     _n=$((_n - _c))
@@ -85,27 +97,84 @@ op() {
   if st "$P" && [ "$ino" = "$_i" ]; then CI=$ino; SZ=$size; return 0; fi
   exec 3<&-; return 4
 }
-fo() {
-  FO=; _h=$3; _hl=$(($<#_h} / 2))
+o6() {
+  CUR=
+  st "$P" && [ "$typ" = - ] || return 1
+  { command exec 6<"$P"; } 2>/dev/null || return 1
+  _i=$ino
+  if st "$P" && [ "$ino" = "$_i" ]; then CUR=$ino; return 0; fi
+  exec 6<&-; return 1
+}
+dz() { case $1 in *.gz) gzip -dc;; *.bz2) bzip2 -dc;; *.xz) xz -dc;; *.zst) zstd -dc;; esac < "$1" 2>/dev/null; }
+zok() { case $1 in *.gz) command -v gzip;; *.bz2) command -v bzip2;; *.xz) command -v xz;; *.zst) command -v zstd;; esac >/dev/null 2>&1; }
+isz() { set -- $(tail -c 4 < "$1" 2>/dev/null | od -An -tu1); if [ $# = 4 ]; then echo $(($1 + 256 * $2 + 65536 * $3 + 16777216 * $4)); else echo -1; fi; }
+enc() { printf %s "$1" | od -An -v -tx1 | tr -d ' \n'; }
+lg() {
+  while :; do
+  msg LIST "$@"
   set +f
   for _f in "$P"?*; do
     [ -f "$_f" ] || continue
+    case $<_f#"$P"} in [._-]*[0-9]*) ;; *) continue;; esac
     st "$_f" || continue
-    [ "$size" -ge "$2" ] || continue
-    if [ "$_hl" -gt 0 ]; then [ "$(hx "$_f" "$_hl")" = "$_h" ] || continue
-    elif [ "$ino" != "$1" ]; then continue; fi
-    FO=$_f
-    [ "$ino" = "$1" ] && break
+    _c=-; _k=1; _cs=$size; _h=
+    case $_f in *.gz) _c=gz;; *.bz2) _c=bz2;; *.xz) _c=xz;; *.zst) _c=zst;; esac
+    if [ "$_c" = - ]; then _w=$size; [ "$_w" -gt "$HL" ] && _w=$HL; [ "$_w" -gt 0 ] && _h=$(hx "$_f" "$_w")
+    elif zok "$_f"; then
+      _h=$(dz "$_f" | dd bs=1 count=$HL 2>/dev/null | od -An -v -tx1 | tr -d ' \n'); _cs=-1
+      [ "$_c" = gz ] && _cs=$(isz "$_f")
+    else _k=0; _cs=-1; fi
+    _m=$(stat -c %Y -- "$_f" 2>/dev/null); case $_m in ''|*[!0-9]*) _m=0;; esac
+    msg GEN "$ino" "$size" "$_m" "$_c" "$_k" "$(enc "$<_f##*/}")" "$<_h:--}" "$_cs"
   done
   set -f
-  [ -n "$FO" ]
+  msg LEND
+  read -r PL <&7 || exit 0
+  [ "$PL" = "?" ] || return 0
+  nap
+  done
 }
-dr() {
-  { command exec 4<"$1"; } 2>/dev/null || return 1
-  msg DRAIN "$2"
-  [ "$2" -gt 0 ] && dd bs=1 skip="$2" count=0 <&4 2>/dev/null
-  cat <&4
-  exec 4<&-
+nl() {
+  [ -n "$CUR" ] || o6 || return 1
+  st "$P" || return 1
+  [ "$ino" = "$CUR" ] || return 0
+  [ "$size" -gt 0 ]
+}
+gr() {
+  _q=0; _t=0; _d=0
+  while :; do
+    _e=$(dd bs=65536 <&$1 2>&1 >&5)
+    by "$_e" 0
+    if [ "$_g" -gt 0 ]; then msg .; _q=0; _d=0; T=0; nl; else _d=$((_d + 1)); nl && _q=$((_q + 1)); fi
+    [ "$_q" -ge "$QT" ] && return 0
+    _t=$((_t + 1))
+    if [ "$_t" -ge "$MXT" ]; then [ "$_d" -lt "$QT" ] && msg LATE; return 0; fi
+    nap; beat
+  done
+}
+fb() {
+  FO=; set +f
+  for _f in "$P"?*; do st "$_f" && [ "$ino" = "$1" ] && { FO=$_f; break; }; done
+  set -f; [ -n "$FO" ]
+}
+ex() {
+  while [ $# -ge 3 ]; do
+    XK=$1; XI=$2; XO=$3; shift 3
+    case $XI$XO in ''|*[!0-9]*) continue;; esac
+    if ! fb "$XI"; then msg MISS "$XI"; continue; fi
+    case $FO in
+      *.gz|*.bz2|*.xz|*.zst)
+        msg DRAIN "$XI" "$XO"
+        if [ "$XO" -gt 0 ]; then dz "$FO" | tail -c +$((XO + 1)); else dz "$FO"; fi;;
+      *)
+        if ! { command exec 4<"$FO"; } 2>/dev/null; then msg MISS "$XI"; continue; fi
+        msg DRAIN "$XI" "$XO"
+        [ "$XO" -gt 0 ] && dd bs=1 skip="$XO" count=0 <&4 2>/dev/null
+        if [ "$XK" = F ]; then gr 4; else cat <&4; fi
+        exec 4<&-;;
+    esac
+    msg .
+  done
 }
 fresh() {
   while :; do
@@ -126,25 +195,42 @@ fresh() {
   [ "$OFF" -gt 0 ] && dd bs=1 skip="$OFF" count=0 <&3 2>/dev/null
   _w=$SZ; [ "$_w" -gt "$HL" ] && _w=$HL
   HD=; [ "$_w" -gt 0 ] && HD=$(hx "$P" "$_w")
-  LS=-1
+  # read by name: if the path changed meanwhile, the head is learnt from the data instead
+  st "$P" && [ "$ino" = "$CI" ] || HD=
+  LS=-1; MS=$SZ
   msg OPEN "$CI" "$OFF" "$<HD:--}" "$_sk" "$SZ"
 }
 trunc() {
-  if fo "$CI" "$OFF" "$HD"; then dr "$FO" "$OFF"; fi
-  exec 3<&-; msg ROT truncate; fresh start
+  exec 3<&-
+  lg truncate "$CI" 0 "$MS" "$OFF" "$CI" "$OFF" "$<HD:--}"
+  set -- $PL; ex "$@"
+  if st "$P" && [ "$ino" = "$CI" ]; then fresh start; return; fi
+  # the path is another file by now (rotated meanwhile): this one again from its start, wherever it went
+  if fb "$CI" && { command exec 3<"$FO"; } 2>/dev/null; then OFF=0; HD=; LS=-1; MS=0; msg OPEN "$CI" 0 - 0 0; else fresh start; fi
 }
-msg HELLO 1
+sw() {
+  if [ -z "$CUR" ]; then fresh start; return; fi
+  # the head it had when listed: the loop checks it before reading, so a truncation meanwhile is seen
+  exec 3<&6 6<&-; CI=$CUR; CUR=; OFF=0; HD=$NH; LS=-1; MS=$NS; NH=; NS=0
+  msg OPEN "$CI" 0 "$<HD:--}" 0 0
+}
+msg HELLO 2
 if [ "$MODE" = resume ]; then
   op; _r=$?
   if [ "$_r" = 0 ] && [ "$CI" = "$WINO" ] && [ "$SZ" -ge "$WOFF" ] && { [ -z "$WHEAD" ] || [ "$(hx "$P" $(($<#WHEAD} / 2)))" = "$WHEAD" ]; }; then
     [ "$WOFF" -gt 0 ] && dd bs=1 skip="$WOFF" count=0 <&3 2>/dev/null
-    OFF=$WOFF; HD=$WHEAD
+    OFF=$WOFF; HD=$WHEAD; MS=$SZ
     msg OPEN "$CI" "$OFF" "$<HD:--}" 0
   else
-    [ "$_r" = 0 ] && exec 3<&-
     [ "$_r" = 2 ] && { msg ERR denied; exit 0; }
-    if fo "$WINO" "$WOFF" "$WHEAD"; then dr "$FO" "$WOFF"; msg ROT resume; else msg GAP rotated; fi
-    fresh start
+    CUR=; _ci=0; _sz=0
+    if [ "$_r" = 0 ]; then
+      _ci=$CI; _sz=$SZ
+      if [ "$CI" = "$WINO" ]; then exec 3<&-; else exec 6<&3 3<&-; CUR=$CI; fi
+    fi
+    lg resume "$_ci" "$_sz" 0 0 "$WINO" "$WOFF" "$<WHEAD:--}"
+    set -- $PL; ex "$@"
+    sw
   fi
 else
   fresh "$MODE"
@@ -152,21 +238,33 @@ fi
 while :; do
   st "$P"; _r=$?
   if [ "$_r" = 0 ] && [ "$ino" = "$CI" ]; then
+    [ "$size" -gt "$MS" ] && MS=$size
     if [ "$size" -lt "$OFF" ]; then trunc; continue; fi
     CK=$((CK + 1))
     if [ "$size" != "$LS" ] || [ "$CK" -ge 5 ]; then
       CK=0; _hl=$(($<#HD} / 2)); _w=$OFF; [ "$_w" -gt "$HL" ] && _w=$HL
+      # the head is read by name: only a mismatch while the path still is this file counts
       if [ "$_w" -gt "$_hl" ]; then
         _n=$(hx "$P" "$_w")
-        case $_n in "$HD"*) HD=$_n;; *) trunc; continue;; esac
-      elif [ "$_hl" -gt 0 ] && [ "$(hx "$P" "$_hl")" != "$HD" ]; then trunc; continue
+        case $_n in "$HD"*) HD=$_n;; *) if st "$P" && [ "$ino" = "$CI" ]; then trunc; fi; continue;; esac
+      elif [ "$_hl" -gt 0 ] && [ "$(hx "$P" "$_hl")" != "$HD" ]; then
+        if st "$P" && [ "$ino" = "$CI" ]; then trunc; fi; continue
       fi
       LS=$size
     fi
     MW=0
     if [ "$size" -gt "$OFF" ]; then rd $((size - OFF)); msg .; T=0; continue; fi
   elif [ "$_r" = 0 ]; then
-    cat <&3; exec 3<&-; msg ROT rename; fresh start; continue
+    # renamed: the old file on until quiet, then what was rotated meanwhile (listed only now), then the new one
+    o6; msg ROT rename
+    gr 3; exec 3<&-
+    # the new file before the list (first bytes, then size): truncated (copytruncate) before it is
+    # read, its copy is read from its start unless the list already had it (the client knows)
+    NS=0; NH=
+    if [ -n "$CUR" ]; then NH=$(hx "$P" "$HL"); if st "$P" && [ "$ino" = "$CUR" ]; then NS=$size; else NH=; fi; fi
+    lg rename "$<CUR:-0}" 0 "$MS" "$OFF" "$CI" "$OFF" "$<HD:--}"
+    set -- $PL; ex "$@"
+    sw; continue
   else
     cat <&3; msg .
     MW=$((MW + 1)); [ "$MW" = 25 ] && msg WAIT missing
@@ -189,6 +287,9 @@ export interface ScriptParams {
   head?: string;
   /** mode "end": start this many bytes before the end (whole lines only). */
   backlog?: number;
+  /** After a rename, read the old file until quiet this long once the new one has a line (default 5 s), at most maxMs (default 60 s). */
+  quietMs?: number;
+  maxMs?: number;
 }
 
 /** What goes to `sh -s` on stdin: the parameters as positional parameters, then the script. */
@@ -199,6 +300,8 @@ export function scriptInput(p: ScriptParams): string {
   const inode = p.inode && /^\d+$/.test(p.inode) ? p.inode : '0';
   const offset = Number.isSafeInteger(p.offset) && p.offset! >= 0 ? String(p.offset) : '0';
   const backlog = Number.isSafeInteger(p.backlog) && p.backlog! >= 0 ? String(p.backlog) : '0';
-  const args = [p.nonce, p.path, p.mode, inode, offset, head, backlog].map(shQuote).join(' ');
+  // the script naps ~0.2 s between polls: durations travel as numbers of naps
+  const ticks = (ms: number | undefined, dflt: number): string => String(Math.max(1, Math.ceil((Number.isFinite(ms) && ms! >= 0 ? ms! : dflt) / 200)));
+  const args = [p.nonce, p.path, p.mode, inode, offset, head, backlog, ticks(p.quietMs, 5_000), ticks(p.maxMs, 60_000)].map(shQuote).join(' ');
   return `set -- ${args}\n${SCRIPT}`;
 }

@@ -4,13 +4,14 @@ import type { ChildProcess } from 'node:child_process';
 import { LineAssembler, type Line, type Position } from './frames';
 import { FrameParser, newNonce } from '../remote/records';
 import { scriptInput, type StartMode } from './remote-script';
-import { Backoff, Sleeper, type BackoffOptions, type FollowHooks, type Follower, type StateInfo } from './follow';
+import { RemoteRotation } from './ssh-rotation';
+import { Backoff, Sleeper, StateReporter, type BackoffOptions, type RotationOptions, type FollowHooks, type Follower, type StateInfo } from './follow';
 import { TailText, endProcess, spawnTracked } from '../remote/process';
 import { remoteShell } from '../remote/shell';
 import { classifySshError, firstLine, sshArgs } from '../remote/ssh';
 import { checkDestination, checkPath } from '../remote/check-input';
 
-export interface SshOptions extends BackoffOptions {
+export interface SshOptions extends BackoffOptions, RotationOptions {
   /** The ssh program (default "ssh"). */
   ssh?: string;
   /** `ssh -F FILE` (the CLI's --ssh-config; tests). Settings cannot set this. */
@@ -47,6 +48,7 @@ export class SshFollower implements Follower {
   private child: ChildProcess | undefined;
   private stopped = false;
   private running: Promise<void> | undefined;
+  private readonly reporter: StateReporter;
   /** Counters for reports and tests. */
   readonly stats = { connects: 0, drops: 0, rotations: 0, gaps: 0 };
 
@@ -61,6 +63,7 @@ export class SshFollower implements Follower {
     checkPath(path);
     this.asm = new LineAssembler(opts.maxLine);
     this.backoff = new Backoff(opts);
+    this.reporter = new StateReporter(hooks);
   }
 
   get position(): Position | null {
@@ -79,22 +82,22 @@ export class SshFollower implements Follower {
   }
 
   private async loop(): Promise<void> {
-    this.hooks.state({ state: 'connecting', message: `connecting to ${this.dest}` });
+    this.reporter.emit({ state: 'connecting', message: `connecting to ${this.dest}` });
     while (!this.stopped) {
       const started = Date.now();
       const failure = await this.session();
       if (this.stopped) break;
       if (failure.fatal) {
-        this.hooks.state({ state: 'failed', reason: failure.reason, message: failure.message, ...(failure.fix ? { fix: failure.fix } : {}) });
+        this.reporter.emit({ state: 'failed', reason: failure.reason, message: failure.message, ...(failure.fix ? { fix: failure.fix } : {}) });
         return;
       }
       if (Date.now() - started > 10_000) this.backoff.reset();
       const wait = this.backoff.next();
       this.stats.drops++;
-      this.hooks.state({ state: 'reconnecting', reason: failure.reason, message: failure.message, retryInMs: wait, ...(failure.fix ? { fix: failure.fix } : {}) });
+      this.reporter.reconnecting({ reason: failure.reason, message: failure.message, retryInMs: wait, ...(failure.fix ? { fix: failure.fix } : {}) });
       await this.sleeper.sleep(wait);
     }
-    this.hooks.state({ state: 'stopped' });
+    this.reporter.emit({ state: 'stopped' });
   }
 
   /** One connection: resolves with why it ended. */
@@ -107,6 +110,8 @@ export class SshFollower implements Follower {
         nonce, path: this.path, mode,
         ...(pos ? { inode: pos.inode, offset: pos.offset, head: pos.head } : {}),
         backlog: this.opts.backlog ?? 0,
+        ...(this.opts.rotationQuietMs !== undefined ? { quietMs: this.opts.rotationQuietMs } : {}),
+        ...(this.opts.rotationMaxMs !== undefined ? { maxMs: this.opts.rotationMaxMs } : {}),
       });
       const stderr = new TailText();
       let fatal: SessionEnd | undefined;
@@ -130,6 +135,7 @@ export class SshFollower implements Follower {
           });
         }
       };
+      const rotation = new RemoteRotation(this.path, this.asm, this.hooks, deliver, this.opts.rotationQuietMs ?? 5_000, this.stats);
       const parser = new FrameParser(nonce, {
         data: (chunk) => deliver(this.asm.push(chunk)),
         record: (w) => {
@@ -138,26 +144,35 @@ export class SshFollower implements Follower {
               hello = true;
               break;
             case 'OPEN': {
-              const resumed = pos !== null;
               const fresh = this.asm.pos === null; // the first file ever opened: its content so far is history
               deliver(this.asm.open(w[1] ?? '0', Number(w[2] ?? 0), w[3] ?? '-', w[4] === '1', fresh && w[5] ? Number(w[5]) : -1));
-              this.hooks.state({ state: 'live', message: `${resumed ? 'resumed' : 'following'} ${this.path} on ${this.dest}` });
+              rotation.opened();
+              this.reporter.live(`${pos ? 'resumed' : 'following'} ${this.path} on ${this.dest}`);
               break;
             }
-            case 'DRAIN':
-              break;
             case 'ROT':
-              this.stats.rotations++;
-              this.hooks.notice('rotated', w[1] === 'truncate' ? `${this.path} was truncated (copytruncate); read the copy to its end, now reading from the start`
-                : w[1] === 'resume' ? `${this.path} was rotated while disconnected; read the rest of the old file, now reading the new one`
-                  : `${this.path} was rotated (renamed and re-created); read the old file to its end, now reading the new one`);
+              rotation.renamed();
               break;
-            case 'GAP':
-              this.stats.gaps++;
-              this.hooks.notice('gap', `${this.path} was rotated while disconnected and the old file was not found next to it: lines written meanwhile may be missing`);
+            case 'LIST':
+              rotation.list(w);
+              break;
+            case 'GEN':
+              rotation.gen(w);
+              break;
+            case 'LEND':
+              child.stdin!.write(rotation.end());
+              break;
+            case 'DRAIN':
+              rotation.drain(w);
+              break;
+            case 'MISS':
+              rotation.miss(w);
+              break;
+            case 'LATE':
+              rotation.late(this.opts.rotationMaxMs ?? 60_000);
               break;
             case 'WAIT':
-              this.hooks.state({ state: 'waiting', reason: 'not-found', message: `${this.path} does not exist on ${this.dest} (waiting for it to appear)`, fix: 'Check the path: it is the error_log directive of the nginx config (default /var/log/nginx/error.log).' });
+              this.reporter.emit({ state: 'waiting', reason: 'not-found', message: `${this.path} does not exist on ${this.dest} (waiting for it to appear)`, fix: 'Check the path: it is the error_log directive of the nginx config (default /var/log/nginx/error.log).' });
               break;
             case 'ERR':
               fatal = w[1] === 'denied'
