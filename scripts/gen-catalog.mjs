@@ -301,7 +301,7 @@ const MODULE_TYPES = {
 /** Parses one cleaned C file: command tables, enum/bitmask tables, module map, variables. */
 function parseCFile(raw) {
   const text = cleanC(raw);
-  const res = { defines: parseDefines(text), commands: [], enums: new Map(), modules: new Map(), variables: [] };
+  const res = { text, defines: parseDefines(text), commands: [], enums: new Map(), modules: new Map(), variables: [] };
   const hasCmd = text.includes('ngx_command_t');
   const hasVar = /_variable_t|_add_variable/.test(text);
   if (!hasCmd && !hasVar) return res;
@@ -333,7 +333,7 @@ function parseCFile(raw) {
     for (const f of entries(t.body)) {
       const name = ngxString(f[0]);
       if (name === null || name === '') continue;
-      res.variables.push({ name, prefix: /VAR_PREFIX/.test(f[4] || '') });
+      res.variables.push({ name, prefix: /VAR_PREFIX/.test(f[4] || ''), changeable: /VAR_CHANGEABLE/.test(f[4] || '') });
     }
   }
   // static ngx_str_t X = ngx_string("name"); ... ngx_http_add_variable(cf, &X, ...)
@@ -342,7 +342,7 @@ function parseCFile(raw) {
   while ((m = strRe.exec(text))) strs.set(m[1], m[2]);
   const addRe = /\bngx_(?:http|stream)_add_variable\s*\(\s*\w+\s*,\s*&\s*([A-Za-z_]\w*)\s*,([^;]*)/g;
   while ((m = addRe.exec(text))) {
-    if (strs.has(m[1])) res.variables.push({ name: strs.get(m[1]), prefix: /VAR_PREFIX/.test(m[2]) });
+    if (strs.has(m[1])) res.variables.push({ name: strs.get(m[1]), prefix: /VAR_PREFIX/.test(m[2]), changeable: /VAR_CHANGEABLE/.test(m[2]) });
   }
   return res;
 }
@@ -505,6 +505,47 @@ const versions = tags[0] === null ? [tags.versionOverride] : tags.map(verOf);
 const newestIndex = versions.length - 1;
 
 const directiveRanges = new RangeCollector();
+const paramRanges = new RangeCollector();
+
+/** Handlers whose parameters are read by comparing words ("backup", "weight=", ...); the functions named parse them. */
+const PARAM_HANDLERS = [
+  { directive: 'server', module: 'ngx_http_upstream_module', fns: ['ngx_http_upstream_server'] },
+  { directive: 'server', module: 'ngx_stream_upstream_module', fns: ['ngx_stream_upstream_server'] },
+  { directive: 'listen', module: 'ngx_http_core_module', fns: ['ngx_http_core_listen'] },
+  { directive: 'listen', module: 'ngx_stream_core_module', fns: ['ngx_stream_core_listen'] },
+  { directive: 'listen', module: 'ngx_mail_core_module', fns: ['ngx_mail_core_listen'] },
+  { directive: 'limit_req', module: 'ngx_http_limit_req_module', fns: ['ngx_http_limit_req'] },
+  { directive: 'limit_req_zone', module: 'ngx_http_limit_req_module', fns: ['ngx_http_limit_req_zone'] },
+  { directive: 'limit_conn_zone', module: 'ngx_http_limit_conn_module', fns: ['ngx_http_limit_conn_zone'] },
+  { directive: 'proxy_cache_path', module: 'ngx_http_proxy_module', fns: ['ngx_http_file_cache_set_slot'] },
+  { directive: 'resolver', module: 'ngx_http_core_module', fns: ['ngx_resolver_create'] },
+];
+
+/** The body of a C function defined at the start of a line, or null. */
+function functionBody(text, name) {
+  const at = text.indexOf(`\n${name}(`);
+  if (at < 0) return null;
+  const open = text.indexOf('{', at);
+  if (open < 0) return null;
+  const close = matchBrace(text, open);
+  return close < 0 ? null : text.slice(open, close + 1);
+}
+
+/** Words a handler compares its arguments with: "name" or "name=" (values after "=" are not parameters). */
+function handlerWords(cFiles, fn) {
+  const out = new Set();
+  for (const f of cFiles) {
+    const body = functionBody(parsed(nginxSrc, f.id).text, fn);
+    if (!body) continue;
+    const re = /\bngx_str(?:n)?(?:case)?cmp\s*\(\s*(?:value|names)\[\w+\]\.data\s*,\s*(?:\(u_char \*\)\s*)?"([^"]+)"/g;
+    for (let m; (m = re.exec(body)); ) {
+      const w = m[1].includes('=') ? m[1].slice(0, m[1].indexOf('=') + 1) : m[1];
+      if (/^[a-z][a-z0-9_]*=?$/.test(w)) out.add(w);
+    }
+    break;
+  }
+  return out;
+}
 const variableRanges = new RangeCollector();
 let newestBits = null;
 let newestHeaderDefs = null;
@@ -587,7 +628,7 @@ for (let ti = 0; ti < tags.length; ti++) {
         seen.set(dk, rec);
       }
       for (const rec of seen.values()) {
-        const key = JSON.stringify([rec.name, rec.family, rec.module, rec.contexts, rec.args, rec.block, rec.values || null]);
+        const key = JSON.stringify([rec.name, rec.family, rec.module, rec.contexts, rec.args, rec.block, rec.values || null, rec.valueType || null]);
         directiveRanges.add(key, ti, rec);
       }
     }
@@ -596,8 +637,15 @@ for (let ti = 0; ti < tags.length; ti++) {
       const prefix = v.prefix || v.name.endsWith('_');
       const rec = { name: v.name, family, module: base, source: 'nginx' };
       if (prefix) rec.prefix = true;
-      variableRanges.add(JSON.stringify([v.name, family, base, prefix]), ti, rec);
+      if (v.changeable) rec.changeable = true;
+      variableRanges.add(JSON.stringify([v.name, family, base, prefix, !!v.changeable]), ti, rec);
     }
+  }
+  // Parameters that directive handlers compare by name (parameters.json), per release.
+  for (const h of PARAM_HANDLERS) {
+    const words = new Set();
+    for (const fn of h.fns) for (const w of handlerWords(cFiles, fn)) words.add(w);
+    for (const w of words) paramRanges.add(JSON.stringify([h.directive, h.module, w]), ti, { directive: h.directive, module: h.module, name: w });
   }
   log(`${tag}: ${cFiles.length} .c files`);
 }
@@ -682,6 +730,7 @@ const DOC_CONTEXTS = {
   mail: { main: ['main'], mail: ['mail'], server: ['mail_server'] },
 };
 
+const docsParams = new Map(); // "directive|module" -> [{ name, commercial }]
 const docs = []; // {name, module, family, link, syntax[], block, default, contexts[], appearedIn, commercial, obsolete}
 let docsCommit = null;
 if (inputPaths.docs) {
@@ -705,6 +754,12 @@ if (inputPaths.docs) {
     let m;
     while ((m = re.exec(xml))) {
       const [, name, body] = m;
+      if (PARAM_HANDLERS.some((h) => h.directive === name && h.module === module)) {
+        const list = [];
+        const tagRe = /<tag-name[^>]*>\s*<literal>([a-z][a-z0-9_]*)<\/literal>(=?)([\s\S]*?)(?=<tag-name|<\/list>|$)/g;
+        for (let t; (t = tagRe.exec(body)); ) list.push({ name: t[1] + t[2], commercial: /<commercial_version>/.test(t[3]) });
+        docsParams.set(`${name}|${module}`, list);
+      }
       const syntax = [];
       let block = false;
       for (const s of body.matchAll(/<syntax(\s+block="yes")?\s*(?:\/>|>([\s\S]*?)<\/syntax>)/g)) {
@@ -831,7 +886,7 @@ const directives = allRecords.map(ordered).sort(cmpRecord);
 
 const { records: varRecords, gaps: varGaps } = variableRanges.emit(versions);
 const variables = [...varRecords, ...thirdPartyVars]
-  .map((r) => { const o = {}; for (const k of ['name', 'family', 'module', 'since', 'until', 'prefix', 'source']) if (r[k] !== undefined) o[k] = r[k]; return o; })
+  .map((r) => { const o = {}; for (const k of ['name', 'family', 'module', 'since', 'until', 'prefix', 'changeable', 'source']) if (r[k] !== undefined) o[k] = r[k]; return o; })
   .sort((a, b) => str(a.name, b.name) || str(a.family, b.family)
     || (a.since && b.since ? cmpVer(a.since, b.since) : a.since ? -1 : b.since ? 1 : 0) || str(a.module, b.module));
 
@@ -862,6 +917,20 @@ function writeJson(file, head, key, list) {
   fs.writeFileSync(file, lines.join('\n') + '\n');
 }
 writeJson(path.join(opts.outDir, 'directives.json'), { provenance, versions }, 'directives', directives);
+// Parameters: open source ranges from the handlers, NGINX Plus-only ones from the docs' parameter lists.
+const { records: paramRecords } = paramRanges.emit(versions);
+for (const [key, list] of docsParams) {
+  const [directive, module] = key.split('|');
+  for (const d of list) {
+    const own = paramRecords.filter((r) => r.directive === directive && r.module === module && r.name === d.name);
+    if (own.length) { if (d.commercial) for (const r of own) r.commercial = true; }
+    else paramRecords.push({ directive, module, name: d.name, plus: true });
+  }
+}
+const parameters = paramRecords
+  .map((r) => { const o = {}; for (const k of ['directive', 'module', 'name', 'since', 'until', 'plus', 'commercial']) if (r[k] !== undefined) o[k] = r[k]; return o; })
+  .sort((a, b) => str(a.directive, b.directive) || str(a.module, b.module) || str(a.name, b.name) || (a.since && b.since ? cmpVer(a.since, b.since) : 0));
+writeJson(path.join(opts.outDir, 'parameters.json'), { provenance, versions }, 'parameters', parameters);
 // the docs are not used for variables
 const varProvenance = { ...provenance, sources: provenanceSources.filter((x) => x.repo !== INPUTS.docs.repo) };
 writeJson(path.join(opts.outDir, 'variables.json'), { provenance: varProvenance }, 'variables', variables);

@@ -1,5 +1,5 @@
 // Looks up directives and variables in the generated catalog, for a given nginx version.
-import type { CatalogData, DirectiveRecord, VariableData, VariableRecord } from './types';
+import type { CatalogData, DirectiveRecord, ParameterData, ParameterRecord, VariableData, VariableRecord } from './types';
 import { inRange, type Version } from '../util/version';
 import { closestMatch } from '../util/strings';
 
@@ -18,10 +18,17 @@ export class Catalog {
   private readonly byName = new Map<string, DirectiveRecord[]>();
   private readonly vars = new Map<string, VariableRecord[]>();
   private readonly prefixes: VariableRecord[] = [];
+  private readonly params = new Map<string, ParameterRecord[]>();
   readonly versions: string[];
 
-  constructor(data: CatalogData, variables: VariableData) {
+  constructor(data: CatalogData, variables: VariableData, parameters?: ParameterData) {
     this.versions = data.versions;
+    for (const p of parameters?.parameters ?? []) {
+      const key = `${p.directive}|${p.module}`;
+      const list = this.params.get(key);
+      if (list) list.push(p);
+      else this.params.set(key, [p]);
+    }
     for (const r of data.directives) {
       const list = this.byName.get(r.name);
       if (list) list.push(r);
@@ -45,13 +52,13 @@ export class Catalog {
   /** Records usable in a context for a version (null version: any version). */
   allowed(name: string, ctx: BlockKind, version: Version | null): DirectiveRecord[] {
     return this.records(name).filter(
-      (r) => (r.contexts.includes(ctx) || r.contexts.includes('any')) && (!version || inRange(version, r.since, r.until)),
+      (r) => (r.contexts.includes(ctx) || r.contexts.includes('any')) && existsIn(r, version),
     );
   }
 
   /** Records that exist in the given version, whatever the context. */
   inVersion(name: string, version: Version | null): DirectiveRecord[] {
-    return this.records(name).filter((r) => !version || inRange(version, r.since, r.until));
+    return this.records(name).filter((r) => existsIn(r, version));
   }
 
   names(): IterableIterator<string> {
@@ -62,7 +69,7 @@ export class Catalog {
   namesFor(ctx: BlockKind, version: Version | null): string[] {
     const out: string[] = [];
     for (const [name, recs] of this.byName) {
-      if (recs.some((r) => r.contexts.includes(ctx) && (!version || inRange(version, r.since, r.until)))) out.push(name);
+      if (recs.some((r) => r.contexts.includes(ctx) && existsIn(r, version))) out.push(name);
     }
     return out;
   }
@@ -101,12 +108,38 @@ export class Catalog {
     const ok = (v: VariableRecord): boolean =>
       (v.family === family || family === 'any') && (!version || inRange(version, v.since, v.until));
     if ((this.vars.get(name) ?? []).some(ok)) return true;
-    return this.prefixes.some((p) => name.startsWith(p.name) && name.length > p.name.length && ok(p));
+    // "$arg_" and "$http_" (empty name after the prefix) are valid: nginx matches by prefix
+    return this.prefixes.some((p) => name.startsWith(p.name) && ok(p));
+  }
+
+  /** The built-in variable records with this exact name (not prefixes) in the family and version. */
+  builtinVariable(name: string, family: string, version: Version | null): VariableRecord[] {
+    return (this.vars.get(name.toLowerCase()) ?? []).filter((v) => v.family === family && (!version || inRange(version, v.since, v.until)));
+  }
+
+  /** Parameters the handler of a directive (in a module) accepts by name, in any version; empty when not catalogued. */
+  parameters(directive: string, module: string): readonly ParameterRecord[] {
+    return this.params.get(`${directive}|${module}`) ?? [];
   }
 
   variableNames(family: string): string[] {
     return [...this.vars.entries()].filter(([, recs]) => recs.some((r) => r.family === family)).map(([n]) => n);
   }
+}
+
+/**
+ * A record exists in a version when the version is in its range; with a known (open source)
+ * version, NGINX Plus-only directives (documented, commercial, in no open source release) do not.
+ * Without a version everything is accepted.
+ */
+export function existsIn(r: DirectiveRecord, version: Version | null): boolean {
+  if (!version) return true;
+  if (r.source === 'docs' && r.commercial) return false;
+  return inRange(version, r.since, r.until);
+}
+
+export function isPlusOnly(r: DirectiveRecord): boolean {
+  return r.source === 'docs' && !!r.commercial;
 }
 
 export function familyOf(ctx: BlockKind): string {

@@ -39,7 +39,28 @@ export interface VariableRecord {
   since?: string;
   until?: string;
   prefix?: boolean;
+  /** set/map/geo may assign it (NGX_HTTP_VAR_CHANGEABLE); others are "the duplicate ... variable". */
+  changeable?: boolean;
   source?: string;
+}
+
+/** A parameter a directive's handler accepts by name ("backup", "weight="), per version. */
+export interface ParameterRecord {
+  directive: string;
+  module: string;
+  /** The word, or its prefix up to and including "=". */
+  name: string;
+  since?: string;
+  until?: string;
+  /** Only in NGINX Plus (documented, never in an open source release). */
+  plus?: boolean;
+  /** NGINX Plus had it (before open source did, where `since` is set). */
+  commercial?: boolean;
+}
+
+export interface ParameterData {
+  provenance?: unknown;
+  parameters: ParameterRecord[];
 }
 
 export interface CatalogData {

@@ -1,7 +1,7 @@
 // Classifies a directive against the catalog in the order ngx_conf_handler checks it: known name,
 // allowed in this context, block or ";" as declared, then the number of arguments. Each structural
 // rule reports one of these outcomes, so a directive gets at most one of them, as in nginx.
-import type { BlockKind, Catalog } from '../catalog/catalog';
+import { isPlusOnly, type BlockKind, type Catalog } from '../catalog/catalog';
 import type { DirectiveRecord } from '../catalog/types';
 import type { ConfigNode, ConfigSet } from '../workspace/config-set';
 import type { Model } from '../model/model';
@@ -141,6 +141,7 @@ export function withVerdict(ctx: Parameters<typeof structureIndex>[0], kind: Ver
 }
 
 function describeRange(recs: readonly DirectiveRecord[]): string {
+  if (recs.every(isPlusOnly)) return 'NGINX Plus';
   const since = recs.map((r) => r.since ?? '').filter(Boolean).sort(cmp)[0];
   const untils = recs.map((r) => r.until);
   const until = untils.includes(undefined) ? undefined : untils.sort((a, b) => cmp(a!, b!)).pop();

@@ -2,12 +2,13 @@
 // config and refuses, so `nginx -t` fails: listen and upstream server parameters, the "always"
 // of add_header, shared memory zones and cache levels, error_log levels, status codes of return
 // and error_page, expires/keepalive_timeout/*_cache_valid times, bounded numbers such as
-// gzip_comp_level, the mail protocol and the "$name" of set/map/geo/split_clients.
+// gzip_comp_level, limit_req's burst and delay, the mail protocol and the "$name" of set/map/geo/split_clients.
 import type { ConfigNode } from '../../workspace/config-set';
 import type { Rule } from '../rule';
 import { isTemplatePlaceholder, structureIndex } from '../structure';
 import type { ParameterCheck } from './parameters/types';
 import { checkListen } from './parameters/listen';
+import { checkLimitReq } from './parameters/limit-req';
 import { checkUpstreamServer } from './parameters/upstream-server';
 import { checkCachePath, checkLimitZone, checkSessionCache } from './parameters/shared-memory';
 import { checkErrorPage, checkReturn } from './parameters/status-codes';
@@ -28,6 +29,7 @@ const CHECKS: Record<string, Entry> = {
   add_header: { modules: ['ngx_http_headers_filter_module'], check: checkAlways },
   add_trailer: { modules: ['ngx_http_headers_filter_module'], check: checkAlways },
   ssl_session_cache: { modules: ['ngx_http_ssl_module', 'ngx_stream_ssl_module', 'ngx_mail_ssl_module'], check: checkSessionCache },
+  limit_req: { modules: ['ngx_http_limit_req_module'], check: checkLimitReq },
   limit_req_zone: { modules: ['ngx_http_limit_req_module'], check: checkLimitZone },
   limit_conn_zone: { modules: ['ngx_http_limit_conn_module', 'ngx_stream_limit_conn_module'], check: checkLimitZone },
   proxy_cache_path: { modules: CACHE_MODULES, check: checkCachePath },
@@ -76,7 +78,7 @@ export const rule: Rule = {
       if (!entry || !v.records.every((r) => entry.modules.includes(r.module))) continue;
       for (const node of nodes) {
         if (templated(node)) continue;
-        const found = entry.check(node, ctx.version);
+        const found = entry.check(node, ctx.version, ctx.catalog, v.records[0]!.module);
         if (found) ctx.report(node, found.message, { start: found.arg.start, end: found.arg.end });
       }
     }

@@ -1,12 +1,16 @@
 // Rule: undefined-upstream. proxy_pass http://name (or fastcgi/uwsgi/scgi/grpc_pass) where name
 // is no upstream block: nginx then resolves "name" as a host when it starts, and refuses to start
 // with "host not found in upstream" unless DNS happens to know it. A near-miss of an upstream
-// name is almost certainly a typo.
+// name is almost certainly a typo. fastcgi/uwsgi/scgi/grpc/memcached targets have no default
+// port: such a name without a port (and no upstream of that name) is `no port in upstream`, an
+// error nginx stops at whatever the name resolves to.
 import type { Rule } from '../rule';
 import { isIpLiteral, passTarget } from '../proxy';
 import { closestMatch } from '../../util/strings';
 
-const PASSES = ['proxy_pass', 'fastcgi_pass', 'uwsgi_pass', 'scgi_pass', 'grpc_pass'];
+const PASSES = ['proxy_pass', 'fastcgi_pass', 'uwsgi_pass', 'scgi_pass', 'grpc_pass', 'memcached_pass'];
+/** Passes whose URL has no default port (ngx_parse_url with no_port... and default_port 0). */
+const NO_DEFAULT_PORT = new Set(['fastcgi_pass', 'uwsgi_pass', 'scgi_pass', 'grpc_pass', 'memcached_pass']);
 
 export const rule: Rule = {
   id: 'undefined-upstream',
@@ -18,6 +22,13 @@ export const rule: Rule = {
     const names = [...ctx.model.upstreams.keys()];
     for (const node of PASSES.flatMap((p) => ctx.model.named(p))) {
       const t = passTarget(ctx, node);
+      if (t && !t.hasVariables && !t.unix && !t.upstream && t.port === null && t.host !== '' && NO_DEFAULT_PORT.has(node.d.name)) {
+        const arg = node.d.args[0]!;
+        const near = closestMatch(t.host, names);
+        const hint = near ? `; did you mean upstream "${ctx.model.upstreams.get(near)![0]!.d.args[0]!.value}"?` : `; add the port (e.g. "${t.host}:9000") or define upstream "${t.host}"`;
+        ctx.report(node, `no port in upstream "${t.host}"${hint}`, { start: arg.start, end: arg.end, severity: 'error' });
+        continue;
+      }
       if (!t || t.hasVariables || t.unix || t.upstream || t.port !== null || isIpLiteral(t.host) || t.host === 'localhost' || t.host === '') continue;
       const nearKey = closestMatch(t.host, names);
       const near = nearKey ? ctx.model.upstreams.get(nearKey)![0]!.d.args[0]!.value : undefined;

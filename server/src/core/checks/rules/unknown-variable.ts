@@ -1,7 +1,8 @@
 // Rule: unknown-variable. A "$name" in a directive that nginx compiles variables for, where the
 // name is neither built in (for this nginx version and module) nor defined by the config (set,
 // map, geo, split_clients, *_set, regex captures): nginx refuses to start with
-// `unknown "name" variable`.
+// `unknown "name" variable`. Map values are compiled too (nginx names no line for them: ours is
+// the value). A "$" with no name after it is `invalid variable name`.
 import type { ConfigNode } from '../../workspace/config-set';
 import type { Rule, RuleContext } from '../rule';
 import { classify } from '../structure';
@@ -54,11 +55,31 @@ export const rule: Rule = {
         }
       }
     }
+    for (const map of ctx.model.named('map')) {
+      if (map.d.terminator !== '{' || classify(map, ctx.catalog, ctx.version).kind !== 'ok') continue;
+      for (const e of map.children) {
+        const value = e.d.args[0];
+        if (e.d.terminator !== ';' || e.d.args.length !== 1 || e.d.name === 'include' || !value!.value.includes('$')) continue;
+        checkArg(ctx, e, e.file.source.text.slice(value!.start, value!.end), value!.start, template(e.file.source.path), builtin, map.ctx);
+      }
+    }
   },
 };
 
-function checkArg(ctx: RuleContext, node: ConfigNode, raw: string, start: number, template: boolean, builtin: Map<string, boolean>): void {
-  const family = familyOf(node.ctx);
+/** A "$" followed by no name: at the end, or before a character no variable name has. */
+const BARE_DOLLAR = /\$(?![A-Za-z0-9_{])/g;
+
+function checkArg(ctx: RuleContext, node: ConfigNode, raw: string, start: number, template: boolean, builtin: Map<string, boolean>, familyCtx = node.ctx): void {
+  const family = familyOf(familyCtx);
+  const quoted = raw.startsWith('"') || raw.startsWith("'");
+  const body = quoted ? raw.slice(1, -1) : raw;
+  // a regex argument (proxy_redirect ~..., regex keys) ends with "$" as an anchor
+  for (const m of body.startsWith('~') ? [] : body.matchAll(BARE_DOLLAR)) {
+    // nginx has no escape for "$" in a compiled value: every bare "$" is refused
+    const at = start + (quoted ? 1 : 0) + m.index!;
+    ctx.report(node, 'invalid variable name; a "$" must be followed by a variable name', { start: at, end: at + 1 });
+    return;
+  }
   for (const m of raw.matchAll(VARIABLE)) {
     const braced = m[1] !== undefined;
     const name = (m[1] ?? m[2])!.toLowerCase();

@@ -4,6 +4,8 @@
 // set, map, geo and split_clients define.
 import type { ConfigNode } from '../../../workspace/config-set';
 import { ngxAtoi } from '../../../values/numbers';
+import { familyOf, type Catalog } from '../../../catalog/catalog';
+import type { Version } from '../../../util/version';
 import { firstFinding, type Finding } from './types';
 
 export function checkAlways(node: ConfigNode): Finding | null {
@@ -75,12 +77,20 @@ export function definesVariable(name: string): boolean {
   return Object.hasOwn(VARIABLE_ARGS, name);
 }
 
-export function checkVariableName(node: ConfigNode): Finding | null {
+/** Modules a build often lacks: a name of theirs may be free in the build at hand. */
+const OPTIONAL_MODULES = /geoip|perl|xslt|image_filter|upstream_hc|mp4|slice/;
+
+export function checkVariableName(node: ConfigNode, version: Version | null, catalog: Catalog): Finding | null {
   for (const i of VARIABLE_ARGS[node.d.name]!(node.d.args.length)) {
     const arg = node.d.args[i];
     if (!arg) continue;
     if (!arg.value.startsWith('$')) return { arg, message: `invalid variable name "${arg.value}"; variable names start with "$"` };
     if (arg.value === '$') return { arg, message: 'invalid variable name "$"' };
+    // set/map/geo/split_clients add a changeable variable: a built-in one that is not changeable is refused
+    const name = arg.value.slice(1).replace(/^\{(.*)\}$/, '$1');
+    const family = familyOf(node.ctx) === 'stream' ? 'stream' : 'http';
+    const builtin = catalog.builtinVariable(name, family, version).filter((v) => !OPTIONAL_MODULES.test(v.module ?? ''));
+    if (builtin.length && !builtin.some((v) => v.changeable)) return { arg, message: `the duplicate "${name}" variable; "$${name}" is built in, choose another name` };
   }
   return null;
 }
