@@ -29,7 +29,8 @@ import { basename, dirname, join, relative, resolve } from 'node:path';
 
 const NGINX = '/usr/sbin/nginx';
 const MODULES = ['ndk_http_module', 'ngx_http_lua_module', 'ngx_http_headers_more_filter_module', 'ngx_http_js_module', 'ngx_stream_module', 'ngx_mail_module'];
-const LOAD_LINE = MODULES.map((m) => `load_module /usr/lib/nginx/modules/${m}.so;`).join(' ') + ' ';
+const MODULES_LOADED = [...MODULES, 'ngx_stream_js_module'];
+const LOAD_LINE = MODULES_LOADED.map((m) => `load_module /usr/lib/nginx/modules/${m}.so;`).join(' ') + ' ';
 /** Files Debian's nginx package ships under /etc/nginx: an include of them is left as it is. */
 const DEBIAN_FILES = new Set(['fastcgi_params', 'fastcgi.conf', 'mime.types', 'proxy_params', 'scgi_params', 'uwsgi_params', 'koi-utf', 'koi-win', 'win-utf', 'snippets/fastcgi-php.conf', 'snippets/snakeoil.conf']);
 
@@ -48,7 +49,15 @@ const SOURCES = [
   { repo: 'pothi/wordpress-nginx', kind: 'tree', groups: ['.'] },
   { repo: 'spinupwp/wordpress-nginx', kind: 'tree', groups: ['.'] },
   { repo: 'magenx/Magento-nginx-config', kind: 'tree', groups: ['.'] },
-  { repo: 'linuxserver/reverse-proxy-confs', kind: 'tree', groups: ['.'] },
+  // The samples include SWAG's shared files from /config/nginx/: taken from the two images that ship them
+  // (resolver.conf is written by the container at start: one line like it).
+  { repo: 'linuxserver/reverse-proxy-confs', kind: 'tree', groups: ['.'], support: {
+    prefix: '/config/nginx/',
+    from: [{ repo: 'linuxserver/docker-swag', dir: 'root/defaults/nginx' }, { repo: 'linuxserver/docker-baseimage-alpine-nginx', dir: 'root/defaults/nginx' }],
+    files: { 'resolver.conf': 'resolver 127.0.0.11 valid=30s;\n' },
+    // SWAG's own nginx.conf maps $connection_upgrade at http level, where the samples are included
+    httpPrelude: "map $http_upgrade $connection_upgrade { default upgrade; '' close; }",
+  } },
 ];
 
 // ---------------------------------------------------------------------------------------------
@@ -258,7 +267,27 @@ function testNginxConfig(block, dir) {
   return text;
 }
 
-function treeCases(dest, pattern, caseBase) {
+/** Copies a source's support files (shared includes from other repositories) into a case and points the includes at them. */
+function withSupport(text, dir, support, mirrorsDest) {
+  if (!support) return text;
+  const sdir = join(dir, '.support');
+  if (!existsSync(sdir)) {
+    mkdirSync(sdir, { recursive: true });
+    for (const f of support.from) {
+      const base = join(mirrorsDest, f.repo.replace('/', '+'), f.dir);
+      if (!existsSync(base)) continue;
+      for (const file of walk(base)) {
+        const rel = relative(base, file).replace(/\.sample$/, '');
+        mkdirSync(dirname(join(sdir, rel)), { recursive: true });
+        writeFileSync(join(sdir, rel), readFileSync(file));
+      }
+    }
+    for (const [name, body] of Object.entries(support.files ?? {})) writeFileSync(join(sdir, name), body);
+  }
+  return text.split(support.prefix).join(`${sdir}/`);
+}
+
+function treeCases(dest, pattern, caseBase, support, srcRoot) {
   const out = [];
   for (const group of expandGroup(dest, pattern)) {
     const files = walk(group).filter((p) => !/(^|\/)\.[^/]+$/.test(relative(group, p)));
@@ -287,10 +316,12 @@ function treeCases(dest, pattern, caseBase) {
         rmSync(dir, { recursive: true, force: true });
         mkdirSync(dir, { recursive: true });
         const snippet = join(dir, basename(f.p));
-        writeFileSync(snippet, pointIncludesAtTree(f.text, dir), 'latin1');
+        writeFileSync(snippet, withSupport(pointIncludesAtTree(f.text, dir), dir, support, srcRoot), 'latin1');
+        if (support) for (const sf of walk(join(dir, '.support'))) writeFileSync(sf, withSupport(readFileSync(sf, 'latin1'), dir, support, srcRoot), 'latin1');
         const ctx = snippetContext(f.text);
         const inc = `include ${snippet};`;
-        const body = ctx === 'http' ? `http {\n${inc}\n}` : ctx === 'server' ? `http {\nserver {\nlisten 8000;\n${inc}\n}\n}` : `http {\nserver {\nlisten 8000;\nlocation / {\n${inc}\n}\n}\n}`;
+        const pre = support?.httpPrelude ? `${support.httpPrelude}\n` : '';
+        const body = ctx === 'http' ? `http {\n${pre}${inc}\n}` : ctx === 'server' ? `http {\n${pre}server {\nlisten 8000;\n${inc}\n}\n}` : `http {\n${pre}server {\nlisten 8000;\nlocation / {\n${inc}\n}\n}\n}`;
         const root = join(dir, '__wrapper.conf');
         writeFileSync(root, `${LOAD_LINE}\nevents {}\n${body}\n`);
         out.push({ id, dir, root, src: id, snippet: ctx });
@@ -335,7 +366,11 @@ function prepare(opts) {
         cases.push({ id: relative(base, dir), dir, root: join(dir, 'nginx.conf'), src: `${rel}#TEST ${b.n}` });
       }
     } else {
-      for (const g of src.groups) cases.push(...treeCases(got.dest, g, base));
+      for (const f of src.support?.from ?? []) {
+        const sup = exportMirror(mirrors, work, f.repo);
+        if (sup) manifest.support = [...(manifest.support ?? []), { repo: f.repo, commit: sup.commit }];
+      }
+      for (const g of src.groups) cases.push(...treeCases(got.dest, g, base, src.support, join(work, 'src')));
     }
     manifest.repos.push({ repo: src.repo, commit: got.commit, kind: src.kind, cases: cases.length });
     for (const c of cases) manifest.cases.push({ ...c, repo: src.repo });
@@ -485,11 +520,16 @@ function envFix(work, c, r, hosts, n) {
   return undefined;
 }
 
+/** Directives of third-party modules that the OpenResty test suites use and Debian's nginx here does not load. */
+const THIRD_PARTY = /^(echo|echo_\w+|memc_\w+|redis2?_\w+|srcache_\w+|set_(?!real_ip_from|by_lua)\w+|rds_\w+|drizzle_\w+|postgres_\w+|array_\w+|form_input|iconv_\w+|xss_\w+|encrypted_session_\w+|eval\w*|more_\w+_headers_x|lua_code_cache_x)$/;
+
 /** Reasons nginx refused that say nothing about the config: not judgeable here. */
 function notJudgeable(r, catalog) {
   const msg = r.msg ?? '';
   let m;
-  if ((m = /^unknown directive "([^"]+)"/.exec(msg)) && catalog.has(m[1])) return `module not in Debian's build (${m[1]})`;
+  if ((m = /^unknown directive "([^"]+)"/.exec(msg)) && catalog.names.has(m[1])) return `module not in Debian's build (${m[1]})`;
+  if (m && THIRD_PARTY.test(m[1])) return `third-party module not installed (${m[1]})`;
+  if ((m = /^"([^"]+)" directive is not allowed here/.exec(msg)) && catalog.streamLua.has(m[1]) && r.file && /\bstream\s*\{/.test(readFileSync(r.file, 'latin1'))) return `module not in Debian's build (stream lua: ${m[1]})`;
   if (/^dlopen\(\)|^module "\w+" is already loaded/.test(msg)) return 'module loading';
   if (/^host not found|could not be resolved/.test(msg)) return 'host name';
   if (/^(open|fopen|mkdir|BIO_new_file|opendir)\(\)|cannot load certificate|getpwnam|getgrnam|PEM_read|SSL_CTX_use|SSL_CTX_load|X509_LOOKUP|crl/.test(msg)) return 'file on the machine';
@@ -503,7 +543,9 @@ function catalogNames() {
   const data = JSON.parse(readFileSync(join(here, '..', 'server', 'src', 'core', 'catalog', 'directives.json'), 'utf8'));
   const v = (s) => s.split('.').map(Number).reduce((a, b) => a * 1000 + b, 0);
   const target = v('1.22.1');
-  return new Set(data.directives.filter((d) => (!d.since || v(d.since) <= target) && (!d.until || v(d.until) >= target)).map((d) => d.name));
+  const names = new Set(data.directives.filter((d) => d.source !== 'docs' && (!d.since || v(d.since) <= target) && (!d.until || v(d.until) >= target)).map((d) => d.name));
+  const streamLua = new Set(data.directives.filter((d) => d.source === 'stream-lua').map((d) => d.name));
+  return { names, streamLua };
 }
 
 function judgeNginx(work, c, catalog) {
@@ -517,6 +559,10 @@ function judgeNginx(work, c, catalog) {
     if (!f) break;
     fixes.push(f);
   }
+  return verdictOf(r, catalog, fixes, hosts);
+}
+
+function verdictOf(r, catalog, fixes, hosts) {
   const skip = r.ok ? undefined : notJudgeable(r, catalog);
   return { verdict: r.ok ? 'accept' : skip ? 'skip' : 'reject', why: skip, msg: r.msg, file: r.file, line: r.line, warns: r.warns, fixes, hosts: [...hosts] };
 }
@@ -532,11 +578,11 @@ function runDoctor(cli, version, roots) {
 }
 
 function judgeDoctor(cli, version, cases) {
-  const byCase = new Map(cases.map((c) => [c.id, { crash: undefined, diags: [] }]));
+  const byCase = new Map(cases.map((c) => [`${c.repo}/${c.id}`, { crash: undefined, diags: [] }]));
   const assign = (list, batch) => {
     for (const d of list) {
       const owner = batch.find((c) => resolve(d.file).startsWith(c.dir + '/'));
-      if (owner) byCase.get(owner.id).diags.push({ file: resolve(d.file), line: d.line, severity: d.severity, code: d.code, message: d.message });
+      if (owner) byCase.get(`${owner.repo}/${owner.id}`).diags.push({ file: resolve(d.file), line: d.line, severity: d.severity, code: d.code, message: d.message });
     }
   };
   for (let i = 0; i < cases.length; i += 40) {
@@ -546,7 +592,7 @@ function judgeDoctor(cli, version, cases) {
     for (const c of batch) {
       const one = runDoctor(cli, version, [c.root]);
       if (one.parsed && (one.status === 0 || one.status === 1)) assign(one.parsed.diagnostics, [c]);
-      else byCase.get(c.id).crash = `exit ${one.status}: ${(one.stderr || '').trim().split('\n').slice(0, 3).join(' | ')}`;
+      else byCase.get(`${c.repo}/${c.id}`).crash = `exit ${one.status}: ${(one.stderr || '').trim().split('\n').slice(0, 3).join(' | ')}`;
     }
     process.stderr.write(`\r  nginx-doctor ${Math.min(i + 40, cases.length)}/${cases.length}`);
   }
@@ -566,10 +612,12 @@ function judge(opts) {
   const cases = manifest.cases.filter((c) => !only || only.test(`${c.repo}/${c.id}`));
   const results = [];
   const cacheFile = join(work, 'nginx-verdicts.json');
-  const cache = existsSync(cacheFile) && !opts.renginx ? JSON.parse(readFileSync(cacheFile, 'utf8')) : {};
+  const cache = existsSync(cacheFile) && opts.renginx !== true ? JSON.parse(readFileSync(cacheFile, 'utf8')) : {};
+  if (typeof opts.renginx === 'string') for (const k of Object.keys(cache)) if (new RegExp(opts.renginx).test(k)) delete cache[k];
   cases.forEach((c, i) => {
     const key = `${c.repo}/${c.id}`;
     if (!cache[key]) cache[key] = judgeNginx(work, c, catalog);
+    else if (cache[key].verdict !== 'accept') cache[key] = verdictOf({ ok: false, msg: cache[key].msg, file: cache[key].file, line: cache[key].line, warns: cache[key].warns }, catalog, cache[key].fixes, new Set(cache[key].hosts));
     if (i % 50 === 0) process.stderr.write(`\r  nginx -t ${i}/${cases.length}`);
   });
   process.stderr.write('\n');
@@ -577,7 +625,7 @@ function judge(opts) {
   const doctor = judgeDoctor(cli, version, cases);
   for (const c of cases) {
     const key = `${c.repo}/${c.id}`;
-    results.push({ key, repo: c.repo, src: c.src, root: c.root, dir: c.dir, nginx: cache[key], doctor: doctor.get(c.id) });
+    results.push({ key, repo: c.repo, src: c.src, root: c.root, dir: c.dir, nginx: cache[key], doctor: doctor.get(key) });
   }
   const out = resolve(opts.out ?? join(work, 'results.json'));
   writeFileSync(out, JSON.stringify({ cli, version, results }, null, 1));

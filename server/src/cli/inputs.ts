@@ -1,5 +1,6 @@
 // Shared by `check` and `fix`: reads the common flags and decides, for each FILE, how to analyse
 // it (a root config, or a snippet in an inferred context, with includes relative to the conf dir).
+import { isMachineConfig } from '../host/machine-config';
 import { resolve as resolvePath, basename, dirname } from 'node:path';
 import { defaultCatalog, isRootConfig, ParseCache, snippetContext, type AnalyzeOptions, type SeveritySetting } from '../core/index';
 import { DiskHost } from '../host/disk-host';
@@ -57,7 +58,7 @@ export function analysisInputs(args: ParsedArgs, io: Io, host: DiskHost = new Di
         nginxVersion: version ?? null,
         confDir,
         severities,
-        ruleOptions: { checkLocalSockets: true },
+        ruleOptions: { checkLocalSockets: isMachineConfig(given, true) },
         ...(snippet ? { startContext: snippet.context } : {}),
       },
     });

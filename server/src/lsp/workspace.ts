@@ -2,6 +2,7 @@
 // snippet that no root includes. Decides which units a document belongs to, re-analyses them
 // (debounced) on edits and disk changes, and publishes diagnostics for every file of an active
 // unit's include graph. Open editor buffers win over the disk.
+import { isMachineConfig } from '../host/machine-config';
 import { dirname, isAbsolute, join, resolve as resolvePath, basename } from 'node:path';
 import {
   analyze, defaultCatalog, isRootConfig, ParseCache, snippetContext,
@@ -235,7 +236,7 @@ export class Workspace {
       cache: this.cache,
       nginxVersion: this.nginxVersion,
       severities: this.settings.rules,
-      ruleOptions: { websocketReadTimeout: this.settings.websocketReadTimeout, checkLocalSockets: this.trusted },
+      ruleOptions: { websocketReadTimeout: this.settings.websocketReadTimeout, checkLocalSockets: this.trusted && isMachineConfig(path, true) },
     };
     const confDir = this.settings.confDir ? this.resolveSetting(this.settings.confDir) : undefined;
     if (kind === 'root') return { ...common, ...(confDir ? { confDir } : {}) };

@@ -128,22 +128,43 @@ export function blockOf(node: ConfigNode): ConfigNode | null {
   return node.parent;
 }
 
-const WS_PATH = /(^|\/)(ws|wss|websocket|websockets|socket\.io|sockjs|cable|signalr|hubs?|graphql-ws|live|realtime)(\/|$|\\|\?)/i;
+const WS_PATH = /(^|\/)(ws|wss|websockets?|socket\.io|sockjs|cable|signalr|hubs?|graphql-ws)(\/|$|\\|\?)/i;
+const WS_NAME = /(^|[-_.])(ws|wss|websockets?|socket\.?io|sockjs|cable|signalr|hubs?)([-_.]|\d*$)/i;
 
 function locationPath(block: ConfigNode | null): string {
   for (let b = block; b; b = b.parent) if (b.body === 'location') return b.d.args[b.d.args.length - 1]?.value ?? '';
   return '';
 }
 
-/** A block meant for WebSocket: it passes Upgrade or a Connection "upgrade", or its path is a well-known WebSocket endpoint. */
-export function isWebSocketBlock(ctx: RuleContext, block: ConfigNode | null): boolean {
+/** A Connection value that carries the upgrade: "upgrade", or a variable mapped from $http_upgrade. */
+export function isUpgradeConnection(ctx: RuleContext, value: string | undefined): boolean {
+  if (!value) return false;
+  if (/upgrade/i.test(value)) return true;
+  const m = /^\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?$/.exec(value);
+  if (!m) return false;
+  return (ctx.model.definedVariables.get(m[1]!.toLowerCase()) ?? []).some((d) => d.d.name === 'map' && /^\$\{?http_upgrade\}?$/i.test(d.d.args[0]?.value ?? ''));
+}
+
+/**
+ * A block evidently meant for WebSocket: it passes Upgrade $http_upgrade or a Connection that
+ * carries the upgrade, or its path or the upstream it proxies to is named like a WebSocket
+ * endpoint (ws, socket.io, websocket, cable, hub ...).
+ */
+export function isWebSocketBlock(ctx: RuleContext, block: ConfigNode | null, upstreamHost?: string): boolean {
   const { headers } = effectiveHeaders(ctx, block);
   if (headers.get('upgrade')?.d.args[1]?.value.includes('$http_upgrade')) return true;
-  if (/upgrade/i.test(headers.get('connection')?.d.args[1]?.value ?? '')) return true;
+  if (isUpgradeConnection(ctx, headers.get('connection')?.d.args[1]?.value)) return true;
+  if (upstreamHost && WS_NAME.test(upstreamHost)) return true;
   return WS_PATH.test(locationPath(block));
 }
 
-export const HTTP_PORTS = new Set([80, 8000, 8008, 8080, 8081, 8088, 8888, 3000, 3001, 4000, 5000, 5173, 8765, 9080]);
+/**
+ * Ports that serve plain HTTP by strong convention: the port-guessing rules fire only on these
+ * (a TLS backend on 8081 or 8443 is common; the doctor verifies live what a port speaks).
+ */
+export const PLAIN_HTTP_PORTS = new Set([80, 3000, 5000, 8000, 8080, 8888]);
+/** The same for fastcgi_pass (8888 is also a common FastCGI/php-fpm choice). */
+export const PLAIN_HTTP_PORTS_FOR_FASTCGI = new Set([80, 3000, 5000, 8000, 8080]);
 
 export function isIpLiteral(host: string): boolean {
   return /^\d{1,3}(\.\d{1,3}){3}$/.test(host) || host.startsWith('[');

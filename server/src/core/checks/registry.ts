@@ -56,6 +56,8 @@ import { rule as invalidIfCondition } from './rules/invalid-if-condition';
 import { rule as invalidRegex } from './rules/invalid-regex';
 import { rule as invalidMapBody } from './rules/invalid-map-body';
 import { rule as unsubstitutedPlaceholder } from './rules/unsubstituted-placeholder';
+import { rule as sslVerifyClientWithoutCa } from './rules/ssl-verify-client-without-ca';
+import { rule as mailStarttlsWithSsl } from './rules/mail-starttls-with-ssl';
 export const RULES: readonly Rule[] = [
   syntax,
   unknownDirective,
@@ -109,4 +111,6 @@ export const RULES: readonly Rule[] = [
   invalidRegex,
   invalidMapBody,
   unsubstitutedPlaceholder,
+  sslVerifyClientWithoutCa,
+  mailStarttlsWithSsl,
 ];

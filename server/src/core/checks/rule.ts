@@ -23,7 +23,10 @@ export interface ReportOptions {
 export interface RuleOptions {
   /** proxy_read_timeout a WebSocket fix sets, e.g. "3600s". */
   websocketReadTimeout?: string;
-  /** Check that unix: sockets exist (only where the config lives on this machine and may be read). */
+  /**
+   * Check that unix: sockets exist: only for the config this machine's nginx runs (under /etc/nginx
+   * or nginx -V's conf dir), in a trusted workspace or the CLI; the doctor checks live hosts.
+   */
   checkLocalSockets?: boolean;
 }
 

@@ -1,9 +1,11 @@
 // Rule: https-to-plain-http-upstream. proxy_pass https:// to a backend that speaks plain HTTP
 // makes nginx start a TLS handshake the backend answers with HTTP: every request ends in 502
-// with "SSL_do_handshake() failed ... wrong version number".
+// with "SSL_do_handshake() failed ... wrong version number". A guess from the port, so only for
+// ports that are plain HTTP by strong convention (80, 3000, 5000, 8000, 8080, 8888) or that this
+// config itself serves without ssl; the doctor connects and looks at what the port answers.
 import type { ConfigNode } from '../../workspace/config-set';
 import type { Rule, RuleContext } from '../rule';
-import { HTTP_PORTS, passTarget } from '../proxy';
+import { PLAIN_HTTP_PORTS, passTarget } from '../proxy';
 import { parseListen } from '../../values/listen';
 
 function plainListens(ctx: RuleContext): Set<number> {
@@ -36,18 +38,18 @@ export const rule: Rule = {
       let why: string | undefined;
       if (t.upstream) {
         const ports = t.upstream.children.filter((c) => c.d.name === 'server').map(serverPort);
-        if (ports.length && ports.every((p) => p !== null && HTTP_PORTS.has(p))) why = `the servers of upstream "${t.host}" use plain-HTTP ports (${[...new Set(ports)].join(', ')})`;
+        if (ports.length && ports.every((p) => p !== null && PLAIN_HTTP_PORTS.has(p))) why = `upstream "${t.host}" uses port ${[...new Set(ports)].join(', ')}, usually plain HTTP`;
       } else if (t.port !== null && t.port !== 443) {
         local ??= plainListens(ctx);
         const isLocal = ['127.0.0.1', 'localhost', '[::1]'].includes(t.host);
-        if (HTTP_PORTS.has(t.port)) why = `port ${t.port} usually serves plain HTTP`;
-        else if (isLocal && local.has(t.port)) why = `this config listens on port ${t.port} without ssl`;
+        if (PLAIN_HTTP_PORTS.has(t.port)) why = `port ${t.port} usually serves plain HTTP`;
+        else if (isLocal && local.has(t.port)) why = `this config listens on ${t.port} without ssl`;
       }
       if (!why) continue;
       const arg = node.d.args[0]!;
       const raw = node.file.source.text.slice(arg.start, arg.end);
       const at = arg.start + raw.toLowerCase().indexOf('https');
-      ctx.report(node, `proxy_pass uses https:// but ${why}: nginx's TLS handshake fails and every request gets a 502 ("wrong version number")`, {
+      ctx.report(node, `proxy_pass https:// but ${why}. If it does, the TLS handshake fails with "wrong version number" and every request gets 502; "nginx-doctor doctor" checks what the port speaks`, {
         start: arg.start,
         end: arg.end,
         fixes: [{ title: 'Use http://', edits: [{ file: node.file.source.path, start: at, end: at + 5, newText: 'http' }], isPreferred: true }],

@@ -2,13 +2,14 @@
 // config and refuses, so `nginx -t` fails: listen and upstream server parameters, the "always"
 // of add_header, shared memory zones and cache levels, error_log levels, status codes of return
 // and error_page, expires/keepalive_timeout/*_cache_valid times, bounded numbers such as
-// gzip_comp_level, limit_req's burst and delay, the mail protocol and the "$name" of set/map/geo/split_clients.
+// gzip_comp_level, limit_req's burst and delay, headers-more options, the mail protocol and the "$name" of set/map/geo/split_clients.
 import type { ConfigNode } from '../../workspace/config-set';
 import type { Rule } from '../rule';
 import { isTemplatePlaceholder, structureIndex } from '../structure';
 import type { ParameterCheck } from './parameters/types';
 import { checkListen } from './parameters/listen';
 import { checkLimitReq } from './parameters/limit-req';
+import { checkMoreHeaders } from './parameters/more-headers';
 import { checkUpstreamServer } from './parameters/upstream-server';
 import { checkCachePath, checkLimitZone, checkSessionCache } from './parameters/shared-memory';
 import { checkErrorPage, checkReturn } from './parameters/status-codes';
@@ -21,6 +22,7 @@ interface Entry {
   check: ParameterCheck;
 }
 
+const MORE = 'ngx_http_headers_more_filter_module';
 const CACHE_MODULES = ['ngx_http_proxy_module', 'ngx_http_fastcgi_module', 'ngx_http_uwsgi_module', 'ngx_http_scgi_module'];
 
 const CHECKS: Record<string, Entry> = {
@@ -46,6 +48,10 @@ const CHECKS: Record<string, Entry> = {
   uwsgi_cache_valid: { modules: CACHE_MODULES, check: checkCacheValid },
   scgi_cache_valid: { modules: CACHE_MODULES, check: checkCacheValid },
   protocol: { modules: ['ngx_mail_core_module'], check: checkMailProtocol },
+  more_set_headers: { modules: [MORE], check: checkMoreHeaders },
+  more_clear_headers: { modules: [MORE], check: checkMoreHeaders },
+  more_set_input_headers: { modules: [MORE], check: checkMoreHeaders },
+  more_clear_input_headers: { modules: [MORE], check: checkMoreHeaders },
 };
 
 const VARIABLE_MODULES = [

@@ -1,6 +1,7 @@
 // Rule: keepalive-connection-header. Before nginx 1.29.7 every proxied request carries
 // "Connection: close" unless proxy_set_header Connection "" clears it, so upstream keepalive
-// never takes effect; a hard-coded "close" defeats it on any version.
+// never takes effect; a hard-coded "close" defeats it on any version. A location that still speaks
+// HTTP/1.0 is keepalive-without-http11's (one diagnostic for both lines).
 import type { Rule } from '../rule';
 import { effectiveHeaders, isWebSocketBlock, passTarget, versionView } from '../proxy';
 import { addListDirectives, fixBlock } from '../../fixes/headers';
@@ -23,14 +24,16 @@ export const rule: Rule = {
       const conn = headers.get('connection');
       const value = conn?.d.args[1];
       if (conn && value && value.value.toLowerCase() === 'close') {
-        ctx.report(conn, `"Connection: close" is sent to upstream "${target!.host}", which closes every kept-alive connection after one request`, {
+        ctx.report(conn, `"Connection: close" is sent to keepalive upstream "${target!.host}": each connection closes after one request`, {
           fixes: () => [{ title: 'Clear the Connection header', edits: [replaceText(conn.file.source, value.start, value.end, '""')], isPreferred: true }],
         });
         continue;
       }
       // A WebSocket location needs Connection "upgrade" on handshakes: websocket-missing-upgrade adds the map.
       if (conn || view.keepaliveByDefault || isWebSocketBlock(ctx, node.parent)) continue;
-      ctx.report(node, `upstream "${target!.host}" keeps idle connections, but nginx sends "Connection: close" with every request here unless proxy_set_header Connection "" clears it${view.note}`, {
+      // still HTTP/1.0 here: keepalive-without-http11 reports both lines as one mistake
+      if ((ctx.model.first(node.parent, 'proxy_http_version')?.d.args[0]?.value ?? '1.0') === '1.0') continue;
+      ctx.report(node, `upstream "${target!.host}" has keepalive, but this location sends "Connection: close". Add proxy_set_header Connection "" to keep connections open${view.note}`, {
         fixes: () => {
           const block = fixBlock(node);
           const edit = block ? addListDirectives(ctx.model, block, ['proxy_set_header Connection "";']) : null;

@@ -3,7 +3,8 @@
 // listening there) must have a certificate: otherwise nginx stops with `no "ssl_certificate" is
 // defined for the "listen ... ssl" directive`. Other servers there without a certificate pass
 // nginx -t, but their clients get the default server's certificate (a name mismatch). In stream,
-// every server with "listen ... ssl" needs one.
+// every server with "listen ... ssl" needs one. The error stands on the server line, where nginx
+// puts it.
 import type { ConfigNode } from '../../workspace/config-set';
 import type { Rule, RuleContext } from '../rule';
 import { parseListen } from '../../values/listen';
@@ -52,7 +53,8 @@ export const rule: Rule = {
         const server = l.parent!;
         if (reported.has(server) || hasCertificate(ctx, server)) continue;
         reported.add(server);
-        if (l === def) ctx.report(l, `no "ssl_certificate" is defined for the "listen ... ssl" directive: this is the default server for ${addr}, which speaks TLS; ${FIX_HINT}`);
+        // nginx names the server block's line, so the diagnostic stands there, with the listen related
+        if (l === def) ctx.report(server, `no "ssl_certificate" is defined for the "listen ... ssl" directive. This is the default server for ${addr}, which speaks TLS; ${FIX_HINT}`, { related: [{ file: l.file.source.path, start: l.d.start, end: l.d.headEnd, message: 'listen here' }] });
         else ctx.report(l, `this server has no ssl_certificate, so TLS clients asking for it get the certificate of the default server for ${addr} (a name mismatch)`, { severity: 'warning' });
       }
     }

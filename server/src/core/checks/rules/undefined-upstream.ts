@@ -25,8 +25,16 @@ export const rule: Rule = {
       if (t && !t.hasVariables && !t.unix && !t.upstream && t.port === null && t.host !== '' && NO_DEFAULT_PORT.has(node.d.name)) {
         const arg = node.d.args[0]!;
         const near = closestMatch(t.host, names);
-        const hint = near ? `; did you mean upstream "${ctx.model.upstreams.get(near)![0]!.d.args[0]!.value}"?` : `; add the port (e.g. "${t.host}:9000") or define upstream "${t.host}"`;
-        ctx.report(node, `no port in upstream "${t.host}"${hint}`, { start: arg.start, end: arg.end, severity: 'error' });
+        const nearName = near ? ctx.model.upstreams.get(near)![0]!.d.args[0]!.value : undefined;
+        const hint = nearName ? `; did you mean upstream "${nearName}"?` : `; add the port (e.g. "${t.host}:9000") or define upstream "${t.host}"`;
+        const raw = node.file.source.text.slice(arg.start, arg.end);
+        const at = arg.start + raw.toLowerCase().indexOf(t.host);
+        ctx.report(node, `no port in upstream "${t.host}"${hint}`, {
+          start: arg.start,
+          end: arg.end,
+          severity: 'error',
+          ...(nearName ? { fixes: [{ title: `Use upstream "${nearName}"`, edits: [{ file: node.file.source.path, start: at, end: at + t.host.length, newText: nearName }], isPreferred: true }] } : {}),
+        });
         continue;
       }
       if (!t || t.hasVariables || t.unix || t.upstream || t.port !== null || isIpLiteral(t.host) || t.host === 'localhost' || t.host === '') continue;

@@ -1,6 +1,8 @@
 // Rule: unix-socket-missing. A unix: socket path that does not exist on this machine: requests
-// get 502 "connect() to unix:... failed (2: No such file or directory)". Checked only when the
-// config is analysed on the machine that runs it and the workspace may run checks.
+// get 502 "connect() to unix:... failed (2: No such file or directory)". Checked only for the
+// config this machine's nginx runs (under /etc/nginx or nginx -V's conf dir) in a trusted
+// workspace or the CLI: elsewhere the config is usually edited away from its server, and the
+// doctor and "Explain this 502" cover the live case.
 import type { Rule } from '../rule';
 
 const PASSES = ['proxy_pass', 'fastcgi_pass', 'uwsgi_pass', 'scgi_pass', 'grpc_pass', 'server'];
@@ -20,7 +22,7 @@ export const rule: Rule = {
       if (!m || arg.value.includes('$')) continue;
       const path = m[1]!;
       if (exists(path)) continue;
-      ctx.report(node, `the socket "${path}" does not exist here: is the backend (php-fpm, gunicorn ...) running, and is the path the one it listens on?`, { start: arg.start, end: arg.end });
+      ctx.report(node, `the socket "${path}" does not exist on this machine; is the backend (php-fpm, gunicorn ...) running there?`, { start: arg.start, end: arg.end });
     }
   },
 };

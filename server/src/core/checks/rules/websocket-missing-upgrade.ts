@@ -1,9 +1,10 @@
-// Rule: websocket-missing-upgrade. A location meant for WebSocket (it sets part of the upgrade
-// handshake, or its path is a well-known WebSocket endpoint) that lacks one of the three pieces
+// Rule: websocket-missing-upgrade. A location evidently meant for WebSocket (it passes Upgrade
+// $http_upgrade or a Connection that carries the upgrade, or its path or upstream is named like a
+// WebSocket endpoint: ws, socket.io, websocket, cable, hub) that lacks one of the three pieces
 // nginx needs to pass an upgrade on: proxy_http_version 1.1, "Upgrade $http_upgrade" and a
 // Connection header that says "upgrade". The handshake fails (400, or a 502 from the backend).
 import type { Rule } from '../rule';
-import { effectiveHeaders, isWebSocketBlock, versionView } from '../proxy';
+import { effectiveHeaders, isUpgradeConnection, isWebSocketBlock, passTarget, versionView } from '../proxy';
 import { fixBlock, setDirectives, setHeaders } from '../../fixes/headers';
 import { connectionUpgradeMap, MAP_VARIABLE } from '../../fixes/connection-map';
 import type { TextEdit } from '../../diagnostic';
@@ -24,8 +25,8 @@ export const rule: Rule = {
       const conn = headers.get('connection');
       const version = ctx.model.first(block, 'proxy_http_version')?.d.args[0]?.value ?? (view.keepaliveByDefault ? '1.1' : '1.0');
       const hasUpgrade = !!upgrade?.d.args[1]?.value.includes('$http_upgrade');
-      const hasConn = !!conn && /upgrade|\$/i.test(conn.d.args[1]?.value ?? '');
-      if (!hasUpgrade && !hasConn && !isWebSocketBlock(ctx, block)) continue;
+      const hasConn = isUpgradeConnection(ctx, conn?.d.args[1]?.value);
+      if (!hasUpgrade && !hasConn && !isWebSocketBlock(ctx, block, passTarget(ctx, node)?.host)) continue;
       const missing: string[] = [];
       const settings: [string, string][] = [];
       const headerSets: [string, string][] = [];
@@ -42,7 +43,7 @@ export const rule: Rule = {
         headerSets.push(['Connection', MAP_VARIABLE]);
       }
       if (missing.length === 0) continue;
-      ctx.report(node, `this location looks like a WebSocket endpoint but lacks ${missing.join(', ')}, so nginx does not pass the upgrade on${version === '1.0' ? view.note : ''}`, {
+      ctx.report(node, `WebSocket location without ${missing.join(', ')}: nginx does not pass the upgrade on${version === '1.0' ? view.note : ''}`, {
         fixes: () => {
           const target = fixBlock(node);
           const edits: TextEdit[] = target ? [...setDirectives(ctx.model, target, settings), ...setHeaders(ctx.model, target, headerSets)] : [];
