@@ -121,7 +121,7 @@ function assertNginxAccepts(c: Case): void {
 
 // ---------------------------------------------------------------------------------------------
 
-test('keepalive-without-http11 + keepalive-connection-header: 50 requests open 50 upstream connections before the fix, 1 after', async (t) => {
+test('keepalive-without-http11 (HTTP/1.0 and Connection: close, one diagnostic): 50 requests open 50 upstream connections before the fix, 1 after', async (t) => {
   await withCase(async (c) => {
     const app = await backend(c);
     const port = await freePort();
@@ -141,7 +141,9 @@ test('keepalive-without-http11 + keepalive-connection-header: 50 requests open 5
         }
     }`),
     );
-    assertReported(c.conf, 'keepalive-without-http11', 'keepalive-connection-header');
+    assertReported(c.conf, 'keepalive-without-http11');
+    // one mistake, one diagnostic: the missing Connection "" is part of it
+    assert.ok(!diagnostics(c.conf).some((d) => d.code === 'keepalive-connection-header'), show(diagnostics(c.conf)));
 
     const run50 = async (): Promise<number> => {
       const start = app.connections;
@@ -157,9 +159,10 @@ test('keepalive-without-http11 + keepalive-connection-header: 50 requests open 5
     assert.equal(before, 50, 'every request used a new upstream connection');
     await stopNginx();
 
-    const { text } = fixAllOnDisk(c, 'keepalive-without-http11', 'keepalive-connection-header');
+    const { text } = fixAllOnDisk(c, 'keepalive-without-http11');
     assert.match(text, /^ {12}proxy_http_version 1\.1;$/m);
     assert.match(text, /^ {12}proxy_set_header Connection "";$/m);
+    assert.ok(text.indexOf('proxy_http_version 1.1;') < text.indexOf('proxy_set_header Connection ""'), 'proxy_http_version comes first');
     assertNginxAccepts(c);
 
     await startNginx(c.conf, c.prefix, { waitPort: port });
@@ -505,7 +508,7 @@ test('one-line locations: Fix all of two WebSocket locations keeps the config va
     server {
         listen 127.0.0.1:${port};
         location /ws/ { proxy_pass http://127.0.0.1:${app.port}; }
-        location /live/ { proxy_pass http://127.0.0.1:${app.port}; }
+        location /cable/ { proxy_pass http://127.0.0.1:${app.port}; }
     }`),
     );
     assertReported(c.conf, 'websocket-missing-upgrade');
@@ -516,7 +519,7 @@ test('one-line locations: Fix all of two WebSocket locations keeps the config va
     fixAllOnDisk(c, 'websocket-missing-upgrade', 'duplicate-directive');
     assertNginxAccepts(c);
     await startNginx(c.conf, c.prefix, { waitPort: port });
-    for (const path of ['/ws/a', '/live/b']) {
+    for (const path of ['/ws/a', '/cable/b']) {
       const ws = await wsConnect(port, path);
       c.cleanups.push(() => closeWs(ws));
       assert.equal(ws.status, 101, `${path}: ${ws.statusLine}`);

@@ -120,3 +120,26 @@ test('lines from another config: no block logs that name, the host decides; unkn
   assert.equal(a!.bodyPhase, true);
   assert.match(a!.summary, /^truncated response:/);
 });
+
+test('limit_req lines a real nginx wrote: status from limit_req_status (503 by default), linked to the limit_req line and its zone', () => {
+  const dir = join(FIXTURES, 'logs', 'limit-req');
+  const set = buildConfigSet(join(dir, 'nginx.conf'), { host: new DiskHost(), catalog: defaultCatalog() });
+  const x = new Explainer(new Matcher(set));
+  const all = explainLines(x, readFileSync(join(dir, 'error.log'), 'utf8'));
+  const api = all.find((e) => e.request?.target === '/api/x')!;
+  assert.equal(api.cause.id, 'limit-req-rejected');
+  assert.equal(api.status, 503);
+  assert.equal(api.location?.name, '/api/');
+  assert.ok(api.fixes.some((f) => /^limit_req zone=perip burst=1 nodelay applies here \(.*nginx\.conf:\d+\)$/.test(f)), api.fixes.join('\n'));
+  assert.ok(api.fixes.some((f) => /^zone "perip" is defined by limit_req_zone .*zone=perip:1m rate=1r\/m/.test(f)), api.fixes.join('\n'));
+  const login = all.find((e) => e.request?.target === '/login')!;
+  assert.equal(login.status, 429);
+  assert.ok(login.fixes.some((f) => /^limit_req_status is 429 /.test(f)), login.fixes.join('\n'));
+  const slow = all.find((e) => e.request?.target === '/slow/x')!;
+  assert.equal(slow.cause.id, 'limit-req-delayed');
+  assert.equal(slow.status, null);
+  assert.ok(slow.fixes.some((f) => /^limit_req zone=slow burst=5 applies here/.test(f)), slow.fixes.join('\n'));
+  // a delay is no failure: not among the lines explain shows by default
+  assert.equal(x.isUpstreamFailure(slow.entry), false);
+  assert.equal(x.isUpstreamFailure(api.entry), true);
+});

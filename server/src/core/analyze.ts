@@ -80,7 +80,7 @@ export function analyze(rootPath: string, opts: AnalyzeOptions): Analysis {
   };
   for (const rule of opts.rules ?? RULES) {
     const setting = opts.severities?.[rule.id];
-    if (setting === 'off') continue;
+    if (setting === 'off' || (!setting && rule.defaultOff && !opts.rules)) continue;
     current = rule;
     const before = raw.length;
     rule.check(ctx);

@@ -76,18 +76,20 @@ export class GuardedHost implements FileHost {
   }
 }
 
-/** Rewrites "open() ... failed" include diagnostics of refused paths so they say why. */
+/**
+ * Include diagnostics of refused paths say why, as information once on the include line: the file
+ * is outside the workspace and was not read (that refusal is right; it is no error in the config).
+ */
 export function explainRefusals(list: Diagnostic[], host: GuardedHost): Diagnostic[] {
   if (!host.refused.size) return list;
+  const allow = 'add its folder to "nginxDoctor.allowedIncludePaths" to read it';
   return list.map((d) => {
     if (d.code !== 'include-not-found') return d;
-    const m = /^open\(\) "(.*)" failed/.exec(d.message);
+    const m = /^open\(\) "(.*)" failed/.exec(d.message) ?? /^"(.*)" was not read; nginx-doctor assumes (Debian's standard \S+)/.exec(d.message);
     const real = m ? host.refused.get(m[1]!) : undefined;
     if (!m || real === undefined) return d;
-    const link = real !== resolve(m[1]!) ? ` links to "${real}", which` : '';
-    return {
-      ...d,
-      message: `include "${m[1]}" was not read: it${link} is outside the workspace folders and the nginx conf prefix. Add its directory to "nginxDoctor.allowedIncludePaths" to check it`,
-    };
+    const link = real !== resolve(m[1]!) ? ` (a link to "${real}")` : '';
+    const assumed = m[2] ? ` (${m[2]} is assumed)` : '';
+    return { ...d, severity: 'info', message: `"${m[1]}"${link} is outside the workspace and was not read${assumed}; ${allow}` };
   });
 }

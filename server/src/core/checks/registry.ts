@@ -58,6 +58,8 @@ import { rule as invalidMapBody } from './rules/invalid-map-body';
 import { rule as unsubstitutedPlaceholder } from './rules/unsubstituted-placeholder';
 import { rule as sslVerifyClientWithoutCa } from './rules/ssl-verify-client-without-ca';
 import { rule as mailStarttlsWithSsl } from './rules/mail-starttls-with-ssl';
+import { rule as duplicateProxyHeader } from './rules/duplicate-proxy-header';
+import { rule as proxyForwardedHeadersMissing } from './rules/proxy-forwarded-headers-missing';
 export const RULES: readonly Rule[] = [
   syntax,
   unknownDirective,
@@ -113,4 +115,6 @@ export const RULES: readonly Rule[] = [
   unsubstitutedPlaceholder,
   sslVerifyClientWithoutCa,
   mailStarttlsWithSsl,
+  duplicateProxyHeader,
+  proxyForwardedHeadersMissing,
 ];

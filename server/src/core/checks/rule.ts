@@ -65,6 +65,8 @@ export interface Rule {
   readonly severity: Severity;
   /** When some findings take another severity: which, and when (e.g. "error in addresses"). */
   readonly severityNote?: string;
+  /** Off unless a setting (or --rule) gives it a severity, or the caller lists it in `rules`. */
+  readonly defaultOff?: boolean;
   /** One line saying what the rule finds. */
   readonly summary: string;
   /**

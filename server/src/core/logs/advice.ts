@@ -8,6 +8,7 @@ import { moduleOfLogged, passNodesIn } from '../upstream/pass-target';
 import { defaultText, effectiveUpstreamSetting } from '../upstream/settings';
 import { shortServer } from './link';
 import type { Explanation } from './explain';
+import type { ConfigNode } from '../workspace/config-set';
 
 export function summary(x: Explanation): string {
   const status = x.status === null ? (x.bodyPhase ? 'truncated response' : 'no status change') : x.status === 9 ? '009' : String(x.status);
@@ -43,6 +44,7 @@ export function advice(x: Explanation, model: Model): string[] {
       if (group) for (const g of group) push(`upstream ${g.d.args[0]?.value} is defined at ${where(g)}`);
     }
   }
+  limitLinks(x, model, block, push);
   if (x.cause.peerAdvice && x.upstream) push(/\/\/unix:/.test(x.upstream) ? x.cause.peerAdvice.unix : x.cause.peerAdvice.tcp);
   const unixPeer = x.upstream !== null && /(^|\/\/)unix:/.test(x.upstream);
   for (const c of x.cause.checks) {
@@ -56,4 +58,22 @@ export function advice(x: Explanation, model: Model): string[] {
     if (x.status === 502) push('502 means nginx could not get a valid response header: refused or reset connections, a crash, invalid or too big headers, TLS or DNS failures');
   }
   return out;
+}
+
+/** The limit_req / limit_conn lines that apply (and their zone's definition), for the zone the message names. */
+function limitLinks(x: Explanation, model: Model, block: ConfigNode | null, push: (s: string | null) => void): void {
+  const conn = x.cause.id === 'limit-conn-rejected';
+  if (!conn && x.cause.id !== 'limit-req-rejected' && x.cause.id !== 'limit-req-delayed') return;
+  const zone = /by zone "([^"]+)"/.exec(x.entry.kind === 'error' ? x.entry.message : '')?.[1];
+  const name = conn ? 'limit_conn' : 'limit_req';
+  const uses = block ? model.effective(block, name).nodes.filter((n) => zone === undefined || (conn ? n.d.args[0]?.value === zone : n.d.args.some((a) => a.value === `zone=${zone}`))) : [];
+  for (const n of uses) push(`${name} ${n.d.args.map((a) => a.value).join(' ')} applies here (${where(n)})`);
+  for (const z of model.named(`${name}_zone`)) {
+    if (zone !== undefined && !z.d.args.some((a) => a.value === `zone=${zone}` || a.value.startsWith(`zone=${zone}:`))) continue;
+    push(`zone "${zone ?? ''}" is defined by ${name}_zone ${z.d.args.map((a) => a.value).join(' ')} (${where(z)})`);
+  }
+  if (!conn && x.cause.id === 'limit-req-rejected' && block) {
+    const st = model.effective(block, 'limit_req_status').nodes.at(-1);
+    push(st ? `limit_req_status is ${st.d.args[0]?.value} (${where(st)})` : 'limit_req_status is not set, so rejected requests get 503');
+  }
 }

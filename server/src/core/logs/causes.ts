@@ -308,6 +308,28 @@ const RECORDS = {
     checks: ['Compare the client\'s timeout (or the load balancer\'s) with the backend\'s response time', 'proxy_ignore_client_abort on keeps the backend request running'],
     directives: ['proxy_ignore_client_abort', 'proxy_read_timeout'],
   },
+  // ----- request limits (not upstream failures, but what the client got instead of the backend) -----
+  'limit-req-rejected': {
+    status: 503,
+    title: 'request rejected by limit_req',
+    explanation: 'The client sent requests faster than the zone\'s rate plus its burst allows, so nginx answered with limit_req_status (503 by default) without asking the backend. "excess" is how many requests over the rate were already queued.',
+    checks: ['Compare the zone\'s rate= with the real request rate of one client (one key: by default $binary_remote_addr)', 'Raise burst= (with nodelay) to absorb short bursts, or the rate for legitimate clients', 'Behind a load balancer or CDN every client has its address: set real_ip_header / set_real_ip_from, or key the zone on another variable', 'Answer 429 instead of 503 with limit_req_status 429'],
+    directives: ['limit_req', 'limit_req_zone', 'limit_req_status', 'limit_req_log_level'],
+  },
+  'limit-req-delayed': {
+    status: null,
+    title: 'request delayed by limit_req',
+    explanation: 'The request was over the zone\'s rate but within burst=, so nginx held it back until the rate allowed it: the client waited, nothing failed. nodelay (or delay=) serves the burst at once.',
+    checks: ['If the waiting hurts, add nodelay (or delay=N) to the limit_req line', 'Check the rate matches what one client legitimately sends'],
+    directives: ['limit_req', 'limit_req_zone'],
+  },
+  'limit-conn-rejected': {
+    status: 503,
+    title: 'connection limit reached (limit_conn)',
+    explanation: 'The key (by default one client address) already had as many connections open as limit_conn allows, so nginx answered with limit_conn_status (503 by default).',
+    checks: ['Compare the limit with how many parallel connections a client opens (browsers: about 6 per host, more with HTTP/2 streams)', 'Behind a proxy every client shares its address: set real_ip_header / set_real_ip_from', 'Answer 429 instead of 503 with limit_conn_status 429'],
+    directives: ['limit_conn', 'limit_conn_zone', 'limit_conn_status'],
+  },
   'unknown': {
     status: null,
     title: 'unclassified log line',
@@ -383,6 +405,9 @@ function classifyId(e: Pick<ErrorLogEntry, 'message' | 'errno' | 'action' | 'con
   if (/^(socket|accept4?|open|eventfd|socketpair)\(\).* failed$/.test(m) && code === 24) return 'too-many-open-files';
   if (code === 24 || code === 23) return 'too-many-open-files';
   if (/worker_connections are not enough/.test(m)) return 'worker-connections-exhausted';
+  if (/^limiting requests, excess: [\d.]+ by zone "/.test(m)) return 'limit-req-rejected';
+  if (/^delaying request, excess: [\d.]+, by zone "/.test(m)) return 'limit-req-delayed';
+  if (/^limiting connections by zone "/.test(m)) return 'limit-conn-rejected';
   if (/^no live upstreams/.test(m)) return 'no-live-upstreams';
   if (/^upstream server temporarily disabled/.test(m)) return 'upstream-server-disabled';
   if (/ could not be resolved \(/.test(m) || / could not be resolved$/.test(m)) return 'upstream-unresolved';

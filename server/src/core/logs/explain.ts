@@ -10,6 +10,7 @@ import { parseRequestLine, type RequestLine } from '../match/uri';
 import { Linker, type Candidate, type Confidence } from './link';
 import { advice, summary } from './advice';
 import { withRegexBudget, LINE_REGEX_BUDGET } from '../match/pcre';
+import type { Model } from '../model/model';
 
 export interface Explanation {
   entry: LogEntry;
@@ -49,6 +50,7 @@ export class Explainer {
   private explainEntry(entry: LogEntry): Explanation {
     const x = entry.kind === 'error' ? baseError(entry) : baseAccess(entry);
     Object.assign(x, this.linker.link(x, x.cause.id !== 'unknown'));
+    limitStatus(x, this.matcher.model);
     x.summary = summary(x);
     x.fixes = advice(x, this.matcher.model);
     return x;
@@ -64,6 +66,15 @@ export class Explainer {
     const l = this.linker.link(x, x.cause.id !== 'unknown');
     return { server: l.server, location: l.location, confidence: l.confidence };
   }
+}
+
+/** A limit_req/limit_conn rejection gets the limit_*_status in force where it was handled (503 by default). */
+function limitStatus(x: Explanation, model: Model): void {
+  const directive = x.cause.id === 'limit-req-rejected' ? 'limit_req_status' : x.cause.id === 'limit-conn-rejected' ? 'limit_conn_status' : null;
+  const block = x.location?.node ?? x.server?.node ?? null;
+  if (!directive || !block) return;
+  const v = Number(model.effective(block, directive).nodes.at(-1)?.d.args[0]?.value);
+  if (Number.isInteger(v) && v >= 400 && v <= 599) x.status = v;
 }
 
 function baseError(e: ErrorLogEntry): Explanation {

@@ -10,6 +10,8 @@ const ACCESS_FAILURES = new Set([502, 504, 9]);
 export function isUpstreamFailure(entry: LogEntry, c?: Classification): boolean {
   if (entry.kind === 'access') return entry.status !== undefined && ACCESS_FAILURES.has(entry.status);
   const id = (c ?? classify(entry)).cause.id;
+  // a delayed request did not fail: shown with --all or when asked about that line
+  if (id === 'limit-req-delayed') return false;
   if (id !== 'unknown') return id !== 'fastcgi-stderr' || entry.level !== 'notice';
   return entry.context.upstream !== undefined && (entry.level === 'error' || entry.level === 'crit' || entry.level === 'alert');
 }

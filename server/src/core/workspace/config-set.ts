@@ -2,6 +2,7 @@
 // its context (main > http > server > location ...) and its parent, with included files spliced
 // in where the include stands, as nginx reads them. A file included from several places appears
 // once per inclusion. Missing files, cycles and runaway expansion are reported, never thrown.
+import { debianFileName, debianFileText } from './debian-files';
 import type { Directive, ParsedFile } from '../syntax/ast';
 import type { FileHost } from '../host';
 import type { BlockKind, Catalog } from '../catalog/catalog';
@@ -172,7 +173,13 @@ export function buildConfigSet(rootPath: string, opts: ConfigSetOptions): Config
         report('include-cycle', `includes nested more than ${MAX_DEPTH} levels deep at "${arg.value}"`);
         continue;
       }
-      const parsed = load(p);
+      let parsed = load(p);
+      const debian = parsed ? undefined : debianFileName(p, confDir);
+      if (!parsed && debian) {
+        parsed = cache.get(p, debianFileText(debian)!);
+        set.files.set(p, parsed);
+        report('include-assumed', `"${p}" was not read; nginx-doctor assumes Debian's standard ${debian}`);
+      }
       if (!parsed) {
         if (!hasGlob(arg.value)) {
           const why = opts.host.isDirectory(p) ? '21: Is a directory' : '2: No such file or directory';

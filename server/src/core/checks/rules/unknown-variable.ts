@@ -57,10 +57,13 @@ export const rule: Rule = {
     }
     for (const map of ctx.model.named('map')) {
       if (map.d.terminator !== '{' || classify(map, ctx.catalog, ctx.version).kind !== 'ok') continue;
+      // named captures of the map's regex keys are variables its values may use
+      const captures = new Set<string>();
+      for (const e of map.children) for (const m of e.d.name.matchAll(/\(\?P?<([A-Za-z_][A-Za-z0-9_]*)>/g)) captures.add(m[1]!.toLowerCase());
       for (const e of map.children) {
         const value = e.d.args[0];
         if (e.d.terminator !== ';' || e.d.args.length !== 1 || e.d.name === 'include' || !value!.value.includes('$')) continue;
-        checkArg(ctx, e, e.file.source.text.slice(value!.start, value!.end), value!.start, template(e.file.source.path), builtin, map.ctx);
+        checkArg(ctx, e, e.file.source.text.slice(value!.start, value!.end), value!.start, template(e.file.source.path), builtin, map.ctx, captures);
       }
     }
   },
@@ -69,7 +72,7 @@ export const rule: Rule = {
 /** A "$" followed by no name: at the end, or before a character no variable name has. */
 const BARE_DOLLAR = /\$(?![A-Za-z0-9_{])/g;
 
-function checkArg(ctx: RuleContext, node: ConfigNode, raw: string, start: number, template: boolean, builtin: Map<string, boolean>, familyCtx = node.ctx): void {
+function checkArg(ctx: RuleContext, node: ConfigNode, raw: string, start: number, template: boolean, builtin: Map<string, boolean>, familyCtx = node.ctx, local?: ReadonlySet<string>): void {
   const family = familyOf(familyCtx);
   const quoted = raw.startsWith('"') || raw.startsWith("'");
   const body = quoted ? raw.slice(1, -1) : raw;
@@ -84,7 +87,7 @@ function checkArg(ctx: RuleContext, node: ConfigNode, raw: string, start: number
     const braced = m[1] !== undefined;
     const name = (m[1] ?? m[2])!.toLowerCase();
     if (template && braced && /^[A-Z_][A-Z0-9_]*$/.test(name)) continue;
-    if (/^\d/.test(name) || ctx.model.definedVariables.has(name)) continue;
+    if (/^\d/.test(name) || ctx.model.definedVariables.has(name) || local?.has(name)) continue;
     const key = `${family}:${name}`;
     let known = builtin.get(key);
     if (known === undefined) builtin.set(key, (known = ctx.catalog.isBuiltinVariable(name, family, ctx.version)));

@@ -81,12 +81,15 @@ export function definesVariable(name: string): boolean {
 const OPTIONAL_MODULES = /geoip|perl|xslt|image_filter|upstream_hc|mp4|slice/;
 
 export function checkVariableName(node: ConfigNode, version: Version | null, catalog: Catalog): Finding | null {
-  for (const i of VARIABLE_ARGS[node.d.name]!(node.d.args.length)) {
+  const indexes = VARIABLE_ARGS[node.d.name]!(node.d.args.length);
+  for (const i of indexes) {
     const arg = node.d.args[i];
     if (!arg) continue;
     if (!arg.value.startsWith('$')) return { arg, message: `invalid variable name "${arg.value}"; variable names start with "$"` };
     if (arg.value === '$') return { arg, message: 'invalid variable name "$"' };
-    // set/map/geo/split_clients add a changeable variable: a built-in one that is not changeable is refused
+    // set/map/geo/split_clients add a changeable variable (the last of these arguments; geo's first of
+    // two is its source): a built-in one that is not changeable is refused
+    if (i !== indexes[indexes.length - 1]) continue;
     const name = arg.value.slice(1).replace(/^\{(.*)\}$/, '$1');
     const family = familyOf(node.ctx) === 'stream' ? 'stream' : 'http';
     const builtin = catalog.builtinVariable(name, family, version).filter((v) => !OPTIONAL_MODULES.test(v.module ?? ''));
