@@ -16,7 +16,8 @@
 //   with its directory; /etc/nginx/... includes pointed at the tree's own files) and snippets
 //   (wrapped in http, server or location by their top-level directives). Line numbers of the
 //   original files are kept (module loading is put on line 1 of the root).
-// judge: runs nginx -t in a private mount namespace (root file system read-only, tmpfs on /var and
+// judge: runs nginx -t (with -g 'error_log stderr;' so that messages logged after the config set its
+//   own error_log still reach us) in a private mount namespace (root file system read-only, tmpfs on /var and
 //   /tmp, an /etc/hosts naming every host nginx asked for), and makes a case standalone step by step
 //   where nginx stopped only for the machine: a missing certificate, key, dhparam or included file
 //   becomes a stub, a log or temp path moves into the case, an unknown user becomes nobody. What is
@@ -405,12 +406,13 @@ mount -t tmpfs tmpfs /var
 mount -t tmpfs tmpfs /run
 mkdir -p /var/log/nginx /var/lib/nginx/body /var/lib/nginx/proxy /var/lib/nginx/fastcgi /var/lib/nginx/uwsgi /var/lib/nginx/scgi /var/cache/nginx /var/www/html /var/run /var/lock /run/nginx
 mount -o remount,bind,ro /
-exec ${NGINX} -t -p "$PREFIX" -c "$CONF"
+exec ${NGINX} -t -p "$PREFIX" -c "$CONF" -g 'error_log stderr;'
 `;
 
 function runNginx(work, c, hosts) {
   const hostsFile = join(c.dir, '.rw-hosts');
-  writeFileSync(hostsFile, ['127.0.0.1 localhost', '::1 localhost ip6-localhost', ...[...hosts].map((h) => `127.0.0.1 ${h}`)].join('\n') + '\n');
+  // each name its own loopback address: two names are two hosts (listen myhost; listen otherhost;)
+  writeFileSync(hostsFile, ['127.0.0.1 localhost', '::1 localhost ip6-localhost', ...[...hosts].map((h, i) => `127.1.${Math.floor(i / 250)}.${(i % 250) + 1} ${h}`)].join('\n') + '\n');
   const resolv = join(work, 'stub', 'resolv.conf');
   if (!existsSync(resolv)) writeFileSync(resolv, 'nameserver 127.0.0.1\noptions timeout:1 attempts:1\n');
   const r = spawnSync('unshare', ['-m', '--propagation', 'private', 'sh', '-c', SANDBOX], {
@@ -523,6 +525,13 @@ function envFix(work, c, r, hosts, n) {
 /** Directives of third-party modules that the OpenResty test suites use and Debian's nginx here does not load. */
 const THIRD_PARTY = /^(echo|echo_\w+|memc_\w+|redis2?_\w+|srcache_\w+|set_(?!real_ip_from|by_lua)\w+|rds_\w+|drizzle_\w+|postgres_\w+|array_\w+|form_input|iconv_\w+|xss_\w+|encrypted_session_\w+|eval\w*|more_\w+_headers_x|lua_code_cache_x)$/;
 
+/**
+ * Refusals that come from Debian's third-party modules being older than the ones catalogued (the
+ * newest of each): njs 0.7.9 has no js_access in http, no "nocache" for js_set and no
+ * js_preload_object; headers-more 0.34 has no -a. Not judgeable against a catalog of the newest.
+ */
+const OLDER_MODULE = /^"js_access" directive is not allowed here|^invalid number of arguments in "js_set" directive|^unknown directive "js_preload_object"|^more_set_headers: invalid option name: "-a"/;
+
 /** Reasons nginx refused that say nothing about the config: not judgeable here. */
 function notJudgeable(r, catalog) {
   const msg = r.msg ?? '';
@@ -531,6 +540,8 @@ function notJudgeable(r, catalog) {
   if (m && THIRD_PARTY.test(m[1])) return `third-party module not installed (${m[1]})`;
   if ((m = /^"([^"]+)" directive is not allowed here/.exec(msg)) && catalog.streamLua.has(m[1]) && r.file && /\bstream\s*\{/.test(readFileSync(r.file, 'latin1'))) return `module not in Debian's build (stream lua: ${m[1]})`;
   if (/^dlopen\(\)|^module "\w+" is already loaded/.test(msg)) return 'module loading';
+  if (/ test failed$/.test(msg) && !r.file) return 'nginx gave no reason (the njs module failed without a message)';
+  if (OLDER_MODULE.test(msg)) return 'third-party module older in Debian (njs 0.7.9, headers-more 0.34)';
   if (/^host not found|could not be resolved/.test(msg)) return 'host name';
   if (/^(open|fopen|mkdir|BIO_new_file|opendir)\(\)|cannot load certificate|getpwnam|getgrnam|PEM_read|SSL_CTX_use|SSL_CTX_load|X509_LOOKUP|crl/.test(msg)) return 'file on the machine';
   if (/^failed to load the 'resty\.core'|lua_load_resty_core|init_by_lua|init_worker_by_lua|lua entry thread|failed to run init/.test(msg)) return 'Lua code run at load time';
@@ -582,7 +593,7 @@ function judgeDoctor(cli, version, cases) {
   const assign = (list, batch) => {
     for (const d of list) {
       const owner = batch.find((c) => resolve(d.file).startsWith(c.dir + '/'));
-      if (owner) byCase.get(`${owner.repo}/${owner.id}`).diags.push({ file: resolve(d.file), line: d.line, severity: d.severity, code: d.code, message: d.message });
+      if (owner) byCase.get(`${owner.repo}/${owner.id}`).diags.push({ file: resolve(d.file), line: d.line, column: d.column, severity: d.severity, code: d.code, message: d.message });
     }
   };
   for (let i = 0; i < cases.length; i += 40) {
@@ -635,6 +646,33 @@ function judge(opts) {
 // ---------------------------------------------------------------------------------------------
 // report
 
+/**
+ * nginx names the line where it finished reading the statement (the ";" of a directive written on
+ * several lines, the "}" of a block it checks at its end); a diagnostic on that statement's first
+ * line is at the same place. True when `line` is the error's line, a later line of the same
+ * directive, or the closing line of the block the error's directive opens.
+ */
+function sameStatement(e, line) {
+  if (e.line === line) return true;
+  if (e.line > line || !existsSync(e.file)) return false;
+  const text = readFileSync(e.file, 'latin1');
+  const lines = text.split('\n');
+  let i = lines.slice(0, e.line - 1).reduce((a, l) => a + l.length + 1, 0) + Math.max(0, (e.column ?? 1) - 1);
+  let at = e.line;
+  let depth = 0;
+  let opened = false;
+  for (; i < text.length; i++) {
+    const c = text[i];
+    if (c === '\n') { at++; if (at > line) return false; continue; }
+    if (c === '#') { while (i < text.length && text[i] !== '\n') i++; i--; continue; }
+    if (c === '"' || c === "'") { const q = c; i++; while (i < text.length && text[i] !== q) { if (text[i] === '\\') i++; if (text[i] === '\n') at++; i++; } continue; }
+    if (c === ';' && depth === 0) return at === line;
+    if (c === '{') { depth++; opened = true; continue; }
+    if (c === '}') { depth--; if (depth <= 0) return opened && at === line; }
+  }
+  return false;
+}
+
 function summarize(results) {
   const s = { runs: results.length, crashes: [], skipped: {}, accepted: 0, rejected: 0, falseErrors: [], caught: 0, misses: [], warnings: {}, warningList: [] };
   for (const r of results) {
@@ -653,7 +691,7 @@ function summarize(results) {
     } else {
       s.rejected++;
       const hit = n.file && n.line
-        ? errors.some((e) => e.file === resolve(n.file) && e.line === n.line)
+        ? errors.some((e) => e.file === resolve(n.file) && sameStatement(e, n.line))
         : errors.length > 0;
       if (hit) s.caught++;
       else {

@@ -42,7 +42,7 @@ describe('nginx-doctor doctor against a real nginx', { skip }, () => {
     assert.equal(rowOf(r, 'nginx-config-test').status, 'pass', rowOf(r, 'nginx-config-test').found);
     assert.equal(rowOf(r, 'deployed-config').status, 'pass', rowOf(r, 'deployed-config').found);
 
-    const up = rowOf(r, 'backend-reachable', `127.0.0.1:${site.upPort}`);
+    const up = rowOf(r, 'backend-reachable', `127.0.0.1:${site.upPort} (upstream app_up)`);
     assert.equal(up.status, 'pass', up.found);
     assert.deepEqual(up.location, { file: site.conf, line: lineOf(`server 127.0.0.1:${site.upPort};`) });
     const down = rowOf(r, 'backend-reachable', `127.0.0.1:${site.downPort}`);
@@ -58,6 +58,16 @@ describe('nginx-doctor doctor against a real nginx', { skip }, () => {
     const locked = rowOf(r, 'unix-socket', site.lockedSock);
     assert.equal(locked.status, 'fail', locked.found);
     assert.match(locked.found, /user nobody .*cannot write/);
+
+    // what the port speaks, from its first bytes: app_up answers HTTP where TLS and FastCGI are expected
+    const tls = rowOf(r, 'backend-protocol', `https://127.0.0.1:${site.upPort}`);
+    assert.equal(tls.status, 'fail', tls.found);
+    assert.match(tls.found, /plain HTTP/);
+    assert.match(tls.advice, /wrong version number/);
+    assert.equal(tls.location?.line, lineOf(`proxy_pass https://127.0.0.1:${site.upPort};`));
+    const fcgi = rowOf(r, 'backend-protocol', `fastcgi_pass 127.0.0.1:${site.upPort}`);
+    assert.equal(fcgi.status, 'fail', fcgi.found);
+    assert.match(fcgi.found, /HTTP, not FastCGI/);
 
     const ports = rowOf(r, 'backend-ports');
     assert.equal(ports.status, 'fail');

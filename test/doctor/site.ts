@@ -4,6 +4,7 @@
 //   app_down    a TCP port where nothing listens
 //   /missing/   a unix socket path that does not exist
 //   /locked/    a listening unix socket only root may write to (mode 0600)
+//   /tls/, .php https:// and fastcgi_pass to app_up's plain-HTTP port (not requested)
 // One request to each failing location makes nginx write the real 502 lines to its error log.
 // Every path is absolute (so `nginx -t -c CONF` works without -p); stop() ends everything.
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -118,6 +119,15 @@ http {
 
         location /locked/ {
             proxy_pass http://unix:${lockedSock}:/;
+        }
+
+        # not requested: the doctor's protocol probe finds that app_up speaks plain HTTP
+        location /tls/ {
+            proxy_pass https://127.0.0.1:${up.port};
+        }
+
+        location ~ \.php$ {
+            fastcgi_pass 127.0.0.1:${up.port};
         }
     }
 }

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { CatalogData, DirectiveRecord, VariableData } from '../../server/src/core/catalog/types';
+import type { CatalogData, DirectiveRecord, ParameterData, ParameterRecord, VariableData } from '../../server/src/core/catalog/types';
 import { REPO } from '../helpers/repo';
 
 const DIR = join(REPO, 'server', 'src', 'core', 'catalog');
@@ -257,4 +257,36 @@ test('catalog: defaults that changed between releases carry their history, read 
       assert.notEqual(h.default, r.default, `${r.name}: a history entry differs from the documented default`);
     }
   }
+
+const params = JSON.parse(readFileSync(join(DIR, 'parameters.json'), 'utf8')) as ParameterData;
+
+function param(directive: string, module: string, name: string): ParameterRecord[] {
+  return params.parameters.filter((p) => p.directive === directive && p.module === module && p.name === name);
+}
+
+test('parameters: read from the handlers at each release, NGINX Plus ones from the docs', () => {
+  assert.ok(params.parameters.length >= 80, `${params.parameters.length} parameter records`);
+  for (const p of params.parameters) {
+    assert.ok(/^[a-z][a-z0-9_]*=?$/.test(p.name), p.name);
+    assert.ok(p.plus ? !p.since && !p.until : !!p.since, JSON.stringify(p));
+  }
+  // open source since 1.27.3, NGINX Plus before
+  assert.deepEqual(param('server', 'ngx_http_upstream_module', 'resolve').map((p) => [p.since, p.commercial]), [['1.27.3', true]]);
+  assert.deepEqual(param('server', 'ngx_stream_upstream_module', 'resolve').map((p) => p.since), ['1.27.3']);
+  assert.equal(param('server', 'ngx_http_upstream_module', 'route=')[0]?.since, '1.29.6');
+  assert.equal(param('server', 'ngx_http_upstream_module', 'weight=')[0]?.since, '1.18.0');
+  assert.equal(param('server', 'ngx_http_upstream_module', 'slow_start=')[0]?.plus, true);
+  assert.equal(param('listen', 'ngx_http_core_module', 'quic=').length + param('listen', 'ngx_http_core_module', 'quic').length, 1);
+  assert.equal(param('listen', 'ngx_http_core_module', 'quic')[0]?.since, '1.25.0');
+  assert.deepEqual(param('listen', 'ngx_http_core_module', 'spdy').map((p) => [p.since, p.until]), [['1.18.0', '1.19.6']]);
+  assert.equal(param('listen', 'ngx_stream_core_module', 'default_server')[0]?.since, '1.25.5');
+  assert.deepEqual(['burst=', 'delay=', 'nodelay', 'zone='].map((n) => param('limit_req', 'ngx_http_limit_req_module', n).length), [1, 1, 1, 1]);
+});
+
+test('variables: built-ins that set/map may assign are marked changeable, the others are not', () => {
+  const rec = (name: string): VariableData['variables'] => vars.variables.filter((v) => v.name === name && v.family === 'http');
+  assert.ok(rec('args').every((v) => v.changeable));
+  assert.ok(rec('limit_rate').every((v) => v.changeable));
+  assert.ok(rec('scheme').length > 0 && rec('scheme').every((v) => !v.changeable));
+  assert.ok(rec('https').length > 0 && rec('https').every((v) => !v.changeable));
 });

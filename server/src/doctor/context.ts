@@ -27,6 +27,8 @@ export interface UserInfo {
 export interface ProbeResults {
   /** "host|port" -> exit status and message of the connect. */
   tcp: Map<string, { rc: number; message: string }>;
+  /** "host|port" -> the first bytes the port answered to a TLS record header (hex), where the config states its protocol. */
+  bytes: Map<string, { rc: number; hex: string }>;
   stat: Map<string, StatResult>;
   logs: LogRead[];
   /** The worker user (null when unknown). */

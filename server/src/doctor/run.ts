@@ -17,6 +17,7 @@ import type { LogRead, ProbeResults, UserInfo } from './context';
 import type { Check, Fact, FactGroups, FactsOf } from './check';
 import { CHECKS } from './checks/index';
 import { tcpKey } from './checks/backend-reachable';
+import { expectations } from './checks/backend-protocol';
 import { ancestors } from './checks/unix-socket';
 import { summariseLogs } from './logs';
 
@@ -86,13 +87,19 @@ export async function runDoctor(o: DoctorOptions): Promise<DoctorReport> {
     tcpSeen.add(tcpKey(b));
     items.push({ kind: 'T', host: b.host, port: b.port });
   }
+  const probed = new Set<string>();
+  for (const e of expectations({ model, backends })) {
+    if (!tcpSeen.has(e.key) || probed.has(e.key)) continue;
+    probed.add(e.key);
+    items.push({ kind: 'B', host: e.backend.host, port: e.backend.port });
+  }
   const statPaths = new Set<string>();
   for (const b of backends) if (b.kind === 'unix' && b.host.startsWith('/')) for (const p of [...ancestors(b.host), b.host]) statPaths.add(p);
   for (const p of statPaths) items.push({ kind: 'S', path: p });
   for (const p of logs) items.push({ kind: 'L', path: p, lines: logLines });
   if (workerRef) items.push({ kind: 'U', user: workerRef });
 
-  const probes: ProbeResults = { tcp: new Map(), stat: new Map(), logs: logs.map((path) => ({ path, state: 'unknown', text: '' })), worker: null };
+  const probes: ProbeResults = { tcp: new Map(), bytes: new Map(), stat: new Map(), logs: logs.map((path) => ({ path, state: 'unknown', text: '' })), worker: null };
   const n2 = newNonce();
   const r2 = await runScript(target, probeInput(n2, items), n2, timeout);
   if (r2.ok) readProbes(r2.out, items, probes);
@@ -135,12 +142,15 @@ export function runChecks(facts: Partial<FactsOf<Fact>>, have: ReadonlySet<Fact>
 
 function readProbes(out: ScriptOutput, items: ProbeItem[], probes: ProbeResults): void {
   for (const rec of out.records) {
-    const m = /^([TSU]) (\d+) ?(.*)$/.exec(rec) ?? /^(L) (\d+) (missing|denied|notfile)$/.exec(rec);
+    const m = /^([TSUB]) (\d+) ?(.*)$/.exec(rec) ?? /^(L) (\d+) (missing|denied|notfile)$/.exec(rec);
     if (!m) continue;
     const it = items[Number(m[2]) - 1];
     if (!it || it.kind !== m[1]) continue;
     const rest = m[3] ?? '';
-    if (it.kind === 'T') {
+    if (it.kind === 'B') {
+      const sp = rest.indexOf(' ');
+      probes.bytes.set(tcpKey(it), { rc: Number(sp < 0 ? rest : rest.slice(0, sp)), hex: sp < 0 ? '' : rest.slice(sp + 1).trim() });
+    } else if (it.kind === 'T') {
       const sp = rest.indexOf(' ');
       probes.tcp.set(tcpKey(it), { rc: Number(sp < 0 ? rest : rest.slice(0, sp)), message: sp < 0 ? '' : rest.slice(sp + 1).trim() });
     } else if (it.kind === 'S') {

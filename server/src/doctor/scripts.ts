@@ -79,6 +79,9 @@ nd_gather "$@"
  *   S path -      `ls -lndL` of a path: "S i rc output"
  *   L path n      the last n lines of a file, as a section "L i" (or "L i missing|denied|notfile")
  *   U user -      passwd entry and group ids: "U i gids|passwd-line"
+ *   B host port   what the port speaks: connect, send the 6 bytes of a TLS record header (no
+ *                 request reaches an application: HTTP servers answer 400, TLS servers an alert,
+ *                 FastCGI servers close) and read up to 5 bytes for 2 s: "B i rc hex-bytes"
  */
 export const PROBE = String.raw`nd_probe() {
 N=$1; shift
@@ -97,11 +100,17 @@ pr() {
   esac
   printf '\n%s T %s %s %s\n' "$N" "$1" "$_r" "$(one "$_o")"
 }
+by() {
+  if [ "$PR" = bash ]; then
+    _o=$($<TO:+$TO 4} bash -c 'exec 3<>"/dev/tcp/$1/$2" || exit 3; printf "\026\003\001\000\001\001" >&3; '"$<TO:+$TO 2}"' head -c 5 <&3 | od -An -tx1' nd "$2" "$3" 2>/dev/null); _r=$?
+  else _o=; _r=127; fi
+  printf '\n%s B %s %s %s\n' "$N" "$1" "$_r" "$(one "$_o")"
+}
 i=0; j=0
 while [ $# -ge 3 ]; do
   _k=$1; _a=$2; _b=$3; shift 3; i=$((i + 1))
-  if [ "$_k" = T ]; then
-    pr "$i" "$_a" "$_b" &
+  if [ "$_k" = T ] || [ "$_k" = B ]; then
+    if [ "$_k" = T ]; then pr "$i" "$_a" "$_b" & else by "$i" "$_a" "$_b" & fi
     j=$((j + 1)); if [ "$j" -ge 16 ]; then wait; j=0; fi
     continue
   fi
@@ -126,7 +135,7 @@ printf '\n%s BYE\n' "$N"
 nd_probe "$@"
 `.replace(/\$</g, '$' + '{');
 
-export type ProbeItem = { kind: 'T'; host: string; port: number } | { kind: 'S'; path: string } | { kind: 'L'; path: string; lines: number } | { kind: 'U'; user: string };
+export type ProbeItem = { kind: 'T'; host: string; port: number } | { kind: 'B'; host: string; port: number } | { kind: 'S'; path: string } | { kind: 'L'; path: string; lines: number } | { kind: 'U'; user: string };
 
 function checkWord(s: string, what: string): string {
   if (s.includes('\0')) throw new Error(`${what} contains a NUL byte`);
@@ -140,12 +149,12 @@ export function gatherInput(nonce: string, nginx?: string, conf?: string): strin
   return `set -- ${args.map(shQuote).join(' ')}\n${GATHER}`;
 }
 
-/** stdin for `sh -s`: phase 2. TCP probes must come first (they run in parallel). */
+/** stdin for `sh -s`: phase 2. TCP and byte probes must come first (they run in parallel). */
 export function probeInput(nonce: string, items: ProbeItem[]): string {
   if (!/^[0-9a-f]{32}$/.test(nonce)) throw new Error('bad nonce');
   const words: string[] = [nonce];
   for (const it of items) {
-    if (it.kind === 'T') words.push('T', checkWord(it.host, 'a host'), String(Math.trunc(it.port)));
+    if (it.kind === 'T' || it.kind === 'B') words.push(it.kind, checkWord(it.host, 'a host'), String(Math.trunc(it.port)));
     else if (it.kind === 'S') words.push('S', checkWord(it.path, 'a path'), '-');
     else if (it.kind === 'L') words.push('L', checkWord(it.path, 'a path'), String(Math.max(1, Math.trunc(it.lines))));
     else words.push('U', checkWord(it.user, 'a user name'), '-');

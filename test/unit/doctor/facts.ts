@@ -55,7 +55,7 @@ export function factsFor(i: FactsInput = {}): FactsOf<Exclude<Fact, 'backend'>> 
   const facts = hostFacts(i.host);
   const config = i.config === undefined ? null : buildConfigSet(ROOT, { host: memoryHost({ [ROOT]: i.config }), catalog: defaultCatalog() });
   const model = config ? new Model(config) : null;
-  const probes: ProbeResults = { tcp: new Map(), stat: new Map(), logs: i.logs ?? [], worker: null, ...i.probes };
+  const probes: ProbeResults = { tcp: new Map(), bytes: new Map(), stat: new Map(), logs: i.logs ?? [], worker: null, ...i.probes };
   return {
     ssh: i.ssh ?? null, hostLabel: i.ssh ?? 'this machine', failures: [], remote: !!i.ssh, facts,
     config, model, configOrigin: config ? 'workspace' : null, serverRoot: ROOT, localRoot: config ? ROOT : null, savedCopies: new Map(),

@@ -60,6 +60,7 @@ import { rule as sslVerifyClientWithoutCa } from './rules/ssl-verify-client-with
 import { rule as mailStarttlsWithSsl } from './rules/mail-starttls-with-ssl';
 import { rule as duplicateProxyHeader } from './rules/duplicate-proxy-header';
 import { rule as proxyForwardedHeadersMissing } from './rules/proxy-forwarded-headers-missing';
+import { rule as luaSslWithoutCertificate } from './rules/lua-ssl-without-certificate';
 export const RULES: readonly Rule[] = [
   syntax,
   unknownDirective,
@@ -117,4 +118,5 @@ export const RULES: readonly Rule[] = [
   mailStarttlsWithSsl,
   duplicateProxyHeader,
   proxyForwardedHeadersMissing,
+  luaSslWithoutCertificate,
 ];

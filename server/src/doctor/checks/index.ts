@@ -7,6 +7,7 @@ import { nginxInstalled, nginxRunning } from './nginx-process';
 import { configTest } from './config-test';
 import { deployedConfig } from './deployed-config';
 import { backendReachable } from './backend-reachable';
+import { backendProtocol } from './backend-protocol';
 import { unixSocket } from './unix-socket';
 import { backendPorts, nginxPorts } from './listening-ports';
 import { errorLog, locationSettings } from './error-log';
@@ -20,6 +21,7 @@ export const CHECKS: readonly Check[] = [
   deployedConfig,
   // per backend, in the config's order: a TCP backend's row or a unix socket's
   backendReachable,
+  backendProtocol,
   unixSocket,
   backendPorts,
   nginxPorts,
