@@ -118,7 +118,7 @@ export interface VersionView {
 
 export function versionView(version: Version | null): VersionView {
   if (!version) {
-    return { keepaliveByDefault: false, note: ' (assuming nginx before 1.29.7; set nginxDoctor.nginxVersion or --nginx-version to check for yours)' };
+    return { keepaliveByDefault: false, note: '. Assumed nginx before 1.29.7: set nginxDoctor.nginxVersion or --nginx-version to check for yours' };
   }
   return { keepaliveByDefault: compareVersions(version, KEEPALIVE_DEFAULT) >= 0, note: '' };
 }

@@ -22,10 +22,10 @@ export const rule: Rule = {
         const named = t.upstream.children.find((c) => c.d.name === 'server' && !/^unix:/.test(c.d.args[0]?.value ?? ''));
         const host = (named?.d.args[0]?.value ?? '').replace(/:\d+$/, '');
         const hostname = host && !isIpLiteral(host) && host.includes('.') ? host : undefined;
-        const what = sni || verify ? `SNI${verify ? ' and certificate verification' : ''} use the group name "${t.host}"` : `no SNI is sent (proxy_ssl_server_name is off)`;
+        const what = sni || verify ? `SNI${verify ? ' and certificate checks' : ''} use the group name "${t.host}", no host name` : `no SNI is sent to upstream group "${t.host}" (proxy_ssl_server_name is off)`;
         const block = fixBlock(node);
         const edits = block && hostname ? setDirectives(ctx.model, block, [['proxy_ssl_name', hostname], ['proxy_ssl_server_name', 'on']]) : [];
-        ctx.report(node, `proxy_pass https:// to upstream group "${t.host}": ${what}. Set proxy_ssl_name to the backends' host name${sni ? '' : ' and proxy_ssl_server_name on'}`, {
+        ctx.report(node, `${what}. Set proxy_ssl_name to the backends' host name${sni ? '' : ' and proxy_ssl_server_name on'}`, {
           ...(edits.length ? { fixes: [{ title: `Use "proxy_ssl_name ${hostname};" and "proxy_ssl_server_name on;"`, edits, isPreferred: true }] } : {}),
         });
         continue;
@@ -34,7 +34,7 @@ export const rule: Rule = {
       if (!node.parent || ctx.model.first(node.parent, 'proxy_ssl_server_name')?.d.args[0]?.value.toLowerCase() === 'on') continue;
       const block = fixBlock(node);
       const edits = block ? setDirectives(ctx.model, block, [['proxy_ssl_server_name', 'on']]) : [];
-      ctx.report(node, `nginx sends no SNI "${t.host}" to this HTTPS backend: proxy_ssl_server_name is off. Many HTTPS backends then fail the handshake (502)`, {
+      ctx.report(node, `no SNI is sent to "${t.host}": proxy_ssl_server_name is off. Many HTTPS backends then fail the handshake (502)`, {
         ...(edits.length ? { fixes: [{ title: 'Use "proxy_ssl_server_name on;"', edits, isPreferred: true }] } : {}),
       });
     }

@@ -27,7 +27,7 @@ export const rule: Rule = {
       const name = n.d.name === 'limit_req' ? arg.value.slice(5) : arg.value;
       if (zones.get(`${family}:${def}`)?.has(name)) continue;
       const other = zones.get(`${family}:${def === 'limit_req_zone' ? 'limit_conn_zone' : 'limit_req_zone'}`)?.has(name);
-      const why = other ? `is declared by ${def === 'limit_req_zone' ? 'limit_conn_zone' : 'limit_req_zone'}, not ${def} (nginx -t says: the shared memory zone "${name}" is already declared for a different use)` : `is not defined by any ${def}${name.includes('$') ? ' (zone names are not variables)' : ''} (nginx -t says: zero size shared memory zone "${name}")`;
+      const why = other ? `is declared by ${def === 'limit_req_zone' ? 'limit_conn_zone' : 'limit_req_zone'}, not ${def}. nginx -t says: the shared memory zone "${name}" is already declared for a different use` : `is not defined by any ${def}.${name.includes('$') ? ' Zone names are not variables;' : ''} nginx -t says: zero size shared memory zone "${name}"`;
       ctx.report(n, `zone "${name}" used by "${n.d.name}" ${why}`, { start: arg.start, end: arg.end });
     }
   },

@@ -55,7 +55,7 @@ export const rule: Rule = {
         reported.add(server);
         // nginx names the server block's line, so the diagnostic stands there, with the listen related
         if (l === def) ctx.report(server, `no "ssl_certificate" is defined for the "listen ... ssl" directive. This is the default server for ${addr}, which speaks TLS; ${FIX_HINT}`, { related: [{ file: l.file.source.path, start: l.d.start, end: l.d.headEnd, message: 'listen here' }] });
-        else ctx.report(l, `this server has no ssl_certificate, so TLS clients asking for it get the certificate of the default server for ${addr} (a name mismatch)`, { severity: 'warning' });
+        else ctx.report(l, `this server has no ssl_certificate; TLS clients asking for it get the default server's certificate for ${addr} (a name mismatch)`, { severity: 'warning' });
       }
     }
   },

@@ -13,10 +13,10 @@ export const rule: Rule = {
     for (const server of ctx.model.blocks) {
       if (server.body === 'stream_server') {
         if (server.children.some((c) => STREAM_HANDLERS.test(c.d.name))) continue;
-        ctx.report(server, 'no handler for server: a stream server needs proxy_pass or return');
+        ctx.report(server, 'no handler for server. A stream server needs proxy_pass or return');
       } else if (server.body === 'mail_server') {
         if (ctx.model.effectiveNodes(server, 'auth_http').length) continue;
-        ctx.report(server, 'no "auth_http" is defined for server: mail proxying asks an auth_http service where to send each user');
+        ctx.report(server, 'no "auth_http" is defined for server. Mail proxying asks an auth_http service where to send each user');
       }
     }
   },

@@ -30,8 +30,8 @@ export const rule: Rule = {
       const names = dropped.map((n) => n.d.args[0]!.value);
       const where = outer.level ? LEVEL[outer.level.body ?? ''] ?? outer.level.d.name : 'top';
       const first = own[0]!;
-      const what = dropped.length > 1 ? `the ${dropped.length} headers set at ${where} level, which are no longer sent` : `the header set at ${where} level, which is no longer sent`;
-      ctx.report(first, `proxy_set_header here replaces ${what}: ${names.join(', ')}`, {
+      const what = dropped.length > 1 ? `the ${dropped.length} headers set at ${where} level` : `the header set at ${where} level`;
+      ctx.report(first, `proxy_set_header here drops ${what}. No longer sent: ${names.join(', ')}`, {
         start: first.d.nameStart,
         end: first.d.nameEnd,
         related: dropped.map((n) => ({ file: n.file.source.path, start: n.d.start, end: n.d.headEnd, message: 'dropped here' })),

@@ -1,5 +1,5 @@
 // Rule: proxy-pass-loop. A location proxying, with the URI unchanged, to an address and port its
-// own server listens on sends each request back into the same server and location: the loop
+// own server listens on (the same address family: 127.0.0.1 is not [::1]) sends each request back into the same server and location: the loop
 // repeats until worker_connections run out, then requests fail with 500/502 and
 // "worker_connections are not enough". The request comes back to this server when it forwards
 // the client's Host, or when Host stays the loopback address and this is the default server.
@@ -10,11 +10,21 @@ import { parseListen } from '../../values/listen';
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
-function listensOn(server: ConfigNode, port: number): ConfigNode | undefined {
+/** Does a listen of this host (from parseListen) take connections to the loopback target? IPv4 and IPv6 are apart. */
+function takes(listenHost: string, target: string | undefined): boolean {
+  const v6 = target === '[::1]';
+  if (target === undefined) return listenHost === '*' || LOOPBACK.has(listenHost);
+  if (listenHost === '*') return !v6;
+  if (listenHost === '[::]') return v6;
+  const norm = (h: string): string => (h === 'localhost' ? '127.0.0.1' : h);
+  return norm(listenHost) === norm(target);
+}
+
+function listensOn(server: ConfigNode, port: number, target?: string): ConfigNode | undefined {
   return server.children.find((c) => {
     if (c.d.name !== 'listen') return false;
     const a = parseListen(c.d.args[0]?.value ?? '');
-    return a.port === port && (a.host === '*' || LOOPBACK.has(a.host));
+    return a.port === port && takes(a.host, target);
   });
 }
 
@@ -47,11 +57,11 @@ export const rule: Rule = {
       if (!t || t.hasVariables || t.upstream || !LOOPBACK.has(t.host) || !keepsUri(node, t.uri)) continue;
       const port = t.port ?? (t.scheme === 'https' ? 443 : 80);
       const server = ctx.model.enclosing(node, ['server']);
-      if (!server || !listensOn(server, port) || !node.parent) continue;
+      if (!server || !listensOn(server, port, t.host) || !node.parent) continue;
       const host = effectiveHeaders(ctx, node.parent).headers.get('host')?.d.args[1]?.value;
       const backHere = host === undefined ? defaultFor(ctx, server, port) : /^\$(host|http_host|server_name)$/.test(host);
       if (!backHere) continue;
-      ctx.report(node, `this server listens on port ${port} and proxies the same URI to ${t.host}:${port}, so requests come back to this location and loop until worker connections run out`);
+      ctx.report(node, `proxy_pass to ${t.host}:${port} loops back into this server, which listens on ${port}. The same URI comes back to this location until worker connections run out`);
     }
   },
 };

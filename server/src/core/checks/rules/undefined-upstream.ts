@@ -46,7 +46,7 @@ export const rule: Rule = {
       const at = arg.start + raw.toLowerCase().indexOf(t.host);
       ctx.report(node, near
         ? `no upstream "${t.host}" is defined; did you mean "${near}"? nginx will try to resolve "${t.host}" as a host name at start-up`
-        : `no upstream "${t.host}" is defined, so nginx resolves "${t.host}" as a host name at start-up and refuses to start if it cannot ("host not found in upstream")`, {
+        : `no upstream "${t.host}" is defined. nginx resolves "${t.host}" as a host name at start-up and refuses to start if it cannot ("host not found in upstream")`, {
         start: arg.start,
         end: arg.end,
         ...(near ? { severity: 'error' as const, fixes: [{ title: `Use upstream "${near}"`, edits: [{ file: node.file.source.path, start: at, end: at + t.host.length, newText: near }], isPreferred: true }] } : {}),

@@ -28,7 +28,7 @@ function report(ctx: RuleContext, node: ConfigNode, raw: string, start: number, 
   for (const m of raw.matchAll(PLACEHOLDER)) {
     if (isVariable(ctx, m[1]!, node, defined)) continue;
     const at = start + m.index!;
-    ctx.report(node, `unsubstituted placeholder "${m[0]}": this file is not a *.template, so envsubst never replaced it`, {
+    ctx.report(node, `unsubstituted placeholder "${m[0]}". This file is not a *.template, so envsubst never replaced it`, {
       start: at,
       end: at + m[0].length,
       severity: fatal(node) ? 'error' : 'warning',

@@ -13,7 +13,7 @@ export const rule: Rule = {
       const servers = up.children.filter((c) => c.d.name === 'server');
       if (servers.length === 0 || !servers.every((s) => s.d.args.slice(1).some((a) => a.value === 'down'))) continue;
       const result = up.body === 'stream_upstream' ? 'each connection is closed ("no live upstreams")' : 'each request gets 502 "no live upstreams"';
-      ctx.report(up, `every server of upstream "${up.d.args[0]?.value ?? ''}" is marked down, so ${result}`);
+      ctx.report(up, `every server of upstream "${up.d.args[0]?.value ?? ''}" is marked down; ${result}`);
     }
   },
 };

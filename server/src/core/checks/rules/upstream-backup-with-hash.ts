@@ -25,7 +25,7 @@ export const rule: Rule = {
         if (i > methodAt) {
           ctx.report(s, `balancing method does not support parameter "backup" ("${method.d.name}" is used in this upstream)`, { start: backup.start, end: backup.end, related });
         } else {
-          ctx.report(s, `"${method.d.name}" never uses backup servers: nginx accepts "backup" written before "${method.d.name}", but this server will not take over when the others fail`, { start: backup.start, end: backup.end, related, severity: 'warning' });
+          ctx.report(s, `"${method.d.name}" never uses backup servers. nginx accepts "backup" written before "${method.d.name}", but this server will not take over when the others fail`, { start: backup.start, end: backup.end, related, severity: 'warning' });
         }
       });
     }

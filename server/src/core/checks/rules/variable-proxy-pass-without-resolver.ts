@@ -59,7 +59,7 @@ export const rule: Rule = {
       if (ctx.model.effectiveNodes(node.parent, 'resolver').length) continue;
       const server = ctx.model.enclosing(node, ['server']);
       const edit = server ? addDirectives(ctx.model, server, ['resolver 127.0.0.53 valid=30s;  # nginx-doctor: put your DNS server here']) : null;
-      ctx.report(node, `"${url}" is resolved for each request, but no resolver is set: requests whose host is not an upstream block get 502 ("no resolver defined to resolve")`, {
+      ctx.report(node, `"${url}" is resolved per request, but no resolver is set. Requests whose host is no upstream block get 502 ("no resolver defined to resolve")`, {
         ...(edit ? { fixes: [{ title: 'Add a resolver line to complete', edits: [edit], isPreferred: true }] } : {}),
       });
     }

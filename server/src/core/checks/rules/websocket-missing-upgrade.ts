@@ -43,7 +43,7 @@ export const rule: Rule = {
         headerSets.push(['Connection', MAP_VARIABLE]);
       }
       if (missing.length === 0) continue;
-      ctx.report(node, `WebSocket location without ${missing.join(', ')}: nginx does not pass the upgrade on${version === '1.0' ? view.note : ''}`, {
+      ctx.report(node, `WebSocket location lacks ${missing.join(', ')}: the upgrade is not passed on${version === '1.0' ? view.note : ''}`, {
         fixes: () => {
           const target = fixBlock(node);
           const edits: TextEdit[] = target ? [...setDirectives(ctx.model, target, settings), ...setHeaders(ctx.model, target, headerSets)] : [];

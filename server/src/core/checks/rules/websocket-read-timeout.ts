@@ -28,7 +28,7 @@ export const rule: Rule = {
       const target = fixBlock(node);
       const edits = target ? setDirectives(ctx.model, target, settings) : [];
       const own = timeout && timeout.parent === target;
-      ctx.report(own ? timeout : node, `this location upgrades to WebSocket, and nginx closes a WebSocket that is quiet for proxy_read_timeout ${shown}`, {
+      ctx.report(own ? timeout : node, `WebSocket location: nginx closes a socket quiet for proxy_read_timeout ${shown}. Raise it above the longest silence`, {
         ...(edits.length ? { fixes: [{ title: `Raise proxy_read_timeout to ${wanted}`, edits, isPreferred: true }] } : {}),
       });
     }
