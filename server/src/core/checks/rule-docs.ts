@@ -63,7 +63,7 @@ export function rulesSettingSchema(rules: readonly Rule[]): Record<string, unkno
     properties[r.id] = {
       type: 'string',
       enum: [...SEVERITY_SETTINGS],
-      default: r.severity,
+      default: r.defaultOff ? 'off' : r.severity,
       markdownDescription: `${r.summary[0]!.toUpperCase()}${r.summary.slice(1)}. Default: \`${severityText(r)}\`.${fix} [${r.id}](${DOCS_URL}/${r.id}.md)`,
     };
   }

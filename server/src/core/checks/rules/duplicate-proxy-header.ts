@@ -8,6 +8,7 @@ export const rule: Rule = {
   id: 'duplicate-proxy-header',
   severity: 'warning',
   summary: 'the same proxy_set_header name twice in one block',
+  fix: 'none',
   check(ctx) {
     for (const directive of ['proxy_set_header', 'grpc_set_header']) {
       const blocks = new Set(ctx.model.named(directive).map((n) => n.parent));

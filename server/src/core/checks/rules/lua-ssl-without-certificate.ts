@@ -11,6 +11,7 @@ export const rule: Rule = {
   id: 'lua-ssl-without-certificate',
   severity: 'error',
   summary: 'ssl_certificate_by_lua / ssl_client_hello_by_lua in a server without ssl_certificate',
+  fix: 'none',
   check(ctx) {
     for (const node of HOOKS.flatMap((h) => ctx.model.named(h))) {
       const server = ctx.model.enclosing(node, ['server']) ?? (node.ctx === 'http' ? null : undefined);

@@ -9,6 +9,7 @@ export const rule: Rule = {
   id: 'mail-starttls-with-ssl',
   severity: 'error',
   summary: '"ssl on" and "starttls" in the same mail block',
+  fix: 'none',
   check(ctx) {
     for (const block of ctx.model.blocks) {
       if (block.body !== 'mail' && block.body !== 'mail_server') continue;

@@ -18,6 +18,7 @@ export const rule: Rule = {
   id: 'ssl-verify-client-without-ca',
   severity: 'error',
   summary: 'ssl_verify_client on or optional without ssl_client_certificate',
+  fix: 'none',
   check(ctx) {
     const trustedCounts = !ctx.version || compareVersions(ctx.version, TRUSTED_COUNTS) >= 0;
     for (const server of [...ctx.model.servers, ...ctx.model.blocks.filter((b) => b.body === 'stream_server')]) {
