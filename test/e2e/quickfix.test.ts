@@ -1,10 +1,12 @@
 // The real-editor proof for quick fixes (docs/e2e.md): in code-server + Chromium, on a copy of the
 // demo, sites-enabled/shop.example.com has the keepalive upstream used without
-// `proxy_http_version 1.1` (rule keepalive-without-http11, nginxDoctor.nginxVersion 1.24.0 from
-// demo/.vscode/settings.json). Through the UI only:
+// `proxy_http_version 1.1` and with the default "Connection: close" (one mistake, one diagnostic of
+// rule keepalive-without-http11, nginxDoctor.nginxVersion 1.24.0 from demo/.vscode/settings.json).
+// Through the UI only:
 //   1. hovering the squiggle under `proxy_pass http://api_backend;` shows nginx-doctor's message;
-//   2. Ctrl+. on that line lists the fix, choosing it inserts `proxy_http_version 1.1;` on the next
-//      line, and the diagnostic leaves the Problems panel, the status bar count and the hover;
+//   2. Ctrl+. on that line lists the fix, choosing it inserts `proxy_http_version 1.1;` and
+//      `proxy_set_header Connection "";` on the next lines, and the diagnostic leaves the Problems
+//      panel, the status bar count and the hover;
 //   3. "Source Action..." offers "Fix all nginx-doctor problems in this file (N)", which fixes the
 //      file's other fixable problems (the same edits as `nginx-doctor fix`), after which the
 //      source action is no longer offered and only unfixable / other-file problems remain.
@@ -18,10 +20,9 @@ import { REPO } from '../helpers/repo';
 import { Session, buildExtensions, ensureCodeServer, goTo, numberedLines, openFile, problemsText, runCommand, until, waitForProblems, type Build } from './harness';
 
 const SHOP = 'sites-enabled/shop.example.com';
-const HTTP11_MESSAGE = 'upstream "api_backend" keeps idle connections ("keepalive 32"), but requests go out as HTTP/1.0 here, so nginx closes each connection after one response';
-const CONNECTION_MESSAGE = 'upstream "api_backend" keeps idle connections, but nginx sends "Connection: close" with every request here unless proxy_set_header Connection "" clears it';
-const HTTP11_FIX = 'Use "proxy_http_version 1.1;"';
-const CONNECTION_FIX = 'Add proxy_set_header Connection "" (inherited headers copied down)';
+const HTTP11_MESSAGE = 'upstream "api_backend" has keepalive 32, but this location sends HTTP/1.0 and "Connection: close". Each connection closes after one response; add proxy_http_version 1.1 and proxy_set_header Connection ""';
+const CONNECTION_MESSAGE = 'upstream "api_backend" has keepalive, but this location sends "Connection: close". Add proxy_set_header Connection "" to keep connections open';
+const HTTP11_FIX = 'Add proxy_http_version 1.1 and proxy_set_header Connection ""';
 const FIX_ALL = /^Fix all nginx-doctor problems in this file \((\d+)\)$/;
 const DUPLICATE = 'a duplicate default server for 0.0.0.0:80';
 /** Rules that, in the demo, report only in shop.example.com, each with a preferred fix inside that file. */
@@ -187,7 +188,8 @@ describe('real editor: quick fixes (code-server + Chromium)', { timeout: 15 * 60
       const hover = await hoverSquiggle(s.page, (t) => t.includes(HTTP11_MESSAGE), 'the hover to show the keepalive-without-http11 message');
       assert.ok(hover.includes(`${HTTP11_MESSAGE}nginx-doctorkeepalive-without-http11`), `the message with its source and rule id:\n${hover}`);
       assert.match(hover, /upstreams\.conf\(12, 5\): keepalive set here/);
-      assert.ok(hover.includes(CONNECTION_MESSAGE), `both problems of the line in the hover:\n${hover}`);
+      // one mistake, one diagnostic: no separate keepalive-connection-header on the line
+      assert.ok(!hover.includes('keepalive-connection-header'), `one problem on the line in the hover:\n${hover}`);
       await s.screenshot('hover-on-squiggle');
       await s.page.mouse.move(5, 5);
       await s.page.keyboard.press('Escape');
@@ -199,33 +201,36 @@ describe('real editor: quick fixes (code-server + Chromium)', { timeout: 15 * 60
       await goTo(s.page, passLine, 9);
       await s.page.keyboard.press('Control+.');
       const titles = await actionMenuTitles(s.page);
-      for (const t of [HTTP11_FIX, CONNECTION_FIX, 'Disable keepalive-without-http11 for this line', 'Disable keepalive-connection-header for this line']) {
+      for (const t of [HTTP11_FIX, 'Disable keepalive-without-http11 for this line']) {
         assert.ok(titles.includes(t), `the quick fix menu offers ${t}: ${JSON.stringify(titles)}`);
       }
       assert.ok(!titles.some((t) => FIX_ALL.test(t)), `Ctrl+. on a diagnostic offers no source action: ${JSON.stringify(titles)}`);
       await s.screenshot('quick-fix-menu');
       await chooseAction(s.page, HTTP11_FIX);
 
-      // The new line is right after the proxy_pass, with the block's indentation; nothing else moved.
+      // The two new lines are right after the proxy_pass, in order, with the block's indentation
+      // (the headers come from an included snippet, so Connection "" goes into the location).
       await expectLines(s.page, {
         [passLine - 1]: originalLines[passLine - 2]!,
         [passLine]: `${INDENT}proxy_pass http://api_backend;`,
         [passLine + 1]: `${INDENT}proxy_http_version 1.1;`,
-        [passLine + 2]: originalLines[passLine]!,
-        [passLine + 3]: originalLines[passLine + 1]!,
-      }, 'proxy_http_version 1.1 on the line after proxy_pass');
+        [passLine + 2]: `${INDENT}proxy_set_header Connection "";`,
+        [passLine + 3]: originalLines[passLine]!,
+        [passLine + 4]: originalLines[passLine + 1]!,
+      }, 'proxy_http_version 1.1 and Connection "" on the lines after proxy_pass');
       await until(async () => (await s.page.locator('.editor-group-container.active .tab.active.dirty').count()) === 1, 'the editor to be dirty', 10_000);
 
       // Both reports go: the nested location inherits proxy_http_version from /api/.
       const text = await waitForProblems(s.page, (t) => withCode(t, 'keepalive-without-http11').length === 0, 'keepalive-without-http11 to leave the Problems panel');
       assert.ok(!text.includes(HTTP11_MESSAGE), `the message is gone from the panel:\n${text}`);
-      // keepalive-connection-header stays (not fixed by this), the nested one now a line lower.
-      assert.deepEqual(summary(withCode(text, 'keepalive-connection-header')), [`${nestedPassLine + 1}:13 keepalive-connection-header`, `${passLine}:9 keepalive-connection-header`].sort());
+      // The nested location has its own header list: it now speaks HTTP/1.1 but still sends
+      // "Connection: close" (keepalive-connection-header, two lines lower).
+      assert.deepEqual(summary(withCode(text, 'keepalive-connection-header')), [`${nestedPassLine + 2}:13 keepalive-connection-header`]);
       assert.ok(text.includes(DUPLICATE), 'unrelated problems stay');
-      await until(async () => (await statusBarCount(s.page, 'Warnings')) === warningsBefore - 2, `the status bar to count ${warningsBefore - 2} warnings (was ${warningsBefore})`);
+      await until(async () => (await statusBarCount(s.page, 'Warnings')) === warningsBefore - 1, `the status bar to count ${warningsBefore - 1} warnings (was ${warningsBefore})`);
 
-      // The hover on the same squiggle now shows only the other problem.
-      await goTo(s.page, passLine, 9);
+      // The hover on the nested location's squiggle shows the problem left there.
+      await goTo(s.page, nestedPassLine + 2, 13);
       const hover = await hoverSquiggle(s.page, (t) => t.includes(CONNECTION_MESSAGE), 'the hover to show the remaining problem');
       assert.ok(!hover.includes(HTTP11_MESSAGE), `keepalive-without-http11 is gone from the hover:\n${hover}`);
       await s.screenshot('after-quick-fix');
@@ -244,17 +249,15 @@ describe('real editor: quick fixes (code-server + Chromium)', { timeout: 15 * 60
       const fixAll = titles.find((t) => FIX_ALL.test(t));
       assert.ok(fixAll, `the source action menu offers "Fix all nginx-doctor problems in this file": ${JSON.stringify(titles)}`);
       // upstream-buffers-invalid, proxy-headers-dropped-by-inheritance, keepalive-connection-header
-      // of /api/ and of the nested location, websocket-read-timeout (upstream-host-header goes
-      // with the copied Host).
-      assert.equal(FIX_ALL.exec(fixAll)![1], '5', `the number of fixes in "${fixAll}"`);
+      // of the nested location, websocket-read-timeout (upstream-host-header goes with the copied Host).
+      assert.equal(FIX_ALL.exec(fixAll)![1], '4', `the number of fixes in "${fixAll}"`);
       await s.screenshot('source-action-menu');
       await chooseAction(s.page, FIX_ALL);
 
       // The edits of `nginx-doctor fix` for this file, applied to the (unsaved) quick-fixed text.
-      let expected = insertAfter(original, 'proxy_pass http://api_backend;', [`${INDENT}proxy_http_version 1.1;`]);
-      // /api/ takes its proxy_set_header lines from an included snippet: Connection "" is added in
+      // /api/ takes its proxy_set_header lines from an included snippet: Connection "" was added in
       // the location itself (after proxy_pass), never in the shared snippet.
-      expected = insertAfter(expected, 'proxy_pass http://api_backend;', [`${INDENT}proxy_set_header Connection "";`]);
+      let expected = insertAfter(original, 'proxy_pass http://api_backend;', [`${INDENT}proxy_http_version 1.1;`, `${INDENT}proxy_set_header Connection "";`]);
       expected = insertAfter(expected, 'proxy_buffer_size 16k;', [`${INDENT}proxy_buffers 9 4k;`]);
       expected = insertAfter(expected, 'proxy_set_header X-Upload-Size $content_length;', [
         `${INDENT}    proxy_set_header Host              $host;`,

@@ -94,6 +94,9 @@ test('in the editor, includes outside the workspace folders and the conf prefix 
           await client.waitForDiagnostics(outside.path('secret.conf'), (d) => d.some((x) => /unknown directive "this"/.test(messageText(x))), 'the allowed include is checked');
         } else {
           assert.equal(notRead.length, 1, JSON.stringify(diags.map(messageText)));
+          // the refusal is right, but the config has no mistake there: information, not an error
+          assert.equal(notRead[0]!.severity, 3, 'an Information diagnostic');
+          assert.match(messageText(notRead[0]!), /is outside the workspace and was not read; add its folder to "nginxDoctor\.allowedIncludePaths"/);
           assert.ok(!client.diagnostics.has(client.uri(outside.path('secret.conf'))), 'the outside file was read');
           assert.ok(!diags.some((d) => /inside\.conf/.test(messageText(d))), 'an include inside the workspace was refused');
         }
@@ -103,6 +106,27 @@ test('in the editor, includes outside the workspace folders and the conf prefix 
     }
   } finally {
     outside.remove();
+    ws.remove();
+  }
+});
+
+test('in the editor, a file Debian ships outside the workspace is assumed (its directives count) and said once as information', async () => {
+  const ws = tempTree({ 'nginx.conf': 'events {}\nhttp {\n  server {\n    listen 80;\n    location ~ \\.php$ {\n      include /etc/nginx/snippets/fastcgi-php.conf;\n      try_files $uri =404;\n      fastcgi_pass 127.0.0.1:9000;\n    }\n  }\n}\n' });
+  try {
+    const { client } = await LspClient.start({ folders: [ws.dir] });
+    try {
+      await client.open(ws.path('nginx.conf'), readFileSync(ws.path('nginx.conf'), 'utf8'));
+      const diags = await client.waitForDiagnostics(ws.path('nginx.conf'), (d) => d.some((x) => x.code === 'include-not-found'));
+      const info = diags.filter((d) => d.code === 'include-not-found');
+      assert.equal(info.length, 1, JSON.stringify(diags.map(messageText)));
+      assert.equal(info[0]!.severity, 3);
+      assert.match(messageText(info[0]!), /"\/etc\/nginx\/snippets\/fastcgi-php\.conf" is outside the workspace and was not read \(Debian's standard snippets\/fastcgi-php\.conf is assumed\)/);
+      // its try_files counts: a second one in the location is nginx's "is duplicate"
+      assert.ok(diags.some((d) => d.code === 'duplicate-directive' && /try_files/.test(messageText(d))), JSON.stringify(diags.map(messageText)));
+    } finally {
+      await client.stop();
+    }
+  } finally {
     ws.remove();
   }
 });

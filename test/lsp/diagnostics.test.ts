@@ -156,11 +156,13 @@ test('quick fixes come as code actions, with a fix-all source action', async () 
     const target = diags.find((x) => x.code === 'keepalive-without-http11')!;
     const uri = pathToFileURL(tree.path('nginx.conf')).href;
     const actions = (await client.conn.sendRequest(CodeActionRequest.type, { textDocument: { uri }, range: target.range, context: { diagnostics: [target] } })) as CodeAction[];
-    const fix = actions.find((a) => a.title === 'Use "proxy_http_version 1.1;"')!;
+    // HTTP/1.0 and "Connection: close" are one mistake: one diagnostic, one fix with both lines in order
+    assert.ok(!diags.some((x) => x.code === 'keepalive-connection-header'), 'no second diagnostic for the same mistake');
+    const fix = actions.find((a) => a.title === 'Add proxy_http_version 1.1 and proxy_set_header Connection ""')!;
     assert.ok(fix, `actions: ${actions.map((a) => a.title).join(' | ')}`);
     assert.equal(fix.isPreferred, true);
     const edit = fix.edit!.changes![uri]![0]!;
-    assert.deepEqual([edit.range.start, edit.newText], [{ line: 7, character: 0 }, '            proxy_http_version 1.1;\n']);
+    assert.deepEqual([edit.range.start, edit.newText], [{ line: 7, character: 0 }, '            proxy_http_version 1.1;\n            proxy_set_header Connection "";\n']);
     assert.ok(actions.some((a) => a.title === 'Disable keepalive-without-http11 for this line'));
     const all = (await client.conn.sendRequest(CodeActionRequest.type, { textDocument: { uri }, range: target.range, context: { diagnostics: [], only: ['source.fixAll'] } })) as CodeAction[];
     assert.equal(all.length, 1);

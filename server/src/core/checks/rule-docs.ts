@@ -8,7 +8,8 @@ export const SEVERITY_SETTINGS = ['off', 'error', 'warning', 'info', 'hint'] as 
 const DOCS_URL = 'https://github.com/nginx-doctor/nginx-doctor/blob/main/docs/rules';
 
 export function severityText(r: Rule): string {
-  return r.severityNote ? `${r.severity} (${r.severityNote})` : r.severity;
+  const notes = [...(r.defaultOff ? ['off by default'] : []), ...(r.severityNote ? [r.severityNote] : [])];
+  return notes.length ? `${r.severity} (${notes.join('; ')})` : r.severity;
 }
 
 export function versionsText(r: Rule): string {

@@ -133,6 +133,8 @@ export function buildConfigSet(rootPath: string, opts: ConfigSetOptions): Config
     return out;
   };
 
+  /** Paths standing for Debian's shipped files (debian-files.ts), not read from the disk. */
+  const assumed = new Set<string>();
   const resolveInclude = (node: ConfigNode, stack: string[]): ParsedFile[] => {
     const arg = node.d.args[0]!;
     const pattern = resolve(confDir, arg.value);
@@ -178,7 +180,9 @@ export function buildConfigSet(rootPath: string, opts: ConfigSetOptions): Config
       if (!parsed && debian) {
         parsed = cache.get(p, debianFileText(debian)!);
         set.files.set(p, parsed);
-        report('include-assumed', `"${p}" was not read; nginx-doctor assumes Debian's standard ${debian}`);
+        assumed.add(p);
+        // said once, on the user's include line: not again for includes inside an assumed file
+        if (!assumed.has(node.file.source.path)) report('include-assumed', `"${p}" was not read; nginx-doctor assumes Debian's standard ${debian}`);
       }
       if (!parsed) {
         if (!hasGlob(arg.value)) {

@@ -7,6 +7,7 @@ import type { Rule } from '../rule';
 export const rule: Rule = {
   id: 'include-not-found',
   severity: 'error',
+  severityNote: 'info for a file Debian ships (its standard content is assumed) or, in the editor, one outside the workspace',
   summary: 'an include whose file does not exist',
   fix: 'none',
   check(ctx) {

@@ -17,7 +17,6 @@ export const rule: Rule = {
   id: 'proxy-forwarded-headers-missing',
   severity: 'hint',
   defaultOff: true,
-  severityNote: 'off by default',
   summary: 'a proxied location that does not pass the client address or scheme (off by default)',
   fix: 'all',
   check(ctx) {
