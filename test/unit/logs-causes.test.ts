@@ -68,6 +68,10 @@ const CASES: [CauseId, number | null, string][] = [
   ['too-many-open-files', 500, `[alert] 7#7: *1 socket() failed (24: Too many open files) while connecting to upstream${CTX}`],
   ['client-closed-request', 499, `[info] 7#7: *1 epoll_wait() reported that client prematurely closed connection, so upstream connection is closed too while reading response header from upstream${CTX}`],
   ['client-closed-request', 499, `[info] 7#7: *1 client prematurely closed connection, so upstream connection is closed too while sending request to upstream${CTX}`],
+  // request limits, as nginx 1.22 writes them (test/fixtures/logs/limit-req has lines a real nginx wrote)
+  ['limit-req-rejected', 503, '[error] 7#7: *3 limiting requests, excess: 2.000 by zone "perip", client: 127.0.0.1, server: limits.test, request: "GET /api/x HTTP/1.1", host: "limits.test"'],
+  ['limit-req-delayed', null, '[warn] 7#7: *2 delaying request, excess: 0.934, by zone "slow", client: 127.0.0.1, server: limits.test, request: "GET /slow/x HTTP/1.1", host: "limits.test"'],
+  ['limit-conn-rejected', 503, '[error] 7#7: *9 limiting connections by zone "addr", client: 127.0.0.1, server: limits.test, request: "GET /dl/x HTTP/1.1", host: "limits.test"'],
   ['unknown', null, '[notice] 7#7: signal process started'],
   ['unknown', null, '[error] 7#7: *1 open() "/srv/www/favicon.ico" failed (2: No such file or directory), client: 10.0.0.1, server: shop.test, request: "GET /favicon.ico HTTP/1.1", host: "shop.test"'],
   ['unknown', null, '[info] 7#7: *1 client closed connection while waiting for request, client: 10.0.0.1, server: 0.0.0.0:80'],
