@@ -140,6 +140,6 @@ test('limit_req lines a real nginx wrote: status from limit_req_status (503 by d
   assert.equal(slow.status, null);
   assert.ok(slow.fixes.some((f) => /^limit_req zone=slow burst=5 applies here/.test(f)), slow.fixes.join('\n'));
   // a delay is no failure: not among the lines explain shows by default
-  assert.equal(x.isUpstreamFailure(slow.entry), false);
-  assert.equal(x.isUpstreamFailure(api.entry), true);
+  assert.equal(isUpstreamFailure(slow.entry), false);
+  assert.equal(isUpstreamFailure(api.entry), true);
 });
