@@ -257,6 +257,7 @@ test('catalog: defaults that changed between releases carry their history, read 
       assert.notEqual(h.default, r.default, `${r.name}: a history entry differs from the documented default`);
     }
   }
+});
 
 const params = JSON.parse(readFileSync(join(DIR, 'parameters.json'), 'utf8')) as ParameterData;
 
