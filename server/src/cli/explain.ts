@@ -6,7 +6,7 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
-import { CachedLineExplainer, Explainer, LogReader, Matcher, lineOf, logFormatsFromConfig, type ConfigNode, type Explanation, type LineExplanation } from '../core/index';
+import { CONFIDENCE_MEANING, CachedLineExplainer, Explainer, LogReader, Matcher, lineOf, logFormatsFromConfig, type ConfigNode, type Confidence, type Explanation, type LineExplanation } from '../core/index';
 import { parseCommandArgs, one, UsageError } from './args';
 import { loadConfigOrReport } from '../host/load-config';
 import { forEachLine } from './lines';
@@ -38,6 +38,7 @@ export function explanationJson(x: Explanation): Record<string, unknown> {
     serverBlock: x.server ? { file: x.server.node.file.source.path, line: lineOf(x.server.node) } : null,
     location: locationJson(x.location),
     confidence: x.confidence,
+    why: x.why,
     candidates: x.candidates.map((c) => ({
       serverBlock: { file: c.server.node.file.source.path, line: lineOf(c.server.node) },
       location: locationJson(c.location),
@@ -52,7 +53,7 @@ interface Group {
   title: string;
   order: number;
   count: number;
-  causes: Map<string, { count: number; status: string; title: string; lines: number[]; sample: string; fixes: string[]; confidence: Set<string> }>;
+  causes: Map<string, { count: number; status: string; title: string; lines: number[]; sample: string; fixes: string[]; confidence: Set<Confidence>; why: string | null }>;
 }
 
 export async function runExplain(argv: string[], io: AsyncIo): Promise<number> {
@@ -178,7 +179,7 @@ function place(groups: Map<string, Group>, e: LineExplanation): Placed {
   let c = g.causes.get(x.cause.id);
   if (!c) {
     const full = e.explanation();
-    c = { count: 0, status, title: x.cause.title, lines: [], sample: full.message, fixes: full.fixes.slice(0, 4), confidence: new Set() };
+    c = { count: 0, status, title: x.cause.title, lines: [], sample: full.message, fixes: full.fixes.slice(0, 4), confidence: new Set(), why: full.why };
     g.causes.set(x.cause.id, c);
   }
   return { group: g, cause: c };
@@ -196,6 +197,7 @@ function renderGroups(groups: Map<string, Group>, reported: number, lines: numbe
   if (!reported) return `No ${all ? '' : 'upstream failure '}lines found in ${lines} line(s).\n`;
   const list = [...groups.values()].sort((a, b) => a.order - b.order || b.count - a.count);
   let out = `${reported} ${all ? 'line(s)' : 'upstream failure(s)'} in ${lines} line(s), ${list.length} place(s) in the config\n`;
+  const shown = new Set<Confidence>();
   for (const g of list) {
     out += `\n${g.count}x ${g.title}\n`;
     for (const [id, c] of [...g.causes.entries()].sort((a, b) => b[1].count - a[1].count)) {
@@ -204,8 +206,12 @@ function renderGroups(groups: Map<string, Group>, reported: number, lines: numbe
       const sample = c.sample.replace(/\r?\n/g, ' \u23ce ');
       out += `         e.g. line ${c.lines[0]}: ${sample.length > 160 ? `${sample.slice(0, 157)}...` : sample}\n`;
       out += `         lines ${c.lines.join(', ')}${c.count > c.lines.length ? ', ...' : ''}\n`;
+      for (const k of c.confidence) shown.add(k);
+      if (c.why && !(c.confidence.size === 1 && c.confidence.has('exact'))) out += `         why ${[...c.confidence].filter((k) => k !== 'exact').join('/')}: ${c.why}\n`;
       for (const f of c.fixes) out += `         - ${f}\n`;
     }
   }
+  // what the confidences shown mean, once each
+  if (shown.size) out += `\n${(['exact', 'likely', 'ambiguous'] as const).filter((k) => shown.has(k)).map((k) => `[${CONFIDENCE_MEANING[k].replace(/^(\w+): /, '$1] ')}`).join('\n')}\n`;
   return out;
 }

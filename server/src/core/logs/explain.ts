@@ -7,7 +7,7 @@ import type { Matcher } from '../match/matcher';
 import type { LocationInfo } from '../match/locations';
 import type { ServerInfo } from '../match/servers';
 import { parseRequestLine, type RequestLine } from '../match/uri';
-import { Linker, type Candidate, type Confidence } from './link';
+import { Linker, type Candidate, type Confidence, type Link, type RequestHistory } from './link';
 import { advice, summary } from './advice';
 import { withRegexBudget, LINE_REGEX_BUDGET } from '../match/pcre';
 import type { Model } from '../model/model';
@@ -29,8 +29,14 @@ export interface Explanation {
   server: ServerInfo | null;
   location: LocationInfo | null;
   confidence: Confidence;
+  /** One sentence on what keeps the link from being exact; null when it is exact. */
+  why: string | null;
   candidates: Candidate[];
   reasons: string[];
+  /** The answer depends on the request's earlier lines (identical lines from two steps of an error_page chain). */
+  orderDependent: boolean;
+  /** The step of the request's chain (0: the location the URI selects; +1 per error_page/try_files redirect). */
+  step: number;
   summary: string;
   fixes: string[];
 }
@@ -42,29 +48,41 @@ export class Explainer {
     this.linker = new Linker(matcher);
   }
 
-  /** One log entry; its regex evaluations (server names, locations, rewrites) share one step budget. */
-  explain(entry: LogEntry): Explanation {
-    return withRegexBudget(LINE_REGEX_BUDGET, () => this.explainEntry(entry));
+  /**
+   * Explains one entry. `history`: the earlier lines of the same log, in order (pass one object
+   * for all lines of a log): it tells identical lines of one request's error_page chain apart.
+   * Its regex evaluations (server names, locations, rewrites) share one step budget.
+   */
+  explain(entry: LogEntry, history?: RequestHistory | null): Explanation {
+    return withRegexBudget(LINE_REGEX_BUDGET, () => this.explainEntry(entry, history));
   }
 
-  private explainEntry(entry: LogEntry): Explanation {
+  private explainEntry(entry: LogEntry, history?: RequestHistory | null): Explanation {
     const x = entry.kind === 'error' ? baseError(entry) : baseAccess(entry);
-    Object.assign(x, this.linker.link(x, x.cause.id !== 'unknown'));
+    return this.finish(x, this.linker.link(x, needsAttempt(x.cause.id), history));
+  }
+
+  /** explain() with a link found before (by locate()). */
+  explainLinked(entry: LogEntry, link: Link): Explanation {
+    return this.finish(entry.kind === 'error' ? baseError(entry) : baseAccess(entry), link);
+  }
+
+  private finish(x: Explanation, link: Link): Explanation {
+    Object.assign(x, link);
     limitStatus(x, this.matcher.model);
     x.summary = summary(x);
     x.fixes = advice(x, this.matcher.model);
     return x;
   }
 
-  /** Only where an entry was handled (server, location, confidence): explain() without summary and fixes. */
-  locate(entry: LogEntry): Pick<Explanation, 'server' | 'location' | 'confidence'> {
-    return withRegexBudget(LINE_REGEX_BUDGET, () => this.locateEntry(entry));
+  /** Only where an entry was handled: explain() without summary and fixes. */
+  locate(entry: LogEntry, history?: RequestHistory | null): Link {
+    return withRegexBudget(LINE_REGEX_BUDGET, () => this.locateEntry(entry, history));
   }
 
-  private locateEntry(entry: LogEntry): Pick<Explanation, 'server' | 'location' | 'confidence'> {
+  private locateEntry(entry: LogEntry, history?: RequestHistory | null): Link {
     const x = entry.kind === 'error' ? baseError(entry) : baseAccess(entry);
-    const l = this.linker.link(x, x.cause.id !== 'unknown');
-    return { server: l.server, location: l.location, confidence: l.confidence };
+    return this.linker.link(x, needsAttempt(x.cause.id), history);
   }
 }
 
@@ -77,6 +95,14 @@ function limitStatus(x: Explanation, model: Model): void {
   if (Number.isInteger(v) && v >= 400 && v <= 599) x.status = v;
 }
 
+/** Causes nginx logs without an upstream attempt (request limits, worker limits): no *_pass needed where they happen. */
+const NO_ATTEMPT = new Set(['unknown', 'limit-req-rejected', 'limit-req-delayed', 'limit-conn-rejected', 'worker-connections-exhausted', 'too-many-open-files']);
+
+/** The line reports an upstream failure of a known cause, so the place that wrote it has a *_pass. */
+function needsAttempt(id: string): boolean {
+  return !NO_ATTEMPT.has(id);
+}
+
 function baseError(e: ErrorLogEntry): Explanation {
   const c = classify(e);
   const message = `${e.message}${e.errno ? ` (${e.errno.code}: ${e.errno.text})` : ''}${e.action ? ` while ${e.action}` : ''}`;
@@ -86,7 +112,7 @@ function baseError(e: ErrorLogEntry): Explanation {
     serverName: e.context.request !== undefined || e.context.host !== undefined ? (e.context.server ?? null) : null,
     request: e.context.request !== undefined ? parseRequestLine(e.context.request) : null,
     upstream: e.context.upstream ?? null, host: e.context.host ?? null,
-    server: null, location: null, confidence: 'ambiguous', candidates: [], reasons: [], summary: '', fixes: [],
+    server: null, location: null, confidence: 'ambiguous', why: null, candidates: [], reasons: [], orderDependent: false, step: 0, summary: '', fixes: [],
   };
 }
 
@@ -98,6 +124,6 @@ function baseAccess(e: LogEntry & { kind: 'access' }): Explanation {
     client: e.remoteAddr ?? null, serverName: e.serverName ?? null,
     request: e.request ? parseRequestLine(e.request) : null,
     upstream: e.upstreamAddr ?? null, host: e.host ?? null,
-    server: null, location: null, confidence: 'ambiguous', candidates: [], reasons: [], summary: '', fixes: [],
+    server: null, location: null, confidence: 'ambiguous', why: null, candidates: [], reasons: [], orderDependent: false, step: 0, summary: '', fixes: [],
   };
 }

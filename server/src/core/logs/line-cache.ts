@@ -7,7 +7,7 @@
 // truncated lines, UDP clients, a message holding ", client: ", a context whose quoted values hold
 // quotes) always take the normal way.
 import type { Explainer, Explanation } from './explain';
-import type { Confidence } from './link';
+import { RequestHistory, type Confidence } from './link';
 import { isUpstreamFailure } from './failure';
 import type { LogEntry, LogReader } from './reader';
 import { LEVELS, MAX_LINE_BYTES, parseErrorText, type ErrorLogEntry } from './error-log';
@@ -167,6 +167,8 @@ export class CachedLineExplainer {
   private keyChars = 0;
   private readonly tails = new Map<string, Tail>();
   private readonly scan: Scan = { kind: 0, headStart: 0, at: 0, clientStart: 0, clientEnd: 0 };
+  /** The log's lines so far, per request: identical lines of one error_page chain are told apart by order. */
+  private readonly history = new RequestHistory();
 
   constructor(
     private readonly reader: LogReader,
@@ -199,19 +201,25 @@ export class CachedLineExplainer {
       const entries = this.reader.push(text, bytes);
       const e = entries[0];
       if (entries.length === 1 && e && this.describes(text, clientStart, clientEnd, e, lineNo)) {
+        const l = this.explainer.locate(e, this.history);
+        if (l.orderDependent) {
+          // the answer depends on the lines before: never cached
+          report(fromExplanation(this.explainer.explainLinked(e, l)));
+          return;
+        }
         this.budget(tailText.length);
-        this.tails.set(tailText, (tail = { ...this.explainer.locate(e), pairs: new Map(), lastHead: null, lastPair: null }));
+        this.tails.set(tailText, (tail = { server: l.server, location: l.location, confidence: l.confidence, pairs: new Map(), lastHead: null, lastPair: null }));
         report(new CachedLine(this.explainer, head, tail, lineNo, text, bytes, clientStart, clientEnd));
         return;
       }
-      for (const en of entries) if (isUpstreamFailure(en)) report(fromExplanation(this.explainer.explain(en)));
+      for (const en of entries) if (isUpstreamFailure(en)) report(fromExplanation(this.explainer.explain(en, this.history)));
       return;
     }
     const lineNo = this.reader.stats.lines + 1;
     const { clientStart, clientEnd } = sc;
     for (const e of this.reader.push(text, bytes)) {
       const failure = this.all || isUpstreamFailure(e);
-      const x = failure ? this.explainer.explain(e) : null;
+      const x = failure ? this.explainer.explain(e, this.history) : null;
       if (x) report(fromExplanation(x));
       if (!heads || !this.describes(text, clientStart, clientEnd, e, lineNo)) continue;
       this.budget(headText.length + text.length - clientEnd);
@@ -220,7 +228,7 @@ export class CachedLineExplainer {
         const c = classify(e as ErrorLogEntry);
         heads.set(headText, (h = { failure, cause: c.cause, status: c.status, bodyPhase: c.bodyPhase }));
       }
-      if (x) {
+      if (x && !x.orderDependent) {
         const tailText = text.slice(clientEnd);
         let tail = this.tails.get(tailText);
         if (!tail) this.tails.set(tailText, (tail = { server: x.server, location: x.location, confidence: x.confidence, pairs: new Map(), lastHead: null, lastPair: null }));
@@ -247,7 +255,7 @@ export class CachedLineExplainer {
 
   end(report: (e: LineExplanation) => void): void {
     for (const e of this.reader.end()) {
-      if (this.all || isUpstreamFailure(e)) report(fromExplanation(this.explainer.explain(e)));
+      if (this.all || isUpstreamFailure(e)) report(fromExplanation(this.explainer.explain(e, this.history)));
     }
   }
 }

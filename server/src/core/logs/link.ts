@@ -1,19 +1,41 @@
 // Linking: which server block and location made the upstream attempt a log line records, and how
-// sure that is. The server comes from the line's `server:` field (the first server_name of the
-// chosen block, nginx-facts §1.3), narrowed by the Host header; the location from matching the
-// logged request line exactly as nginx does (match/); the `upstream:` field (schema, peer address
-// or group name) confirms the location or picks among candidates (try_files fallbacks, several
-// servers with one name). What to do about a failure is advice.ts; explain.ts puts both together.
+// sure that is.
+//
+// 1. Server blocks: those whose first server_name is the line's `server:` value (several blocks
+//    can log one name: certbot's port-80 redirect next to the 443 proxy), else those the Host
+//    header selects.
+// 2. Places that can make an attempt for the request (attempts.ts): the location the URI selects
+//    and every location error_page / try_files can move the request to. A block where none exists
+//    (it returns before any location, or the location has no *_pass) cannot have written the line.
+// 3. The `upstream:` field (fit.ts): its peer must be one the place connects to, its URI what the
+//    place sends. Places that contradict it are out.
+// 4. What is left decides: one place is `exact`; weaker evidence (host names, Host port, listen
+//    ports, regexes that could not be evaluated, a peer that fits nothing) gives `likely` with one
+//    sentence why; two places that fit equally give `ambiguous` with both listed. Identical lines
+//    of one request from two steps of an error_page chain are told apart by their order
+//    (RequestHistory, fed by the caller with the lines of one log in order).
+// What to do about a failure is advice.ts; explain.ts puts both together.
 import type { LogEntry } from './reader';
-import { Matcher, type MatchResult } from '../match/matcher';
-import type { LocationInfo } from '../match/locations';
+import type { Matcher, MatchResult } from '../match/matcher';
+import { describe, type LocationInfo } from '../match/locations';
 import type { ServerInfo } from '../match/servers';
 import type { RequestLine } from '../match/uri';
 import { validateHost } from '../match/uri';
 import { toBytes } from '../match/bytes';
-import { loggedSchemes, passNodesIn, type PassNode } from '../upstream/pass-target';
+import { lineOf } from '../workspace/config-set';
+import { attemptSites, type AttemptSite } from './attempts';
+import { parseUpstream, peerFit, uriFit, type PeerFit, type UpstreamField, type UriFit } from './fit';
+
+export { parseUpstream, type UpstreamField } from './fit';
 
 export type Confidence = 'exact' | 'likely' | 'ambiguous';
+
+/** What each confidence means, in one sentence (shown where the confidence is: CLI, report, editor). */
+export const CONFIDENCE_MEANING: Readonly<Record<Confidence, string>> = {
+  exact: 'exact: no other place in the config can have written this line (server name, URI and upstream agree).',
+  likely: 'likely: the best fit, but the line does not prove it; "why" says what is uncertain.',
+  ambiguous: 'ambiguous: several places fit the line equally; they are listed as candidates with why.',
+};
 
 export interface Candidate {
   server: ServerInfo;
@@ -29,6 +51,8 @@ export interface LogFacts {
   serverName: string | null;
   host: string | null;
   upstream: string | null;
+  /** The line's cause, when known: resolver failures come from a *_pass with variables. */
+  cause?: { id: string };
 }
 
 /** Where a request was handled. */
@@ -38,36 +62,69 @@ export interface Link {
   confidence: Confidence;
   candidates: Candidate[];
   reasons: string[];
+  /** One sentence on what keeps the answer from being exact; null when it is exact. */
+  why: string | null;
+  /** The answer depends on the earlier lines of the same request (identical lines from two steps of a chain). */
+  orderDependent: boolean;
+  /** The step of the request's chain the answer is at (0: the location the URI selects). */
+  step: number;
 }
+
+/** A place considered for one line. */
+interface Option {
+  server: ServerInfo;
+  /** null: the block cannot make an attempt for this request (then `location` is what the URI selects). */
+  site: AttemptSite | null;
+  location: LocationInfo | null;
+  result: MatchResult;
+  peer: PeerFit | 'none';
+  uri: UriFit;
+  /** 2: the block takes the logged Host on the logged port; 1: on some port; 0: not. */
+  host: number;
+}
+
+/** The cached part of a link, and the options an order decision picks from. */
+interface Base {
+  link: Link;
+  tie: Option[] | null;
+}
+
+const RESOLVER_CAUSES = new Set(['no-resolver', 'upstream-unresolved']);
 
 /** Links log lines to the blocks of one config. */
 export class Linker {
-  /** Links depend only on server name, host, path and upstream peer: big logs repeat them a lot. */
-  private readonly cache = new Map<string, Link>();
+  /** Links depend only on server name, host, path and upstream: big logs repeat them a lot. */
+  private readonly cache = new Map<string, Base>();
 
   constructor(readonly matcher: Matcher) {}
 
   /**
-   * The server block and location that handled the request of a log line. `knownFailure`: the line
-   * reports an upstream failure of a known cause, so the block that made the attempt has a *_pass.
+   * The server block and location that made the attempt of a log line. `knownFailure`: the line
+   * reports an upstream failure of a known cause, so the block that made it has a *_pass.
+   * `history`: the earlier lines of the same log (in order); without it, identical lines of two
+   * steps of one error_page chain stay ambiguous.
    */
-  link(x: LogFacts, knownFailure: boolean): Link {
+  link(x: LogFacts, knownFailure: boolean, history?: RequestHistory | null): Link {
     const path = x.request ? x.request.target.replace(/[?#].*$/, '') : '';
-    const peer = x.upstream === null ? '' : x.upstream.split(/, | : /).map((u) => { const f = parseUpstream(u); return f.schema + f.peer; }).join(',');
     const needsPass = x.entry.kind === 'error' ? x.upstream !== null || knownFailure : true;
-    const key = x.request ? `${x.entry.kind}\0${x.serverName}\0${x.host}\0${path}\0${peer}\0${needsPass}` : '';
-    const hit = key ? this.cache.get(key) : undefined;
-    if (hit) return { ...hit, reasons: [...hit.reasons] };
-    const l: Link = { server: null, location: null, confidence: 'ambiguous', candidates: [], reasons: [] };
-    this.linkUncached(x, needsPass, l);
-    if (key) {
-      if (this.cache.size >= 20_000) this.cache.clear();
-      this.cache.set(key, { ...l, reasons: [...l.reasons] });
+    const resolver = x.cause !== undefined && RESOLVER_CAUSES.has(x.cause.id);
+    const key = x.request ? `${x.entry.kind}\0${x.serverName}\0${x.host}\0${path}\0${x.upstream?.replace(/\?.*$/, '') ?? ''}\0${needsPass}\0${resolver}` : '';
+    let base = key ? this.cache.get(key) : undefined;
+    if (!base) {
+      base = this.linkUncached(x, path, needsPass, resolver);
+      if (key) {
+        if (this.cache.size >= 20_000) this.cache.clear();
+        this.cache.set(key, base);
+      }
     }
+    if (base.tie) return this.byOrder(x, base, history ?? null);
+    const l = copy(base.link);
+    if (history) history.note(x, l, l.step);
     return l;
   }
 
-  private linkUncached(x: LogFacts, needsPass: boolean, out: Link): void {
+  private linkUncached(x: LogFacts, path: string, needsPass: boolean, resolver: boolean): Base {
+    const out: Link = { server: null, location: null, confidence: 'ambiguous', candidates: [], reasons: [], why: null, orderDependent: false, step: 0 };
     const m = this.matcher;
     if (!x.request) {
       if (x.entry.kind === 'error' && x.entry.context.client !== undefined && x.entry.context.request === undefined) {
@@ -75,110 +132,228 @@ export class Linker {
       } else if (x.entry.kind === 'error' && x.entry.context.client === undefined) {
         out.reasons.push('the line has no client context (a process-level event)');
       } else out.reasons.push('the request line is missing or cut off, so the location cannot be matched');
-      return;
+      out.why = out.reasons[0]!;
+      return { link: out, tie: null };
     }
     // an absolute request line ("GET http://h:8080/x") names the host nginx used, not Host
     const absolute = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/([^/?#]*)/.exec(x.request.target);
     const effectiveHost = absolute ? absolute[1]! : x.host;
     const hostBytes = effectiveHost !== null ? validateHost(toBytes(effectiveHost)) : null;
+    const port = effectiveHost !== null ? hostPort(effectiveHost) : null;
     // 1. server blocks
     let servers: ServerInfo[];
     let serverHow: string;
+    let byName = true;
     if (x.serverName !== null) {
       servers = m.serversLogging(x.serverName);
-      serverHow = `server: "${x.serverName}" is logged for ${servers.length} server block(s)`;
+      serverHow = `server: "${x.serverName}" is logged by ${servers.length} server block(s)`;
       if (!servers.length) {
+        byName = false;
         servers = this.byHost(hostBytes);
         serverHow = `no server block logs server: "${x.serverName}" (is this the config that wrote the log?); chose by host instead`;
       }
     } else {
+      byName = false;
       servers = this.byHost(hostBytes);
       serverHow = hostBytes !== null ? `server chosen by the host "${effectiveHost}"` : 'the line names no server or host: every server block is a candidate';
-    }
-    let narrowedByHost = false;
-    if (servers.length > 1 && hostBytes !== null) {
-      const port = hostPort(effectiveHost!);
-      const fits = servers.filter((s) => m.entries(s).some((en) => m.table.lookup(en, hostBytes).server === s && (port === null || en.port === port)));
-      const fitsAnyPort = fits.length ? fits : servers.filter((s) => m.entries(s).some((en) => m.table.lookup(en, hostBytes).server === s));
-      if (fitsAnyPort.length && fitsAnyPort.length < servers.length) {
-        servers = fitsAnyPort;
-        narrowedByHost = true;
-        serverHow += `; host "${effectiveHost}" selects ${servers.length} of them`;
-      }
     }
     out.reasons.push(serverHow);
     if (!servers.length) {
       out.reasons.push('no server block found');
-      return;
+      out.why = 'no server block of this config fits the line';
+      return { link: out, tie: null };
     }
-    // 2. locations
+    const hostFit = (s: ServerInfo): number => {
+      if (hostBytes === null || servers.length < 2) return 0;
+      const entries = m.entries(s);
+      const takes = entries.filter((en) => m.table.lookup(en, hostBytes).server === s);
+      if (takes.some((en) => port === null || en.port === port)) return port === null ? 1 : 2;
+      return takes.length ? 1 : 0;
+    };
+    // 2. the places that can make an attempt, per block
     const target = x.request.target;
-    const options: { server: ServerInfo; location: LocationInfo | null; result: MatchResult; primary: boolean; why: string }[] = [];
-    const port = effectiveHost !== null ? hostPort(effectiveHost) : null;
+    const options: Option[] = [];
+    const noAttempt = new Map<ServerInfo, string>();
     for (const s of servers) {
       // the URI is normalised with merge_slashes of the default server of the address:port the
       // request came in on; when the server's addresses disagree on it, try each value
       const entries = m.entries(s);
       const onPort = entries.filter((en) => en.port === port);
       const merges = [...new Set((onPort.length ? onPort : entries).map((en) => m.flag(en.defaultServer.node, 'merge_slashes', true)))];
-      const seen = new Set<LocationInfo | null>();
+      const h = hostFit(s);
       for (const merge of merges.length ? merges : [true]) {
-        const r = m.matchInServer(s, target, x.host ?? '', merge);
-        if (seen.has(r.location)) continue;
-        seen.add(r.location);
-        options.push({ server: s, location: r.location, result: r, primary: true, why: merges.length > 1 ? `matched the request URI with merge_slashes ${merge ? 'on' : 'off'}` : 'matched the request URI' });
-        for (const c of r.candidates) options.push({ server: s, location: c, result: r, primary: false, why: `may take the request instead (${r.certain ? 'fallback' : 'could not be evaluated'})` });
+        const a = attemptSites(m, s, target, x.host ?? '', merge);
+        if (!a.sites.length) {
+          options.push({ server: s, site: null, location: a.result.location, result: a.result, peer: 'none', uri: 'unknown', host: h });
+          noAttempt.set(s, whyNoAttempt(a.result));
+        }
+        for (const site of a.sites) {
+          if (options.some((o) => o.server === s && o.site && o.site.location === site.location && o.site.uri === site.uri)) continue;
+          options.push({ server: s, site, location: site.location, result: a.result, peer: 'none', uri: 'unknown', host: h });
+        }
       }
     }
-    // 3. upstream agreement
-    // $upstream_addr lists every attempt (", ") and internal redirect (" : "); the error log one peer
-    const peers = x.upstream !== null ? x.upstream.split(/, | : /).filter((p) => p && p !== '-').map(parseUpstream) : [];
-    const up = peers.length ? peers : null;
-    const scored = options.map((o) => {
-      const targets = o.location ? passNodesIn(o.location.node) : passNodesIn(o.server.node, true);
-      let fit: 'yes' | 'possible' | 'no' | 'none';
-      if (!targets.length) fit = 'none';
-      else if (!up) fit = 'yes'; // nothing to contradict the *_pass (resolver errors carry no upstream:)
-      else fit = best(targets.flatMap((t) => up.map((u) => this.fits(t, u))));
-      return { ...o, fit, targets };
-    });
-    const rank = (f: string): number => (f === 'yes' ? 3 : f === 'possible' ? 2 : f === 'none' ? (needsPass ? 0 : 2) : -1);
-    const top = Math.max(...scored.map((s) => rank(s.fit) + (s.primary ? 0.5 : 0)));
-    const bestOnes = scored.filter((s) => rank(s.fit) + (s.primary ? 0.5 : 0) === top);
-    const primary = scored.filter((s) => s.primary);
-    out.reasons.push(...primary.flatMap((p) => p.result.reason.map((r) => `${servers.length > 1 ? `[${shortServer(p.server)}] ` : ''}${r}`)));
-    const chosen = bestOnes.length === 1 ? bestOnes[0]! : null;
-    if (chosen) {
-      out.server = chosen.server;
-      out.location = chosen.location;
-      let conf: Confidence = 'exact';
-      if (servers.length > 1 || narrowedByHost) conf = 'likely';
-      if (!chosen.primary) conf = 'likely';
-      if (!chosen.result.certain && chosen.primary) conf = 'likely';
-      if (chosen.fit === 'possible' || (chosen.fit === 'none' && needsPass)) conf = conf === 'exact' ? 'likely' : conf;
-      if (chosen.fit === 'no') conf = 'ambiguous';
-      out.confidence = conf;
-      if (up && chosen.fit === 'yes') out.reasons.push(`the upstream "${x.upstream}" agrees with ${chosen.targets.map((t) => `${t.node.d.name} ${t.node.d.args[0]?.value ?? ''}`).join(', ')}`);
-      if (chosen.fit === 'no') out.reasons.push(`the upstream "${x.upstream}" does not fit the ${chosen.location ? 'location' : 'server'}'s *_pass; the log may come from another config version`);
-      if (chosen.fit === 'none' && needsPass) out.reasons.push('the matched location has no *_pass directive');
+    const primary = options.find((o) => o.site?.step === 0 || !o.site) ?? options[0]!;
+    out.reasons.push(...primary.result.reason.map((r) => `${servers.length > 1 ? `[${shortServer(primary.server)}] ` : ''}${r}`));
+    // 3. blocks that cannot make the attempt cannot have written the line
+    let pool = options;
+    const attempting = options.filter((o) => o.site);
+    if (needsPass && attempting.length) {
+      pool = attempting;
+      for (const [s, why] of noAttempt) {
+        if (!attempting.some((o) => o.server === s)) out.reasons.push(`${serverText(s)} cannot have made an upstream attempt for "${path}": ${why}`);
+      }
+    }
+    // 4. the upstream field
+    const up = peersOf(x);
+    for (const o of pool) {
+      if (!o.site) continue;
+      if (!up) {
+        // resolver failures happen only where the *_pass has variables
+        o.peer = resolver ? (o.site.passes.some((p) => p.target.address.includes('$')) ? 'yes' : 'no') : 'yes';
+        continue;
+      }
+      let best: PeerFit = 'no';
+      for (const u of up) {
+        const f = peerFit(m.model, o.site.passes, u);
+        if (f === 'yes' || (f === 'possible' && best === 'no')) best = f;
+      }
+      o.peer = best;
+      o.uri = up.length === 1 && x.entry.kind === 'error' && !(x.entry.kind === 'error' && x.entry.truncated) ? uriFit(o.site, up[0]!, target) : 'unknown';
+    }
+    let live = pool.filter((o) => o.peer !== 'no' && o.uri !== 'no');
+    let note: string | null = null;
+    if (!live.length) {
+      live = pool.filter((o) => o.peer !== 'no');
+      if (live.length) note = `the URI in the upstream field "${x.upstream}" is not what ${live.length > 1 ? 'these places send' : 'this place sends'} (a rewrite or an X-Accel-Redirect may have changed it)`;
+    }
+    if (!live.length) {
+      // nothing fits the peer: the URI match still holds (a log from another config version, NAT)
+      live = pool.filter((o) => !o.site || o.site.step === 0);
+      if (!live.length) live = pool;
+      const passes = live.flatMap((o) => o.site?.passes ?? []).slice(0, 2);
+      if (up && passes.length) note = `the upstream peer "${up.map((u) => u.peer).join(', ')}" does not match ${passes.map((p) => `${p.node.d.name} ${p.node.d.args[0]?.value ?? ''} (${where(p.node)})`).join(' or ')}: the log may come from another version of the config, or the address is translated (NAT, containers)`;
+      else if (needsPass) note = 'no location on the way has a *_pass directive, so none of them can have made an upstream attempt';
+    }
+    // 5. decide
+    const peerRank = (o: Option): number => (o.peer === 'yes' ? 2 : o.peer === 'possible' ? 1 : o.peer === 'none' ? (needsPass ? 0 : 2) : -1);
+    const uriRank = (o: Option): number => (o.uri === 'yes' ? 1 : 0);
+    const topPeer = Math.max(...live.map(peerRank));
+    let best = live.filter((o) => peerRank(o) === topPeer);
+    const topUri = Math.max(...best.map(uriRank));
+    best = best.filter((o) => uriRank(o) === topUri);
+    const answers = unique(best);
+    const others = unique(live).filter((a) => !answers.includes(a));
+    let chosen: Option | null = null;
+    let why: string | null = note;
+    if (answers.length === 1) {
+      chosen = best[0]!;
+      if (!why && others.length) {
+        const o = others[0]!;
+        why = `${placeText(o)} fits the line too, less well (upstream peer: ${o.peer}${o.uri === 'unknown' ? '' : `, URI: ${o.uri}`})`;
+      }
     } else {
-      const uniqueServers = [...new Set(bestOnes.map((b) => b.server))];
-      const uniqueLocations = [...new Set(bestOnes.map((b) => b.location?.node ?? null))];
-      if (uniqueServers.length === 1) out.server = uniqueServers[0]!;
-      if (uniqueLocations.length === 1 && uniqueLocations[0]) {
+      const byHost = narrow(best, (o) => o.host);
+      const certainOnes = best.filter((o) => o.site?.certain !== false);
+      const servers2 = new Set(best.map((o) => o.server));
+      const locations2 = new Set(best.map((o) => o.location));
+      if (locations2.size === 1 && best[0]!.location) {
         // several server blocks, one location (a file included into each): the location is known
-        out.location = bestOnes[0]!.location;
+        out.location = best[0]!.location;
         out.confidence = 'likely';
-        out.reasons.push(`${bestOnes.length} server blocks fit, all through the same location (an included file)`);
+        out.why = why ?? `${servers2.size} server blocks include this location (${where(best[0]!.location.node)}); the line does not say which of them took the request`;
+        out.reasons.push(`${servers2.size} server blocks fit, all through the same location (an included file)`);
+        this.addCandidates(out, live, null);
+        return { link: out, tie: null };
+      }
+      if (servers2.size === 1 && certainOnes.length && unique(certainOnes).length === 1 && certainOnes.length < best.length) {
+        chosen = certainOnes[0]!;
+        const alt = best.find((o) => o.site?.certain === false)!;
+        why = why ?? `${placeText(alt)} may take the request instead: a regex or an if there could not be evaluated`;
+      } else if (servers2.size === 1 && new Set(best.map((o) => o.site?.step)).size === best.length) {
+        // identical lines from two steps of one chain: the order of the request's lines decides
+        out.server = best[0]!.server;
+        out.reasons.push(`the same line can come from ${best.map((o) => placeText(o)).join(' and from ')}`);
+        this.addCandidates(out, live, null);
+        return { link: out, tie: [...best].sort((a, b) => a.site!.step - b.site!.step) };
+      } else if (unique(byHost).length === 1) {
+        chosen = byHost[0]!;
+        why = why ?? `${servers2.size} server blocks can have made this attempt; the Host header "${x.host}" selects ${serverText(chosen.server)}${port === null ? '' : ` on port ${port}`}`;
       } else {
+        const onDefault = narrow(byHost, (o) => (port === null && o.server.listens.some((l) => l.port === 80 || l.port === 443) ? 1 : 0));
+        if (port === null && unique(onDefault).length === 1 && onDefault.length < byHost.length) {
+          chosen = onDefault[0]!;
+          why = why ?? `${servers2.size} server blocks can have made this attempt; the Host header has no port, so the one listening on port 80 or 443 is the likely one`;
+        }
+      }
+      if (!chosen) {
+        const uniqueServers = [...servers2];
+        if (uniqueServers.length === 1) out.server = uniqueServers[0]!;
         out.confidence = 'ambiguous';
-        out.reasons.push(`${bestOnes.length} candidates fit equally well: the log line does not say which ${uniqueServers.length > 1 ? 'server block (address:port)' : 'location'} took the request`);
+        out.why = `${unique(best).length} places fit the line equally well: ${unique(best).map((o) => placeText(o)).join('; ')}${servers2.size > 1 ? ' (the line does not say which server block, i.e. which address:port, took the request)' : ''}`;
+        out.reasons.push(`${unique(best).length} candidates fit equally well: the log line does not say which ${servers2.size > 1 ? 'server block (address:port)' : 'location'} took the request`);
+        this.addCandidates(out, live, null);
+        return { link: out, tie: null };
       }
     }
-    for (const o of scored) {
+    out.server = chosen.server;
+    out.location = chosen.location;
+    const site = chosen.site;
+    out.step = site?.step ?? 0;
+    if (site?.via.length) out.reasons.push(...site.via);
+    if (up && chosen.peer === 'yes') out.reasons.push(`the upstream "${x.upstream}" agrees with ${site!.passes.map((p) => `${p.node.d.name} ${p.node.d.args[0]?.value ?? ''} (${where(p.node)})`).join(', ')}`);
+    if (chosen.uri === 'yes') out.reasons.push('the URI in the upstream field is the one this location sends');
+    if (!why && chosen.peer === 'possible') {
+      const p = site!.passes[0]!;
+      why = up
+        ? `the peer "${up.map((u) => u.peer).join(', ')}" can come from ${p.node.d.name} ${p.node.d.args[0]?.value ?? ''} (${where(p.node)}), whose host name or variables nginx resolves at run time, which the config alone cannot confirm`
+        : `${p.node.d.name} ${p.node.d.args[0]?.value ?? ''} (${where(p.node)}) can have made this attempt, but the line names no peer to confirm it`;
+    }
+    if (!why && site && !site.certain) why = 'a regex, an if or a variable on the way could not be evaluated, so another location may have taken the request';
+    if (!why && !site && needsPass) why = `${chosen.location ? describe(chosen.location) : 'the server level'} has no *_pass directive, so it cannot have made an upstream attempt; this is only where the URI leads`;
+    if (!why && !site && !chosen.result.certain) why = 'a regex, an if or a variable on the way could not be evaluated, so another location may have taken the request';
+    out.why = why;
+    out.confidence = why ? 'likely' : 'exact';
+    if (!byName && out.confidence === 'exact' && x.serverName !== null) {
+      out.confidence = 'likely';
+      out.why = `no server block logs server: "${x.serverName}", so the log may come from another version of the config; the Host header chose this one`;
+    }
+    this.addCandidates(out, live, chosen);
+    return { link: out, tie: null };
+  }
+
+  /** Picks among identical lines of one request's chain by the lines before it. */
+  private byOrder(x: LogFacts, base: Base, history: RequestHistory | null): Link {
+    const tie = base.tie!;
+    const l = copy(base.link);
+    l.orderDependent = true;
+    const names = tie.map((o) => placeText(o)).join(' and from ');
+    const pick = history ? history.pick(x, tie.map((o) => o.site!.step)) : null;
+    if (pick === null) {
+      l.confidence = 'ambiguous';
+      l.why = `the same line can come from ${names}; which one depends on the request's earlier lines, explain them together`;
+      return l;
+    }
+    const chosen = tie.find((o) => o.site!.step === pick)!;
+    l.location = chosen.location;
+    l.step = pick;
+    l.confidence = 'likely';
+    l.why = `the same line can come from ${names}; the request's earlier lines in this log put it at step ${pick + 1} of the chain`;
+    l.reasons.push(...chosen.site!.via);
+    l.candidates = l.candidates.filter((c) => c.location !== chosen.location);
+    history!.note(x, l, pick);
+    return l;
+  }
+
+  private addCandidates(out: Link, live: Option[], chosen: Option | null): void {
+    const seen = new Set<string>();
+    for (const o of live) {
       if (chosen && o.server === chosen.server && o.location === chosen.location) continue;
-      if (rank(o.fit) < 0 && !o.primary) continue;
-      out.candidates.push({ server: o.server, location: o.location, why: `${o.why}; upstream fit: ${o.fit}` });
+      const k = `${o.server.index}\0${o.location ? lineOf(o.location.node) + o.location.node.file.source.path : ''}`;
+      if (seen.has(k)) continue;
+      seen.add(k);
+      const how = o.site?.via.length ? o.site.via[o.site.via.length - 1]! : o.site ? (o.site.certain ? 'the location the URI selects' : 'may take the request (it could not be evaluated)') : 'the location the URI selects (it has no *_pass)';
+      out.candidates.push({ server: o.server, location: o.location, why: `${how}; upstream peer fits: ${o.peer}${o.uri === 'unknown' ? '' : `; URI fits: ${o.uri}`}` });
     }
   }
 
@@ -192,74 +367,99 @@ export class Linker {
     }
     return out.length ? out : [...m.table.servers];
   }
+}
 
-  private fits(p: PassNode, up: UpstreamField): 'yes' | 'possible' | 'no' {
-    const t = p.target;
-    if (up.schema && !loggedSchemes(t).includes(up.schema)) return 'no';
-    if (t.hasVariables) return 'possible';
-    const group = this.matcher.model.upstreams.get(t.address.replace(/:\d+$/, ''));
-    if (group) {
-      const name = t.address.replace(/:\d+$/, '');
-      if (up.peer === name) return 'yes';
-      let unresolved = false;
-      for (const g of group) {
-        for (const s of g.children) {
-          if (s.d.name !== 'server' || !s.d.args[0]) continue;
-          const a = normAddr(s.d.args[0].value, 80);
-          if (a.unresolved) unresolved = true;
-          else if (a.addrs.includes(up.peer)) return 'yes';
-        }
-      }
-      return unresolved ? 'possible' : 'no';
+/**
+ * The lines of one log seen so far, per request (pid and connection number, request line): at
+ * which step of its chain each request is, and which attempts (peer and cause) that step logged.
+ * nginx tries a peer once per location, so the same attempt again means the next location.
+ */
+export class RequestHistory {
+  private readonly requests = new Map<string, { request: string; step: number; seen: Set<string> }>();
+
+  private keys(x: LogFacts): { conn: string; request: string; attempt: string } | null {
+    const e = x.entry;
+    if (e.kind !== 'error' || e.connection === undefined || !x.request) return null;
+    return {
+      conn: `${e.pid}#${e.connection}`,
+      request: `${x.request.method} ${x.request.target}\0${x.serverName}\0${x.host}`,
+      attempt: `${x.upstream}\0${x.cause?.id ?? ''}`,
+    };
+  }
+
+  /** The step of `steps` (ascending) this line is at; null when the line has no connection or request. */
+  pick(x: LogFacts, steps: number[]): number | null {
+    const k = this.keys(x);
+    if (!k) return null;
+    const r = this.requests.get(k.conn);
+    if (!r || r.request !== k.request) return steps[0]!;
+    if (steps.includes(r.step) && !r.seen.has(k.attempt)) return r.step;
+    // the same attempt again: the next location of the chain, or a new request on the connection
+    return steps.find((s) => s > r.step) ?? steps[0]!;
+  }
+
+  /** Records that this line was linked at `step`. */
+  note(x: LogFacts, l: Link, step: number): void {
+    const k = this.keys(x);
+    if (!k || !l.location) return;
+    let r = this.requests.get(k.conn);
+    if (!r || r.request !== k.request || step < r.step) {
+      if (this.requests.size >= 50_000) this.requests.clear();
+      this.requests.set(k.conn, (r = { request: k.request, step, seen: new Set() }));
     }
-    const defPort = up.schema === 'https://' ? 443 : 80;
-    const a = normAddr(t.address, defPort);
-    if (a.unresolved) return 'possible';
-    return a.addrs.includes(up.peer) ? 'yes' : 'no';
+    if (step !== r.step) {
+      r.step = step;
+      r.seen = new Set();
+    }
+    r.seen.add(k.attempt);
   }
 }
 
 // ----- helpers ------------------------------------------------------------------------------------
 
-export interface UpstreamField {
-  schema: string;
-  peer: string;
-  uri: string;
+function copy(l: Link): Link {
+  return { ...l, reasons: [...l.reasons], candidates: [...l.candidates] };
 }
 
-/** Splits `upstream: "http://127.0.0.1:8080/x"` (or `fastcgi://unix:/run/php.sock:`) into its parts. */
-export function parseUpstream(text: string): UpstreamField {
-  const s = /^([a-z0-9+.-]+:\/\/)?(.*)$/.exec(text)!;
-  const schema = s[1] ?? '';
-  const rest = s[2]!;
-  if (rest.startsWith('unix:')) {
-    const i = rest.indexOf(':', 5);
-    return i < 0 ? { schema, peer: rest, uri: '' } : { schema, peer: rest.slice(0, i), uri: rest.slice(i + 1) };
-  }
-  if (rest.startsWith('[')) {
-    const m = /^(\[[^\]]*\](?::\d+)?)(.*)$/.exec(rest)!;
-    return { schema, peer: m[1]!, uri: m[2]! };
-  }
-  const i = rest.indexOf('/');
-  return i < 0 ? { schema, peer: rest, uri: '' } : { schema, peer: rest.slice(0, i), uri: rest.slice(i) };
+/** The peers of the line's upstream field: the error log names one; $upstream_addr lists attempts (", ") and redirects (" : "), the last redirect is the place that answered. */
+function peersOf(x: LogFacts): UpstreamField[] | null {
+  if (x.upstream === null) return null;
+  const last = x.entry.kind === 'access' ? x.upstream.split(' : ').pop()! : x.upstream;
+  const parts = (x.entry.kind === 'access' ? last.split(', ') : [last]).filter((p) => p && p !== '-');
+  return parts.length ? parts.map(parseUpstream) : null;
 }
 
-/** An address as nginx logs peers: "127.0.0.1:80", "[::1]:8080", "unix:/x"; host names are unresolved. */
-function normAddr(a: string, defaultPort: number): { addrs: string[]; unresolved: boolean } {
-  if (a.startsWith('unix:')) return { addrs: [a], unresolved: false };
-  const v6 = /^\[([^\]]+)\](?::(\d+))?$/.exec(a);
-  if (v6) return { addrs: [`[${v6[1]}]:${v6[2] ?? defaultPort}`], unresolved: false };
-  const m = /^([^:]+)(?::(\d+))?$/.exec(a);
-  if (!m) return { addrs: [], unresolved: true };
-  const host = m[1]!;
-  const port = m[2] ?? String(defaultPort);
-  if (/^\d+\.\d+\.\d+\.\d+$/.test(host)) return { addrs: [`${host}:${port}`], unresolved: false };
-  if (host.toLowerCase() === 'localhost') return { addrs: [`127.0.0.1:${port}`, `[::1]:${port}`], unresolved: false };
-  return { addrs: [], unresolved: true };
+/** The options with the highest value of `f`. */
+function narrow(list: Option[], f: (o: Option) => number): Option[] {
+  const top = Math.max(...list.map(f));
+  return list.filter((o) => f(o) === top);
 }
 
-function best(fits: ('yes' | 'possible' | 'no')[]): 'yes' | 'possible' | 'no' {
-  return fits.includes('yes') ? 'yes' : fits.includes('possible') ? 'possible' : 'no';
+/** One option per place (server block and location). */
+function unique(list: Option[]): Option[] {
+  const out: Option[] = [];
+  for (const o of list) if (!out.some((p) => p.server === o.server && p.location === o.location)) out.push(o);
+  return out;
+}
+
+function whyNoAttempt(r: MatchResult): string {
+  if (r.status !== null) return `it answers ${r.status}${r.location ? ` in ${describe(r.location)}` : ' before any location'}`;
+  if (r.location) return `${describe(r.location)} has no *_pass and nothing on the way leads to one`;
+  return 'no location matches and the server level has no *_pass';
+}
+
+function placeText(o: Option): string {
+  const where_ = o.location ? describe(o.location) : `the server level of ${serverText(o.server)}`;
+  const via = o.site?.via.length ? ` (after ${o.site.via[o.site.via.length - 1]})` : '';
+  return `${where_}${via}`;
+}
+
+function serverText(s: ServerInfo): string {
+  return `server ${shortServer(s)} (${where(s.node)})`;
+}
+
+function where(n: LocationInfo['node']): string {
+  return `${n.file.source.path}:${lineOf(n)}`;
 }
 
 function hostPort(host: string): number | null {
@@ -270,4 +470,3 @@ function hostPort(host: string): number | null {
 export function shortServer(s: ServerInfo): string {
   return s.names.length ? s.names[0]! : '(no server_name)';
 }
-

@@ -46,6 +46,8 @@ export interface MatchResult {
   certain: boolean;
   /** The locations passed through, in order (internal redirects). */
   chain: LocationInfo[];
+  /** Set when `certain` is false only because try_files depends on which files exist. */
+  byFiles?: boolean;
 }
 
 interface Ctx {
@@ -200,6 +202,30 @@ export class Matcher {
     return result;
   }
 
+  /**
+   * An internal redirect inside a server block, as error_page and try_files make one: to a URI
+   * (the server's rewrite directives, then the location search; internal locations may match) or
+   * to a named location (its rewrite directives, then its content). `uri` is the URI at the time
+   * of the redirect (bytes, as nginx holds it: not decoded again). `errorPage`: error_page is no
+   * longer followed (nginx's r->error_page, set unless recursive_error_pages is on).
+   */
+  redirectInServer(server: ServerInfo, to: { uri: string; args?: string; named?: string }, host = '', errorPage = false): MatchResult {
+    const result: MatchResult = { server, location: null, status: null, uri: '', reason: [], candidates: [], certain: true, chain: [] };
+    const ctx: Ctx = {
+      server, uri: to.uri, args: to.args ?? '', unparsed: to.uri, host: toBytes(host), scheme: 'http',
+      internal: true, changes: 1, errorPage, vars: new Map(), result,
+    };
+    if (to.named !== undefined) {
+      const named = this.namedLocation(server, to.named);
+      if (!named) {
+        result.status = 500;
+        result.reason.push(`could not find named location "${to.named}" (500)`);
+      } else this.enterNamed(ctx, named);
+    } else this.process(ctx, true);
+    result.uri = fromBytes(ctx.uri);
+    return result;
+  }
+
   /** Server blocks whose `server:` log value is `name`. */
   serversLogging(name: string): ServerInfo[] {
     return this.table.servers.filter((s) => s.loggedName === name);
@@ -339,6 +365,7 @@ export class Matcher {
       r.reason.push(`try_files (${where(tf)}) serves a file or answers ${fallback.slice(1)}`);
       return;
     }
+    if (r.certain) r.byFiles = true;
     r.certain = false;
     if (fallback.startsWith('@')) {
       const named = this.namedLocation(ctx.server, fallback);
