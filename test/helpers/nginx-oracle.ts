@@ -522,7 +522,7 @@ function waitForPort(port: number, deadline: number): Promise<void> {
 export async function startNginx(
   confPath: string,
   prefix: string,
-  opts: { waitPort?: number; timeoutMs?: number } = {},
+  opts: { waitPort?: number; timeoutMs?: number; wrap?: string[] } = {},
 ): Promise<RunningNginx> {
   if (running) await stopNginx();
   const bin = nginxBinary();
@@ -532,7 +532,9 @@ export async function startNginx(
   const pidFile = join(p, 'nginx.pid');
   rmSync(pidFile, { force: true });
   const g = `${loadModuleDirectives()} daemon off; pid ${pidFile}; error_log ${join(p, 'logs', 'error.log')} info;`;
-  const child = spawn(bin, ['-p', withSlash(p), '-c', resolve(confPath), '-g', g], {
+  // `wrap`: a command that ends by exec'ing its arguments (unshare ... sh -c '...; exec "$@"'), same pid
+  const argv = [bin, '-p', withSlash(p), '-c', resolve(confPath), '-g', g];
+  const child = opts.wrap?.length ? spawn(opts.wrap[0]!, [...opts.wrap.slice(1), ...argv], { stdio: ['ignore', 'pipe', 'pipe'] }) : spawn(bin, argv.slice(1), {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -167,6 +167,53 @@ export function nxdomainDns(port: number): Promise<Backend> {
   });
 }
 
+/**
+ * A UDP DNS server on 127.0.0.1:port that answers A queries for the given names (a docker-compose
+ * network's embedded DNS, as nginx's `resolver` sees it): other names and types get no answer
+ * (NXDOMAIN for unknown names).
+ */
+export function addressDns(port: number, names: Record<string, string>): Promise<Backend> {
+  const sock = dgram.createSocket('udp4');
+  sock.on('message', (msg, rinfo) => {
+    if (msg.length < 17) return;
+    // the question: labels from offset 12, then QTYPE and QCLASS
+    const labels: string[] = [];
+    let i = 12;
+    while (i < msg.length && msg[i] !== 0) {
+      const n = msg[i]!;
+      labels.push(msg.subarray(i + 1, i + 1 + n).toString('latin1'));
+      i += n + 1;
+    }
+    const qend = i + 5;
+    if (qend > msg.length) return;
+    const qtype = msg.readUInt16BE(i + 1);
+    const ip = names[labels.join('.').toLowerCase()];
+    const head = Buffer.from(msg.subarray(0, qend));
+    head[2] = 0x81; // QR, RD
+    head[3] = ip === undefined ? 0x83 : 0x80; // RA; NXDOMAIN for unknown names
+    head.writeUInt16BE(1, 4);
+    head.writeUInt16BE(ip !== undefined && qtype === 1 ? 1 : 0, 6);
+    head.writeUInt16BE(0, 8);
+    head.writeUInt16BE(0, 10);
+    let res = head;
+    if (ip !== undefined && qtype === 1) {
+      const rr = Buffer.alloc(16);
+      rr.writeUInt16BE(0xc00c, 0); // the name: a pointer to the question
+      rr.writeUInt16BE(1, 2); // A
+      rr.writeUInt16BE(1, 4); // IN
+      rr.writeUInt32BE(30, 6); // TTL
+      rr.writeUInt16BE(4, 10);
+      ip.split('.').forEach((o, k) => (rr[12 + k] = Number(o)));
+      res = Buffer.concat([head, rr]);
+    }
+    sock.send(res, rinfo.port, rinfo.address);
+  });
+  return new Promise((resolve, reject) => {
+    sock.once('error', reject);
+    sock.bind(port, '127.0.0.1', () => resolve({ port, close: () => new Promise<void>((r) => sock.close(() => r())) }));
+  });
+}
+
 // ----- full accept queues (python3) -------------------------------------------------------------
 
 const PY_FULL_QUEUE = `

@@ -87,6 +87,8 @@ interface Option {
 interface Base {
   link: Link;
   tie: Option[] | null;
+  /** How many server blocks include the places of the answer (an included file); 1: one block. */
+  sharedBy: number;
 }
 
 const RESOLVER_CAUSES = new Set(['no-resolver', 'upstream-unresolved']);
@@ -133,7 +135,7 @@ export class Linker {
         out.reasons.push('the line has no client context (a process-level event)');
       } else out.reasons.push('the request line is missing or cut off, so the location cannot be matched');
       out.why = out.reasons[0]!;
-      return { link: out, tie: null };
+      return { link: out, tie: null, sharedBy: 1 };
     }
     // an absolute request line ("GET http://h:8080/x") names the host nginx used, not Host
     const absolute = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/([^/?#]*)/.exec(x.request.target);
@@ -161,7 +163,7 @@ export class Linker {
     if (!servers.length) {
       out.reasons.push('no server block found');
       out.why = 'no server block of this config fits the line';
-      return { link: out, tie: null };
+      return { link: out, tie: null, sharedBy: 1 };
     }
     const hostFit = (s: ServerInfo): number => {
       if (hostBytes === null || servers.length < 2) return 0;
@@ -242,10 +244,17 @@ export class Linker {
     let best = live.filter((o) => peerRank(o) === topPeer);
     const topUri = Math.max(...best.map(uriRank));
     best = best.filter((o) => uriRank(o) === topUri);
+    // a file included into several blocks gives each block its own nodes of the same locations:
+    // when every block offers the same places, the place is known and the block is not
+    const servers2 = [...new Set(best.map((o) => o.server))];
+    const sets = servers2.map((s) => best.filter((o) => o.server === s).map(placeKey).sort().join('\n'));
+    const sharedBy = servers2.length > 1 && sets.every((k) => k === sets[0]) && best[0]!.location ? servers2.length : 1;
+    if (sharedBy > 1) best = best.filter((o) => o.server === servers2[0]);
     const answers = unique(best);
-    const others = unique(live).filter((a) => !answers.includes(a));
+    const others = unique(live).filter((a) => !answers.some((b) => b.location?.node.d === a.location?.node.d && (sharedBy > 1 || b.server === a.server)));
     let chosen: Option | null = null;
     let why: string | null = note;
+    const oneServer = sharedBy > 1 || servers2.length === 1;
     if (answers.length === 1) {
       chosen = best[0]!;
       if (!why && others.length) {
@@ -255,45 +264,33 @@ export class Linker {
     } else {
       const byHost = narrow(best, (o) => o.host);
       const certainOnes = best.filter((o) => o.site?.certain !== false);
-      const servers2 = new Set(best.map((o) => o.server));
-      const locations2 = new Set(best.map((o) => o.location));
-      if (locations2.size === 1 && best[0]!.location) {
-        // several server blocks, one location (a file included into each): the location is known
-        out.location = best[0]!.location;
-        out.confidence = 'likely';
-        out.why = why ?? `${servers2.size} server blocks include this location (${where(best[0]!.location.node)}); the line does not say which of them took the request`;
-        out.reasons.push(`${servers2.size} server blocks fit, all through the same location (an included file)`);
-        this.addCandidates(out, live, null);
-        return { link: out, tie: null };
-      }
-      if (servers2.size === 1 && certainOnes.length && unique(certainOnes).length === 1 && certainOnes.length < best.length) {
+      if (oneServer && certainOnes.length && unique(certainOnes).length === 1 && certainOnes.length < best.length) {
         chosen = certainOnes[0]!;
         const alt = best.find((o) => o.site?.certain === false)!;
         why = why ?? `${placeText(alt)} may take the request instead: a regex or an if there could not be evaluated`;
-      } else if (servers2.size === 1 && new Set(best.map((o) => o.site?.step)).size === best.length) {
+      } else if (oneServer && new Set(best.map((o) => o.site?.step)).size === best.length) {
         // identical lines from two steps of one chain: the order of the request's lines decides
-        out.server = best[0]!.server;
+        out.server = sharedBy > 1 ? null : best[0]!.server;
         out.reasons.push(`the same line can come from ${best.map((o) => placeText(o)).join(' and from ')}`);
         this.addCandidates(out, live, null);
-        return { link: out, tie: [...best].sort((a, b) => a.site!.step - b.site!.step) };
-      } else if (unique(byHost).length === 1) {
+        return { link: out, tie: [...best].sort((a, b) => a.site!.step - b.site!.step), sharedBy };
+      } else if (!oneServer && unique(byHost).length === 1) {
         chosen = byHost[0]!;
-        why = why ?? `${servers2.size} server blocks can have made this attempt; the Host header "${x.host}" selects ${serverText(chosen.server)}${port === null ? '' : ` on port ${port}`}`;
-      } else {
+        why = why ?? `${servers2.length} server blocks can have made this attempt; the Host header "${x.host}" selects ${serverText(chosen.server)}${port === null ? '' : ` on port ${port}`}`;
+      } else if (!oneServer) {
         const onDefault = narrow(byHost, (o) => (port === null && o.server.listens.some((l) => l.port === 80 || l.port === 443) ? 1 : 0));
         if (port === null && unique(onDefault).length === 1 && onDefault.length < byHost.length) {
           chosen = onDefault[0]!;
-          why = why ?? `${servers2.size} server blocks can have made this attempt; the Host header has no port, so the one listening on port 80 or 443 is the likely one`;
+          why = why ?? `${servers2.length} server blocks can have made this attempt; the Host header has no port, so the one listening on port 80 or 443 is the likely one`;
         }
       }
       if (!chosen) {
-        const uniqueServers = [...servers2];
-        if (uniqueServers.length === 1) out.server = uniqueServers[0]!;
+        if (oneServer && sharedBy === 1) out.server = servers2[0]!;
         out.confidence = 'ambiguous';
-        out.why = `${unique(best).length} places fit the line equally well: ${unique(best).map((o) => placeText(o)).join('; ')}${servers2.size > 1 ? ' (the line does not say which server block, i.e. which address:port, took the request)' : ''}`;
-        out.reasons.push(`${unique(best).length} candidates fit equally well: the log line does not say which ${servers2.size > 1 ? 'server block (address:port)' : 'location'} took the request`);
+        out.why = `${answers.length} places fit the line equally well: ${answers.map((o) => placeText(o)).join('; ')}${!oneServer ? ' (the line does not say which server block, i.e. which address:port, took the request)' : ''}`;
+        out.reasons.push(`${answers.length} candidates fit equally well: the log line does not say which ${!oneServer ? 'server block (address:port)' : 'location'} took the request`);
         this.addCandidates(out, live, null);
-        return { link: out, tie: null };
+        return { link: out, tie: null, sharedBy };
       }
     }
     out.server = chosen.server;
@@ -312,6 +309,11 @@ export class Linker {
     if (!why && site && !site.certain) why = 'a regex, an if or a variable on the way could not be evaluated, so another location may have taken the request';
     if (!why && !site && needsPass) why = `${chosen.location ? describe(chosen.location) : 'the server level'} has no *_pass directive, so it cannot have made an upstream attempt; this is only where the URI leads`;
     if (!why && !site && !chosen.result.certain) why = 'a regex, an if or a variable on the way could not be evaluated, so another location may have taken the request';
+    if (sharedBy > 1) {
+      out.server = null;
+      why = why ?? sharedText(sharedBy, chosen.location!);
+      out.reasons.push(`${sharedBy} server blocks fit, all through the same location (an included file)`);
+    }
     out.why = why;
     out.confidence = why ? 'likely' : 'exact';
     if (!byName && out.confidence === 'exact' && x.serverName !== null) {
@@ -319,7 +321,7 @@ export class Linker {
       out.why = `no server block logs server: "${x.serverName}", so the log may come from another version of the config; the Host header chose this one`;
     }
     this.addCandidates(out, live, chosen);
-    return { link: out, tie: null };
+    return { link: out, tie: null, sharedBy };
   }
 
   /** Picks among identical lines of one request's chain by the lines before it. */
@@ -328,7 +330,7 @@ export class Linker {
     const l = copy(base.link);
     l.orderDependent = true;
     const names = tie.map((o) => placeText(o)).join(' and from ');
-    const pick = history ? history.pick(x, tie.map((o) => o.site!.step)) : null;
+    const pick = history ? history.pick(x, tie.map((o) => o.site!.step), this.groupSize(x)) : null;
     if (pick === null) {
       l.confidence = 'ambiguous';
       l.why = `the same line can come from ${names}; which one depends on the request's earlier lines, explain them together`;
@@ -338,11 +340,29 @@ export class Linker {
     l.location = chosen.location;
     l.step = pick;
     l.confidence = 'likely';
-    l.why = `the same line can come from ${names}; the request's earlier lines in this log put it at step ${pick + 1} of the chain`;
+    l.why = `the same line can come from ${names}; the request's earlier lines in this log put it at step ${pick + 1} of the chain${base.sharedBy > 1 ? `, and ${base.sharedBy} server blocks include it` : ''}`;
     l.reasons.push(...chosen.site!.via);
     l.candidates = l.candidates.filter((c) => c.location !== chosen.location);
     history!.note(x, l, pick);
     return l;
+  }
+
+  /** The servers of the upstream group a "no live upstreams" line names; null when unknown (host names). */
+  private groupSize(x: LogFacts): number | null {
+    if (x.upstream === null) return null;
+    const name = parseUpstream(x.upstream).peer;
+    const groups = this.matcher.model.upstreams.get(name) ?? this.matcher.model.upstreams.get(name.toLowerCase());
+    if (!groups) return null;
+    let n = 0;
+    for (const g of groups) {
+      for (const s of g.children) {
+        if (s.d.name !== 'server') continue;
+        const a = s.d.args[0]?.value ?? '';
+        if (!a.startsWith('unix:') && !/^(\d+\.\d+\.\d+\.\d+|\[[^\]]+\])(:\d+)?$/.test(a)) return null;
+        n++;
+      }
+    }
+    return n;
   }
 
   private addCandidates(out: Link, live: Option[], chosen: Option | null): void {
@@ -371,31 +391,39 @@ export class Linker {
 
 /**
  * The lines of one log seen so far, per request (pid and connection number, request line): at
- * which step of its chain each request is, and which attempts (peer and cause) that step logged.
- * nginx tries a peer once per location, so the same attempt again means the next location.
+ * which step of its chain each request is, and which peers that step tried. nginx tries a peer at
+ * most once per location (its "tried" bitmap), so a second failure of the same peer means the next
+ * location; "no live upstreams" after every server of the group was tried, too.
  */
 export class RequestHistory {
-  private readonly requests = new Map<string, { request: string; step: number; seen: Set<string> }>();
+  private readonly requests = new Map<string, { request: string; step: number; failed: Set<string>; tried: Set<string>; noLive: boolean }>();
 
-  private keys(x: LogFacts): { conn: string; request: string; attempt: string } | null {
+  private keys(x: LogFacts): { conn: string; request: string; peer: string; cause: string } | null {
     const e = x.entry;
     if (e.kind !== 'error' || e.connection === undefined || !x.request) return null;
     return {
       conn: `${e.pid}#${e.connection}`,
       request: `${x.request.method} ${x.request.target}\0${x.serverName}\0${x.host}`,
-      attempt: `${x.upstream}\0${x.cause?.id ?? ''}`,
+      peer: x.upstream === null ? '' : parseUpstream(x.upstream).peer,
+      cause: x.cause?.id ?? '',
     };
   }
 
-  /** The step of `steps` (ascending) this line is at; null when the line has no connection or request. */
-  pick(x: LogFacts, steps: number[]): number | null {
+  /**
+   * The step of `steps` (ascending) this line is at; null when the line has no connection or
+   * request. `groupSize`: how many servers the group named by a "no live upstreams" line has.
+   */
+  pick(x: LogFacts, steps: number[], groupSize: number | null): number | null {
     const k = this.keys(x);
     if (!k) return null;
     const r = this.requests.get(k.conn);
     if (!r || r.request !== k.request) return steps[0]!;
-    if (steps.includes(r.step) && !r.seen.has(k.attempt)) return r.step;
-    // the same attempt again: the next location of the chain, or a new request on the connection
-    return steps.find((s) => s > r.step) ?? steps[0]!;
+    // the next location of the chain; past its end, a new request on the same connection
+    const next = steps.find((s) => s > r.step) ?? steps[0]!;
+    const stay = steps.includes(r.step) ? r.step : next;
+    if (k.cause === 'upstream-server-disabled') return stay;
+    if (k.cause === 'no-live-upstreams') return r.noLive || (groupSize !== null && r.tried.size >= groupSize) ? next : stay;
+    return r.failed.has(k.peer) ? next : stay;
   }
 
   /** Records that this line was linked at `step`. */
@@ -405,13 +433,19 @@ export class RequestHistory {
     let r = this.requests.get(k.conn);
     if (!r || r.request !== k.request || step < r.step) {
       if (this.requests.size >= 50_000) this.requests.clear();
-      this.requests.set(k.conn, (r = { request: k.request, step, seen: new Set() }));
+      this.requests.set(k.conn, (r = { request: k.request, step, failed: new Set(), tried: new Set(), noLive: false }));
     }
     if (step !== r.step) {
       r.step = step;
-      r.seen = new Set();
+      r.failed = new Set();
+      r.tried = new Set();
+      r.noLive = false;
     }
-    r.seen.add(k.attempt);
+    if (k.cause === 'no-live-upstreams') r.noLive = true;
+    else if (k.peer) {
+      r.tried.add(k.peer);
+      if (k.cause !== 'upstream-server-disabled') r.failed.add(k.peer);
+    }
   }
 }
 
@@ -438,7 +472,7 @@ function narrow(list: Option[], f: (o: Option) => number): Option[] {
 /** One option per place (server block and location). */
 function unique(list: Option[]): Option[] {
   const out: Option[] = [];
-  for (const o of list) if (!out.some((p) => p.server === o.server && p.location === o.location)) out.push(o);
+  for (const o of list) if (!out.some((p) => p.server === o.server && p.location?.node.d === o.location?.node.d)) out.push(o);
   return out;
 }
 
@@ -452,6 +486,15 @@ function placeText(o: Option): string {
   const where_ = o.location ? describe(o.location) : `the server level of ${serverText(o.server)}`;
   const via = o.site?.via.length ? ` (after ${o.site.via[o.site.via.length - 1]})` : '';
   return `${where_}${via}`;
+}
+
+function sharedText(n: number, loc: LocationInfo): string {
+  return `${n} server blocks include this location (${where(loc.node)}); the line does not say which of them took the request`;
+}
+
+/** Where a place is written (the same for every block that includes the file). */
+function placeKey(o: Option): string {
+  return o.location ? `${o.location.node.file.source.path}:${o.location.node.d.start}` : '';
 }
 
 function serverText(s: ServerInfo): string {
