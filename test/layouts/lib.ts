@@ -122,7 +122,7 @@ export async function runLayout(name: string, opts: LayoutOptions): Promise<Layo
       prefix, ports, rows, responses, errorLog: readFileSync(log, 'utf8'),
       peerName: (row) => {
         const m = /^[a-z]+:\/\/(?:[\d.]+:(\d+)|unix:([^:]+))/.exec(row.upstream ?? '');
-        if (!m) return null;
+        if (!m) return /^[a-z]+:\/\/([\w.-]+)/.exec(row.upstream ?? '')?.[1] ?? null; // a group's name ("no live upstreams")
         return m[1] ? byPort.get(Number(m[1])) ?? null : m[2]!.replace(`${prefix}/`, '');
       },
       where: (row) => (row.location ? `${row.location.file.replace(`${prefix}/`, '')} ${row.location.modifier ? `${row.location.modifier} ` : ''}${row.location.pattern}` : null),
