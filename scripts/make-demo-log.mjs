@@ -2,13 +2,17 @@
 // nginx on loopback (temporary prefix, single process, bounded time) in front of tiny Node
 // backends that fail the classic ways, sends one request for each, and copies what nginx logged.
 //
-// The nginx config below mirrors the demo's server_names, upstream names and location paths, so
-// the lines match demo/ naturally: `server:` is the demo's server_name, `request:` a path under
-// the demo's location, `host:` the demo's host. Only backend addresses differ (random loopback
-// ports instead of the demo's 10.0.x.x). Nothing is edited after nginx writes it.
+// The nginx config below mirrors the demo's server_names, upstream names, locations and error_page
+// chain, so the lines match demo/ naturally: `server:` is the demo's server_name, `request:` a path
+// under the demo's location, `host:` the demo's host. Only the backends differ: nginx connects to
+// loopback stand-ins on random ports, and the stand-ins' addresses in the lines are then written
+// back as the demo's addresses (10.0.1.21:3000 and so on, see DEMO_ADDRESS), so that every
+// `upstream:` field is one the demo config names. Nothing else is edited after nginx writes it.
+// `nginx-doctor explain --config demo/nginx.conf demo/error.log` must link every line exactly
+// (test/cli/demo-log.test.ts); when dist/cli.js is built, this script checks that too.
 //
 // Usage: node scripts/make-demo-log.mjs [--nginx /usr/sbin/nginx] [--out demo/error.log]
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
@@ -22,6 +26,15 @@ const opt = (name, dflt) => (args.includes(name) ? args[args.indexOf(name) + 1] 
 const NGINX = opt('--nginx', '/usr/sbin/nginx');
 const OUT = opt('--out', join(REPO, 'demo', 'error.log'));
 const GRAFANA_SOCKET = '/run/grafana/grafana.sock'; // as in demo/sites-enabled/admin.example.com
+/** The demo's address of each stand-in (demo/conf.d/upstreams.conf, demo/sites-enabled/*). */
+const DEMO_ADDRESS = {
+  storefront1: '10.0.1.21:3000',
+  storefront2: '10.0.1.22:3000',
+  api: '10.0.1.11:8080',
+  chat: '127.0.0.1:9000',
+  admin: '127.0.0.1:3000',
+  images: '127.0.0.1:8081',
+};
 const DEADLINE_MS = 60_000;
 
 const cleanups = [];
@@ -133,6 +146,11 @@ http {
             proxy_set_header Upgrade $http_upgrade;
             proxy_set_header Connection $connection_upgrade;
         }
+        location /images/ {
+            proxy_pass http://127.0.0.1:${ports.images};
+            error_page 502 504 = @image_placeholder;
+        }
+        location @image_placeholder { proxy_pass http://storefront; }
     }
 
     server {
@@ -191,6 +209,7 @@ async function main() {
     api: await listen(apiBackend()),
     chat: await listen(chatBackend()),
     admin: await listen(adminApp()),
+    images: await closedPort(),
     nginx: await closedPort(),
   };
   writeFileSync(join(dir, 'nginx.conf'), nginxConfig(dir, ports));
@@ -223,6 +242,7 @@ async function main() {
   results.push(await request(p, 'admin.example.com', '/'));                                 // https:// to plain HTTP
   results.push(await request(p, 'admin.example.com', '/svc/reports/daily'));                // no resolver
   results.push(await request(p, 'admin.example.com', '/grafana/'));                         // missing unix socket
+  results.push(await request(p, 'shop.example.com', '/images/logo.png'));                   // resizer refused, then error_page to the storefront (down)
 
   const log = readIf(join(dir, 'error.log'));
   if (args.includes('--raw')) process.stderr.write(log);
@@ -232,9 +252,28 @@ async function main() {
   if (lines.length < results.length) {
     throw new Error(`expected at least ${results.length} error lines, nginx wrote:\n${log}\nrequests:\n${results.join('\n')}`);
   }
-  writeFileSync(OUT, lines.join('\n') + '\n');
+  // the stand-ins' addresses back to the demo's
+  const demoLines = lines.map((l) => {
+    let out = l;
+    for (const [name, addr] of Object.entries(DEMO_ADDRESS)) out = out.split(`127.0.0.1:${ports[name]}`).join(addr);
+    return out;
+  });
+  writeFileSync(OUT, demoLines.join('\n') + '\n');
   for (const r of results) console.log(r);
   console.log(`wrote ${lines.length} lines from ${NGINX} to ${OUT}`);
+  checkLinks();
+}
+
+/** With the CLI built: every upstream failure line links to one location, exactly. */
+function checkLinks() {
+  const cli = join(REPO, 'dist', 'cli.js');
+  if (!existsSync(cli)) return console.log('dist/cli.js is not built: not checked (npm run build; test/cli/demo-log.test.ts checks it)');
+  const r = spawnSync(process.execPath, [cli, 'explain', '--config', join(REPO, 'demo', 'nginx.conf'), '--format', 'json', OUT], { encoding: 'utf8' });
+  const rows = r.stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
+  const bad = rows.filter((x) => x.confidence !== 'exact' || !x.location);
+  for (const x of bad) console.error(`line ${x.logLine}: ${x.confidence}${x.location ? '' : ', no location'}: ${x.why}`);
+  if (bad.length || !rows.length) throw new Error(`${bad.length} of ${rows.length} lines are not linked exactly`);
+  console.log(`explain links all ${rows.length} lines, each to one location (exact)`);
 }
 
 function readIf(p) {

@@ -63,4 +63,18 @@ server {
         proxy_set_header Connection $connection_upgrade;
         proxy_set_header Host $host;
     }
+
+    # Product images come from the image resizer on this host. While it is down, error_page
+    # hands the request to the storefront, which renders a placeholder; when the storefront is
+    # down too, one request writes two lines: the resizer's (in /images/) and the storefront's
+    # (in @image_placeholder). Each names its own backend in `upstream:`.
+    location /images/ {
+        proxy_pass http://127.0.0.1:8081;
+        error_page 502 504 = @image_placeholder;
+    }
+
+    location @image_placeholder {
+        include snippets/proxy-headers.conf;
+        proxy_pass http://storefront;
+    }
 }

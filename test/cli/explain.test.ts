@@ -13,7 +13,7 @@ const run = (args: string[], input?: string) => {
   return { code: r.status, out: r.stdout, err: r.stderr };
 };
 
-const FIELDS = ['logLine', 'time', 'level', 'cause', 'status', 'message', 'client', 'server', 'request', 'upstream', 'host', 'serverBlock', 'location', 'confidence', 'candidates', 'summary', 'fixes'];
+const FIELDS = ['logLine', 'time', 'level', 'cause', 'status', 'message', 'client', 'server', 'request', 'upstream', 'host', 'serverBlock', 'location', 'confidence', 'why', 'candidates', 'summary', 'fixes'];
 
 test('json: one object per upstream failure with the documented fields', () => {
   const r = run(['explain', '--config', 'nginx.conf', '--format', 'json', 'error.log']);
@@ -32,15 +32,16 @@ test('json: one object per upstream failure with the documented fields', () => {
       client: '203.0.113.5', server: 'shop.example.com', request: { method: 'GET', uri: '/api/orders?page=2', protocol: 'HTTP/1.1' },
       upstream: 'http://127.0.0.1:8081/api/orders?page=2', host: 'shop.example.com',
       serverBlock: { file: 'nginx.conf', line: 12 }, location: { file: 'nginx.conf', line: 22, modifier: '', pattern: '/api/' },
-      confidence: 'exact', candidates: [], summary: undefined, fixes: undefined,
+      confidence: 'exact', why: null, candidates: [], summary: undefined, fixes: undefined,
     },
   );
   assert.equal(a.fixes[0], 'proxy_read_timeout is 5s (nginx.conf:24)');
   assert.match(a.summary, /^504: backend too slow to answer for GET \/api\/orders\?page=2 in location \/api\/ \(nginx.conf:22\)/);
-  // a try_files fallback: linked through the upstream field, with the matched location as a candidate
+  // a try_files fallback: the matched location "/" has no *_pass, so only @app can have made the attempt
   assert.equal(rows[1]!.location.pattern, '@app');
-  assert.equal(rows[1]!.confidence, 'likely');
-  assert.equal(rows[1]!.candidates[0].location.pattern, '/');
+  assert.equal(rows[1]!.confidence, 'exact');
+  assert.equal(rows[1]!.why, null);
+  assert.deepEqual(rows[1]!.candidates, []);
   // a FastCGI stderr message over two lines is one entry
   assert.match(rows[3]!.message, /line 3\nPHP message/);
   // garbage is reported on stderr, never fatal
