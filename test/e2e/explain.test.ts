@@ -1,9 +1,11 @@
 // The real-editor proof for "Nginx: Explain this 502" (docs/e2e.md): in code-server + Chromium, on
 // a copy of the demo, demo/error.log is opened, a 502 line is selected and the command is run
-// from the Command Palette. The report beside the editor names the location that
-// `nginx-doctor explain --config demo/nginx.conf --format json demo/error.log` names for that line,
-// and its link opens that file with the cursor on that line. Log files also get a CodeLens on
-// the 502/504 lines. Screenshots go to test-artifacts/e2e/explain-NN-*.png.
+// from the Command Palette. The line is the second of a request that went through the demo's
+// error_page chain (/images/ failed, error_page sent it to @image_placeholder, which failed too):
+// the report names @image_placeholder, as `nginx-doctor explain --config demo/nginx.conf --format
+// json demo/error.log` does for that line, says the link is exact and what that means, and its
+// link opens that file with the cursor on that line. Log files also get a CodeLens on the 502/504
+// lines. Screenshots go to test-artifacts/e2e/explain-NN-*.png.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -19,6 +21,7 @@ interface CliLine {
   cause: string;
   status: number | null;
   location: { file: string; line: number; modifier: string; pattern: string } | null;
+  confidence: string;
 }
 
 function cliExplain(): CliLine[] {
@@ -40,11 +43,12 @@ async function reportFrame(s: Session, ready: (f: Frame) => Promise<boolean> = a
 describe('real editor: Nginx: Explain this 502', { timeout: 15 * 60_000 }, () => {
   let build: Build;
   let s: Session;
-  // the first 502 the CLI links to a location
-  const expected = cliExplain().find((x) => x.status === 502 && x.location)!;
+  // the 502 of the error_page chain's second step: only the named location can have written it
+  const expected = cliExplain().find((x) => x.status === 502 && x.location?.pattern === '@image_placeholder')!;
 
   before(async () => {
-    assert.ok(expected, 'demo/error.log has a 502 linked to a location');
+    assert.ok(expected, 'demo/error.log has a 502 linked to @image_placeholder (the error_page chain)');
+    assert.equal(expected.confidence, 'exact');
     ensureCodeServer();
     build = buildExtensions();
     s = await Session.start({ name: 'explain', trusted: true, vsixes: [build.vsix] });
@@ -72,6 +76,9 @@ describe('real editor: Nginx: Explain this 502', { timeout: 15 * 60_000 }, () =>
       assert.ok(text.includes('502'), `the status in the report:\n${text}`);
       assert.ok(text.includes(`${rel}:${expected.location!.line}`), `the report names ${rel}:${expected.location!.line}:\n${text}`);
       assert.equal(await group.getAttribute('data-cause'), expected.cause);
+      // the confidence, with what it means in one sentence
+      assert.match(text, /Confidence\s+exact no other place in the config can have written this line/, text);
+      assert.ok((await group.locator('.loc a.open').first().innerText()).includes('location @image_placeholder'));
       await s.screenshot('report');
 
       // trusted workspace: the probe button connects to the upstream server and shows the result

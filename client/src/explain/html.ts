@@ -75,7 +75,16 @@ export function reportPage(m: ReportModel, t: Targets): { title: string; style: 
       row('Location', `<span class="loc">${place(x.location, label)}</span> <span class="muted">${esc(short(x.location.file, m.root))}:${x.location.line}</span>`);
     } else row('Location', '<span class="muted">no single location</span>');
     if (x.serverBlock) row('Server block', `${place(x.serverBlock, `server ${x.serverBlock.name || '""'}`)} <span class="muted">${esc(short(x.serverBlock.file, m.root))}:${x.serverBlock.line}</span>`);
-    row('Confidence', `${esc(x.confidence)}`);
+    row('Confidence', `<span class="confidence" title="${esc(x.confidenceMeaning)}"><b>${esc(x.confidence)}</b></span> <span class="muted">${esc(x.confidenceMeaning.replace(/^\w+: /, ''))}</span>`);
+    if (x.why) row(x.confidence === 'ambiguous' ? 'Why ambiguous' : 'Why not exact', `<span class="why">${esc(x.why)}</span>`);
+    if (x.candidates.length) {
+      const items = x.candidates.map((c) => {
+        const label = c.location ? `location ${c.location.modifier ? `${c.location.modifier} ` : ''}${c.location.pattern}` : `server ${c.serverBlock.name || '""'}`;
+        const p = c.location ?? c.serverBlock;
+        return `<li>${place(p, label)} <span class="muted">${esc(short(p.file, m.root))}:${p.line}, server ${esc(c.serverBlock.name || '""')}: ${esc(c.why)}</span></li>`;
+      });
+      row(x.confidence === 'ambiguous' ? 'Candidates' : 'Also possible', `<ul class="candidates">${items.join('')}</ul>`);
+    }
     row('Lines', esc(`${g.lines.slice(0, 20).join(', ')}${g.lines.length > 20 ? ', ...' : ''}`));
     h.push('</table>');
     if (x.reasons.length) h.push(`<details><summary>Why this location</summary><ul>${x.reasons.map((r) => `<li>${esc(r)}</li>`).join('')}</ul></details>`);

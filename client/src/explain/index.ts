@@ -172,7 +172,9 @@ export class ExplainFeature {
       const p = x.location ?? x.serverBlock;
       const what = x.location ? `location ${x.location.modifier ? `${x.location.modifier} ` : ''}${x.location.pattern}` : x.serverBlock ? `server ${x.serverBlock.name || '""'} (no single location)` : 'not linked to the config';
       out.push(new vscode.CodeLens(range, {
-        title: `${x.status} ${x.cause.title} → ${what}${p ? ` (${vscode.workspace.asRelativePath(p.file)}:${p.line})` : ''}`,
+        title: `${x.status} ${x.cause.title} → ${what}${p ? ` (${vscode.workspace.asRelativePath(p.file)}:${p.line})` : ''}${x.confidence === 'exact' ? '' : ` [${x.confidence}]`}`,
+        // the hover: what the confidence means, and why it is not exact
+        tooltip: `${x.confidenceMeaning}${x.why ? `\n${x.why}` : ''}`,
         command: p ? COMMANDS.openConfigPlace : COMMANDS.explain502,
         arguments: p ? [{ file: p.file, line: p.line }] : [{ logLine: x.logLine }],
       }));

@@ -202,6 +202,7 @@ export function renderLine(e: TailLineEvent, tagged: boolean, c: Palette = NO_CO
   if (e.location) out += `     location ${e.location.modifier ? `${e.location.modifier} ` : ''}${neutralise(e.location.pattern)}  ${neutralise(e.location.file)}:${e.location.line}\n`;
   if (e.server) out += `     server ${neutralise(e.server.name) || '""'}  ${neutralise(e.server.file)}:${e.server.line}\n`;
   if (!e.location && !e.server && e.summary) out += `     ${neutralise(e.summary)}\n`;
+  if (e.confidence && e.confidence !== 'exact' && e.why) out += `     ${e.confidence}: ${neutralise(e.why)}\n`;
   for (const f of e.fixes?.slice(0, 2) ?? []) out += `     ${c.dim}- ${neutralise(f)}${c.reset}\n`;
   return out;
 }

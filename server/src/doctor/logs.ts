@@ -1,7 +1,7 @@
 // The error logs read on the host (phase 2), parsed with the same reader and linked with the same
 // Explainer as `explain`: upstream failures counted by cause and by the location that produced
 // them. The "logs" fact of the checks.
-import { Explainer, LogReader, Matcher, isUpstreamFailure, logFormatsFromConfig, type CauseId, type ConfigNode, type ConfigSet, type Explanation } from '../core/index';
+import { Explainer, LogReader, Matcher, RequestHistory, isUpstreamFailure, logFormatsFromConfig, type CauseId, type ConfigNode, type ConfigSet, type Explanation } from '../core/index';
 import type { LogRead } from './context';
 
 export interface PlaceFailures {
@@ -37,9 +37,11 @@ export function summarise(config: ConfigSet | null, hostDate: string | null, rea
   const places = new Map<string, PlaceFailures>();
   const now = minutes(hostDate);
   let newest: number | null = null;
+  // the lines of one request told apart by their order (error_page chains), as in `explain`
+  const history = new RequestHistory();
   for (const e of entries) {
     if (!explainer || !isUpstreamFailure(e)) continue;
-    const x = explainer.explain(e);
+    const x = explainer.explain(e, history);
     failures.push(x);
     const t = minutes(x.time);
     if (t !== null && now !== null) newest = newest === null ? now - t : Math.min(newest, now - t);

@@ -6,7 +6,7 @@ import { hostname } from 'node:os';
 import { isAbsolute, resolve as resolvePath } from 'node:path';
 import { CancellationToken, LSPErrorCodes, ResponseError } from 'vscode-languageserver/node';
 import {
-  Explainer, LogReader, Matcher, withRegexPool, defaultText, effectiveUpstreamSettings, fixAllowed, isUpstreamFailure, lineOf, parseUrl, parseVersion, logFormatsFromConfig, passNodesIn,
+  CONFIDENCE_MEANING, Explainer, LogReader, Matcher, RequestHistory, withRegexPool, defaultText, effectiveUpstreamSettings, fixAllowed, isUpstreamFailure, lineOf, parseUrl, parseVersion, logFormatsFromConfig, passNodesIn,
   type ConfigNode, type ConfigSet, type Diagnostic, type Explanation, type LocationInfo, type ServerInfo,
 } from '../core/index';
 import type {
@@ -109,6 +109,9 @@ function explained(x: Explanation, index: number, l: Linking, failure: boolean, 
     serverBlock: serverPlace(x.server),
     location: locationPlace(x.location),
     confidence: x.confidence,
+    confidenceMeaning: CONFIDENCE_MEANING[x.confidence],
+    why: x.why,
+    candidates: x.candidates.slice(0, 12).map((c) => ({ serverBlock: serverPlace(c.server)!, location: locationPlace(c.location), why: c.why })),
     reasons: x.reasons,
     settings,
     upstreamServers: {
@@ -152,6 +155,8 @@ export async function explainLines(ws: Workspace, p: ExplainLinesParams, token: 
   const lines = (Array.isArray(p.lines) ? p.lines : []).slice(0, MAX_LINES);
   const out: ExplainedLine[] = [];
   const pool = { steps: REQUEST_REGEX_BUDGET };
+  // the lines of one request told apart by their order (error_page chains), as in the CLI
+  const history = new RequestHistory();
   let i = 0;
   while (i < lines.length) {
     const until = Date.now() + CHUNK_MS;
@@ -163,7 +168,7 @@ export async function explainLines(ws: Workspace, p: ExplainLinesParams, token: 
         for (const entry of entries) {
           const failure = isUpstreamFailure(entry);
           if (p.failuresOnly && !failure) continue;
-          out.push(explained(l.explainer.explain(entry), i, l, failure, ws.nginxVersion));
+          out.push(explained(l.explainer.explain(entry, history), i, l, failure, ws.nginxVersion));
         }
       }
     });

@@ -132,6 +132,8 @@ export interface TailLineEvent {
   server?: (TailPlace & { name: string }) | null;
   location?: (TailPlace & { modifier: string; pattern: string }) | null;
   confidence?: string;
+  /** Why the link is not exact (one sentence); absent when it is. */
+  why?: string;
   fixes?: string[];
 }
 
@@ -222,6 +224,12 @@ export interface ExplainedLine {
   serverBlock: (ConfigPlace & { name: string }) | null;
   location: (ConfigPlace & { modifier: string; pattern: string }) | null;
   confidence: string;
+  /** What the confidence means, in one sentence. */
+  confidenceMeaning: string;
+  /** Why the link is not exact, in one sentence; null when it is. */
+  why: string | null;
+  /** Other places that may have written the line (ambiguous and likely answers), with why. */
+  candidates: { serverBlock: ConfigPlace & { name: string }; location: (ConfigPlace & { modifier: string; pattern: string }) | null; why: string }[];
   reasons: string[];
   settings: ExplainedSetting[];
   /** The *_pass target and the servers of its upstream block (or the address itself). */

@@ -4,7 +4,7 @@
 // Output is a stream of TailEvents; when the consumer is slow (emit() returns false) every source
 // stops reading until drain(), so memory stays bounded whatever the rate.
 import { hostname } from 'node:os';
-import { Explainer, LogReader, Matcher, classify, configSetFromDump, isUpstreamFailure, lineOf, logFormatsFromConfig, parseNginxDump, type ConfigSet, type LogEntry, type Explanation } from '../core/index';
+import { Explainer, LogReader, Matcher, RequestHistory, classify, configSetFromDump, isUpstreamFailure, lineOf, logFormatsFromConfig, parseNginxDump, type ConfigSet, type LogEntry, type Explanation } from '../core/index';
 import type { TailEvent, TailLineEvent, TailPlace } from '../protocol/protocol';
 import { loadConfig, ConfigLoadError } from '../host/load-config';
 import { saveDump } from '../host/save-dump';
@@ -50,11 +50,13 @@ interface Linker {
   explainer: Explainer | null;
   /** server path -> local copy, for remote configs. */
   copies: Map<string, string> | null;
+  /** The source's lines so far: identical lines of one request's error_page chain are told apart by order. */
+  history: RequestHistory | null;
 }
 
 class SourceRun {
   seq = 0;
-  linker: Linker = { reader: new LogReader(), explainer: null, copies: null };
+  linker: Linker = { reader: new LogReader(), explainer: null, copies: null, history: null };
   follower: Follower | undefined;
   flushTimer: NodeJS.Timeout | undefined;
   state: StateInfo['state'] = 'connecting';
@@ -160,8 +162,8 @@ export class TailEngine {
         note(e instanceof ConfigLoadError ? `${e.message}; lines are explained without links` : String(e));
       }
     }
-    if (!set) return { reader: new LogReader(), explainer: null, copies: null };
-    return { reader: new LogReader({ formats: logFormatsFromConfig(set) }), explainer: new Explainer(new Matcher(set, { hostname: hostname() })), copies };
+    if (!set) return { reader: new LogReader(), explainer: null, copies: null, history: null };
+    return { reader: new LogReader({ formats: logFormatsFromConfig(set) }), explainer: new Explainer(new Matcher(set, { hostname: hostname() })), copies, history: new RequestHistory() };
   }
 
   private onLines(r: SourceRun, lines: Line[]): void | Promise<void> {
@@ -196,7 +198,7 @@ export class TailEngine {
     const ex = r.linker.explainer;
     if (ex) {
       if (!isUpstreamFailure(e)) return ev;
-      this.describe(ev, ex.explain(e), r.linker.copies);
+      this.describe(ev, ex.explain(e, r.linker.history), r.linker.copies);
       return ev;
     } else if (e.kind === 'error') {
       const c = classify(e);
@@ -219,6 +221,7 @@ export class TailEngine {
     ev.cause = { id: x.cause.id, title: x.cause.title };
     ev.summary = x.summary;
     ev.confidence = x.confidence;
+    if (x.why) ev.why = x.why;
     ev.fixes = x.fixes.slice(0, 4);
     const place = (file: string, line: number): TailPlace => {
       const open = copies?.get(file);
