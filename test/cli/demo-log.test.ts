@@ -19,6 +19,7 @@ interface Row {
   location: { file: string; line: number; pattern: string } | null;
   confidence: string;
   why: string | null;
+  via: string[];
   candidates: unknown[];
 }
 
@@ -40,6 +41,8 @@ test('explain demo/error.log: every upstream error line links to one location, e
   // the chain: the resizer's line in /images/, then the storefront's in @image_placeholder
   const chain = rows.filter((x) => x.request?.uri === '/images/logo.png');
   assert.deepEqual(chain.map((x) => [x.cause, x.location!.pattern]), [['upstream-refused', '/images/'], ['no-live-upstreams', '@image_placeholder']]);
+  assert.deepEqual(chain[0]!.via, []);
+  assert.match(chain[1]!.via.join(' '), /^error_page 502 504 = @image_placeholder \(.*sites-enabled\/shop\.example\.com:\d+\) in location \/images\/ /);
   // every peer is one the demo config names (none of the generator's loopback stand-ins)
   for (const x of rows) if (x.upstream) assert.match(x.upstream, /^(https?:\/\/(10\.0\.1\.\d+:\d+|127\.0\.0\.1:(9000|3000|8081)|storefront|unix:\/run\/grafana\/grafana\.sock:)\/)/, `line ${x.logLine}`);
   // the text report says what "exact" means, once

@@ -13,7 +13,7 @@ const run = (args: string[], input?: string) => {
   return { code: r.status, out: r.stdout, err: r.stderr };
 };
 
-const FIELDS = ['logLine', 'time', 'level', 'cause', 'status', 'message', 'client', 'server', 'request', 'upstream', 'host', 'serverBlock', 'location', 'confidence', 'why', 'candidates', 'summary', 'fixes'];
+const FIELDS = ['logLine', 'time', 'level', 'cause', 'status', 'message', 'client', 'server', 'request', 'upstream', 'host', 'serverBlock', 'location', 'confidence', 'why', 'via', 'candidates', 'summary', 'fixes'];
 
 test('json: one object per upstream failure with the documented fields', () => {
   const r = run(['explain', '--config', 'nginx.conf', '--format', 'json', 'error.log']);
@@ -32,7 +32,7 @@ test('json: one object per upstream failure with the documented fields', () => {
       client: '203.0.113.5', server: 'shop.example.com', request: { method: 'GET', uri: '/api/orders?page=2', protocol: 'HTTP/1.1' },
       upstream: 'http://127.0.0.1:8081/api/orders?page=2', host: 'shop.example.com',
       serverBlock: { file: 'nginx.conf', line: 12 }, location: { file: 'nginx.conf', line: 22, modifier: '', pattern: '/api/' },
-      confidence: 'exact', why: null, candidates: [], summary: undefined, fixes: undefined,
+      confidence: 'exact', why: null, via: [], candidates: [], summary: undefined, fixes: undefined,
     },
   );
   assert.equal(a.fixes[0], 'proxy_read_timeout is 5s (nginx.conf:24)');

@@ -79,6 +79,7 @@ describe('real editor: Nginx: Explain this 502', { timeout: 15 * 60_000 }, () =>
       // the confidence, with what it means in one sentence
       assert.match(text, /Confidence\s+exact no other place in the config can have written this line/, text);
       assert.ok((await group.locator('.loc a.open').first().innerText()).includes('location @image_placeholder'));
+      assert.match(text, /Reached through\s+error_page 502 504 = @image_placeholder .* in location \/images\//, text);
       await s.screenshot('report');
 
       // trusted workspace: the probe button connects to the upstream server and shows the result

@@ -25,6 +25,7 @@ import { Rng } from './gen';
 import { generateChainConfig } from './gen-chains';
 import { freePorts, pool, rawRequest } from './harness';
 import { tcpBackend } from './backends';
+import * as net from 'node:net';
 
 const CONFIGS = Number(process.env.NGINX_DOCTOR_EXPLAIN_CONFIGS || 6);
 const SEED = Number(process.env.NGINX_DOCTOR_ORACLE_SEED || Math.floor(Math.random() * 1e9));
@@ -68,8 +69,9 @@ test(`explain names the location nginx wrote each upstream error line from ${ngi
 
 export async function runRound(seed: number, round: number, tally: Tally): Promise<void> {
   const rng = new Rng(seed);
-  const listen = await freePorts(4);
+  const listen = await freePorts(5);
   const stub = await tcpBackend(listen[3]!, (s) => void s.end('HTTP/1.1 502 Bad Gateway\r\nContent-Length: 3\r\nConnection: close\r\n\r\nbad'));
+  const resets: net.Server[] = [];
   const prefix = makePrefix();
   let keep = false;
   try {
@@ -78,8 +80,10 @@ export async function runRound(seed: number, round: number, tally: Tally): Promi
     for (const [rel, text] of Object.entries(cfg.files)) {
       const p = join(prefix, rel);
       mkdirSync(dirname(p), { recursive: true });
-      writeFileSync(p, text.replace(/__P(\d+)__/g, (_, n: string) => String(closed[Number(n)])));
+      writeFileSync(p, text.replace(/__P(\d+)__/g, (_, n: string) => String(closed[Number(n)])).replace(/__RESET__/g, String(listen[4])));
     }
+    // a backend that resets every connection, on each loopback address the config names
+    for (const ip of cfg.resetAddrs) resets.push(await resetBackend(ip, listen[4]!));
     const confPath = join(prefix, 'nginx.conf');
     await startNginx(confPath, prefix, { timeoutMs: 10_000 });
     try {
@@ -168,6 +172,18 @@ export async function runRound(seed: number, round: number, tally: Tally): Promi
     }
   } finally {
     await stub.close();
+    await Promise.all(resets.map((s) => new Promise<void>((r) => s.close(() => r()))));
     if (!keep || process.env.CI) removePrefix(prefix);
   }
+}
+
+function resetBackend(ip: string, port: number): Promise<net.Server> {
+  const server = net.createServer((sock) => {
+    sock.on('error', () => undefined);
+    sock.once('data', () => sock.resetAndDestroy());
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, ip, () => resolve(server));
+  });
 }

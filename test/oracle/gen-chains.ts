@@ -28,6 +28,8 @@ export interface ChainConfig {
   files: Record<string, string>;
   /** How many closed-port placeholders the files use. */
   closedPorts: number;
+  /** Loopback addresses where a backend that resets every connection must listen on port __RESET__. */
+  resetAddrs: string[];
   requests: ChainRequest[];
 }
 
@@ -59,6 +61,7 @@ export function generateChainConfig(rng: Rng, ports: ChainPorts, nRequests: numb
 class ChainGen {
   private tag = 0;
   private closed = 0;
+  private readonly resets: string[] = [];
   private readonly upstreams: string[] = [];
   private readonly snippets: Record<string, string> = {};
   private readonly blocks: Block[] = [];
@@ -102,7 +105,7 @@ class ChainGen {
       if (host !== null && rng.chance(0.2)) host = `${host}:${b.port}`;
       requests.push({ port: b.port, host, target: path });
     }
-    return { files: { 'nginx.conf': conf, ...this.snippets }, closedPorts: this.closed, requests };
+    return { files: { 'nginx.conf': conf, ...this.snippets }, closedPorts: this.closed, resetAddrs: this.resets, requests };
   }
 
   private newTag(kind: 'L' | 'S'): string {
@@ -113,9 +116,17 @@ class ChainGen {
     return [`error_log logs/all.log info;`, `error_log logs/${tag}.log info;`];
   }
 
-  /** A proxy target with fresh closed ports: a literal address, or a group of one or two servers. */
+  /**
+   * A proxy target with fresh peers: a closed port (a literal address, or a group of one or two
+   * servers), or a backend that resets the connection (its own loopback address).
+   */
   private target(uriPart: string): string {
-    const r = this.rng.int(10);
+    const r = this.rng.int(11);
+    if (r === 10 && this.resets.length < 200) {
+      const ip = `127.0.0.${this.resets.length + 2}`;
+      this.resets.push(ip);
+      return `http://${ip}:__RESET__${uriPart}`;
+    }
     if (r < 4) return `http://127.0.0.1:__P${this.closed++}__${uriPart}`;
     const name = `u${this.upstreams.length + 1}`;
     const servers = r < 8 ? [this.closed++] : [this.closed++, this.closed++];

@@ -74,6 +74,7 @@ export function reportPage(m: ReportModel, t: Targets): { title: string; style: 
       const label = `location ${x.location.modifier ? `${x.location.modifier} ` : ''}${x.location.pattern}`;
       row('Location', `<span class="loc">${place(x.location, label)}</span> <span class="muted">${esc(short(x.location.file, m.root))}:${x.location.line}</span>`);
     } else row('Location', '<span class="muted">no single location</span>');
+    if (x.via.length) row('Reached through', esc(x.via.join(', then ')));
     if (x.serverBlock) row('Server block', `${place(x.serverBlock, `server ${x.serverBlock.name || '""'}`)} <span class="muted">${esc(short(x.serverBlock.file, m.root))}:${x.serverBlock.line}</span>`);
     row('Confidence', `<span class="confidence" title="${esc(x.confidenceMeaning)}"><b>${esc(x.confidence)}</b></span> <span class="muted">${esc(x.confidenceMeaning.replace(/^\w+: /, ''))}</span>`);
     if (x.why) row(x.confidence === 'ambiguous' ? 'Why ambiguous' : 'Why not exact', `<span class="why">${esc(x.why)}</span>`);

@@ -39,6 +39,7 @@ export function explanationJson(x: Explanation): Record<string, unknown> {
     location: locationJson(x.location),
     confidence: x.confidence,
     why: x.why,
+    via: x.via,
     candidates: x.candidates.map((c) => ({
       serverBlock: { file: c.server.node.file.source.path, line: lineOf(c.server.node) },
       location: locationJson(c.location),
@@ -53,7 +54,7 @@ interface Group {
   title: string;
   order: number;
   count: number;
-  causes: Map<string, { count: number; status: string; title: string; lines: number[]; sample: string; fixes: string[]; confidence: Set<Confidence>; why: string | null }>;
+  causes: Map<string, { count: number; status: string; title: string; lines: number[]; sample: string; fixes: string[]; confidence: Set<Confidence>; why: string | null; via: string[] }>;
 }
 
 export async function runExplain(argv: string[], io: AsyncIo): Promise<number> {
@@ -179,7 +180,7 @@ function place(groups: Map<string, Group>, e: LineExplanation): Placed {
   let c = g.causes.get(x.cause.id);
   if (!c) {
     const full = e.explanation();
-    c = { count: 0, status, title: x.cause.title, lines: [], sample: full.message, fixes: full.fixes.slice(0, 4), confidence: new Set(), why: full.why };
+    c = { count: 0, status, title: x.cause.title, lines: [], sample: full.message, fixes: full.fixes.slice(0, 4), confidence: new Set(), why: full.why, via: full.via };
     g.causes.set(x.cause.id, c);
   }
   return { group: g, cause: c };
@@ -207,6 +208,7 @@ function renderGroups(groups: Map<string, Group>, reported: number, lines: numbe
       out += `         e.g. line ${c.lines[0]}: ${sample.length > 160 ? `${sample.slice(0, 157)}...` : sample}\n`;
       out += `         lines ${c.lines.join(', ')}${c.count > c.lines.length ? ', ...' : ''}\n`;
       for (const k of c.confidence) shown.add(k);
+      if (c.via.length) out += `         reached through ${c.via.join(', then ')}\n`;
       if (c.why && !(c.confidence.size === 1 && c.confidence.has('exact'))) out += `         why ${[...c.confidence].filter((k) => k !== 'exact').join('/')}: ${c.why}\n`;
       for (const f of c.fixes) out += `         - ${f}\n`;
     }

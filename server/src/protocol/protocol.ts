@@ -228,6 +228,8 @@ export interface ExplainedLine {
   confidenceMeaning: string;
   /** Why the link is not exact, in one sentence; null when it is. */
   why: string | null;
+  /** How the request got to the location from the one its URI selects (error_page, try_files); [] when it is that one. */
+  via: string[];
   /** Other places that may have written the line (ambiguous and likely answers), with why. */
   candidates: { serverBlock: ConfigPlace & { name: string }; location: (ConfigPlace & { modifier: string; pattern: string }) | null; why: string }[];
   reasons: string[];

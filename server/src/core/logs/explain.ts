@@ -37,6 +37,8 @@ export interface Explanation {
   orderDependent: boolean;
   /** The step of the request's chain (0: the location the URI selects; +1 per error_page/try_files redirect). */
   step: number;
+  /** How the request got to `location` from the location its URI selects (error_page, try_files), in words; [] when it is that one. */
+  via: string[];
   summary: string;
   fixes: string[];
 }
@@ -112,7 +114,7 @@ function baseError(e: ErrorLogEntry): Explanation {
     serverName: e.context.request !== undefined || e.context.host !== undefined ? (e.context.server ?? null) : null,
     request: e.context.request !== undefined ? parseRequestLine(e.context.request) : null,
     upstream: e.context.upstream ?? null, host: e.context.host ?? null,
-    server: null, location: null, confidence: 'ambiguous', why: null, candidates: [], reasons: [], orderDependent: false, step: 0, summary: '', fixes: [],
+    server: null, location: null, confidence: 'ambiguous', why: null, candidates: [], reasons: [], orderDependent: false, step: 0, via: [], summary: '', fixes: [],
   };
 }
 
@@ -124,6 +126,6 @@ function baseAccess(e: LogEntry & { kind: 'access' }): Explanation {
     client: e.remoteAddr ?? null, serverName: e.serverName ?? null,
     request: e.request ? parseRequestLine(e.request) : null,
     upstream: e.upstreamAddr ?? null, host: e.host ?? null,
-    server: null, location: null, confidence: 'ambiguous', why: null, candidates: [], reasons: [], orderDependent: false, step: 0, summary: '', fixes: [],
+    server: null, location: null, confidence: 'ambiguous', why: null, candidates: [], reasons: [], orderDependent: false, step: 0, via: [], summary: '', fixes: [],
   };
 }

@@ -68,6 +68,8 @@ export interface Link {
   orderDependent: boolean;
   /** The step of the request's chain the answer is at (0: the location the URI selects). */
   step: number;
+  /** How the request got to the answer's location from the one its URI selects (error_page, try_files), in words; [] when it is that one. */
+  via: string[];
 }
 
 /** A place considered for one line. */
@@ -126,7 +128,7 @@ export class Linker {
   }
 
   private linkUncached(x: LogFacts, path: string, needsPass: boolean, resolver: boolean): Base {
-    const out: Link = { server: null, location: null, confidence: 'ambiguous', candidates: [], reasons: [], why: null, orderDependent: false, step: 0 };
+    const out: Link = { server: null, location: null, confidence: 'ambiguous', candidates: [], reasons: [], why: null, orderDependent: false, step: 0, via: [] };
     const m = this.matcher;
     if (!x.request) {
       if (x.entry.kind === 'error' && x.entry.context.client !== undefined && x.entry.context.request === undefined) {
@@ -297,6 +299,7 @@ export class Linker {
     out.location = chosen.location;
     const site = chosen.site;
     out.step = site?.step ?? 0;
+    out.via = site ? [...site.via] : [];
     if (site?.via.length) out.reasons.push(...site.via);
     if (up && chosen.peer === 'yes') out.reasons.push(`the upstream "${x.upstream}" agrees with ${site!.passes.map((p) => `${p.node.d.name} ${p.node.d.args[0]?.value ?? ''} (${where(p.node)})`).join(', ')}`);
     if (chosen.uri === 'yes') out.reasons.push('the URI in the upstream field is the one this location sends');
@@ -339,6 +342,7 @@ export class Linker {
     const chosen = tie.find((o) => o.site!.step === pick)!;
     l.location = chosen.location;
     l.step = pick;
+    l.via = [...chosen.site!.via];
     l.confidence = 'likely';
     l.why = `the same line can come from ${names}; the request's earlier lines in this log put it at step ${pick + 1} of the chain${base.sharedBy > 1 ? `, and ${base.sharedBy} server blocks include it` : ''}`;
     l.reasons.push(...chosen.site!.via);
@@ -452,7 +456,7 @@ export class RequestHistory {
 // ----- helpers ------------------------------------------------------------------------------------
 
 function copy(l: Link): Link {
-  return { ...l, reasons: [...l.reasons], candidates: [...l.candidates] };
+  return { ...l, reasons: [...l.reasons], candidates: [...l.candidates], via: [...l.via] };
 }
 
 /** The peers of the line's upstream field: the error log names one; $upstream_addr lists attempts (", ") and redirects (" : "), the last redirect is the place that answered. */
