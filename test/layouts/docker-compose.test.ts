@@ -3,16 +3,14 @@
 // proxy_pass are resolved once at start-up through /etc/hosts (here a private one, in a mount
 // namespace of nginx's own). The log names the addresses the names resolved to, which the config
 // cannot confirm: every line links to its location as "likely", and says why.
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { nginxBinary } from '../helpers/nginx-oracle';
-import { judge, privateHostsAvailable, runLayout } from './lib';
+import { judge, privateHostsAvailable, layoutTest } from './lib';
 
-test('docker-compose service names: each line links to the location of its service, likely, with why', { timeout: 60_000 }, async (t) => {
-  assert.ok(nginxBinary(), 'nginx is required for the layouts tier');
+const services = { frontend: '127.0.0.21', api: '127.0.0.22', backend: '127.0.0.23', websocket: '127.0.0.24' };
+
+layoutTest('docker-compose service names: each line links to the location of its service, likely, with why', 'docker-compose', () => {
   assert.ok(privateHostsAvailable(), 'this test runs nginx with a private /etc/hosts (root and `unshare -m`), like a container has its own');
-  const services = { frontend: '127.0.0.21', api: '127.0.0.22', backend: '127.0.0.23', websocket: '127.0.0.24' };
-  const r = await runLayout('docker-compose', {
+  return {
     backends: { dns: { dns: { frontend: services.frontend, api: services.api } }, frontend: 'listen', api: 'listen', backend: 'listen', ws: 'listen' },
     hosts: { backend: services.backend, websocket: services.websocket },
     requests: [
@@ -21,19 +19,16 @@ test('docker-compose service names: each line links to the location of its servi
       { port: 'http', host: 'localhost', path: '/admin/' },
       { port: 'http', host: 'localhost', path: '/ws/chat' },
     ],
+  };
+}, (r, t) => {
+  assert.deepEqual(r.responses.map((x) => x.res.status), [502, 502, 502, 502]);
+  const byAddress: Record<string, string> = { [services.frontend]: '/', [services.api]: '/api/', [services.backend]: '/admin/', [services.websocket]: '/ws/' };
+  const problems = judge(r, (row) => {
+    const ip = /^http:\/\/([\d.]+):/.exec(row.upstream ?? '')?.[1] ?? '';
+    return byAddress[ip] ? { where: `conf.d/default.conf ${byAddress[ip]}`, confidence: 'likely' } : null;
   });
-  try {
-    assert.deepEqual(r.responses.map((x) => x.res.status), [502, 502, 502, 502]);
-    const byAddress: Record<string, string> = { [services.frontend]: '/', [services.api]: '/api/', [services.backend]: '/admin/', [services.websocket]: '/ws/' };
-    const problems = judge(r, (row) => {
-      const ip = /^http:\/\/([\d.]+):/.exec(row.upstream ?? '')?.[1] ?? '';
-      return byAddress[ip] ? { where: `conf.d/default.conf ${byAddress[ip]}`, confidence: 'likely' } : null;
-    });
-    assert.deepEqual(problems, []);
-    assert.equal(r.rows.length, 4);
-    for (const row of r.rows) assert.match(row.why!, /whose host name or variables nginx resolves at run time, which the config alone cannot confirm/);
-    t.diagnostic(r.rows.map((x) => `${x.upstream} -> ${r.where(x)} (${x.confidence})`).join('; '));
-  } finally {
-    r.remove();
-  }
+  assert.deepEqual(problems, []);
+  assert.equal(r.rows.length, 4);
+  for (const row of r.rows) assert.match(row.why!, /whose host name or variables nginx resolves at run time, which the config alone cannot confirm/);
+  t.diagnostic(r.rows.map((x) => `${x.upstream} -> ${r.where(x)} (${x.confidence})`).join('; '));
 });

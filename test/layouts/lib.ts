@@ -9,13 +9,13 @@
 // and closed ports alike), __PREFIX__ (the nginx prefix the copy runs in).
 import { spawnSync } from 'node:child_process';
 import { lstatSync, mkdirSync, readFileSync, readdirSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
-import * as net from 'node:net';
-import * as tls from 'node:tls';
+import { test, type TestContext } from 'node:test';
+import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { CLI, FIXTURES } from '../helpers/repo';
-import { makePrefix, removePrefix, startNginx, stopNginx } from '../helpers/nginx-oracle';
+import { makePrefix, nginxBinary, removePrefix, startNginx, stopNginx } from '../helpers/nginx-oracle';
 import { addressDns, fastcgiBackend, tcpBackend, type Backend } from '../oracle/backends';
-import { freePorts, parseResponse, type RawResponse } from '../oracle/harness';
+import { freePorts, rawRequest, type RawResponse } from '../oracle/harness';
 
 /** What listens on a named port: nothing (refused), or a stub that answers in one way. */
 export type BackendKind = 'closed' | 'listen' | 'ok' | 'status502' | 'reset' | 'hang' | 'fastcgi-unknown' | { dns: Record<string, string> };
@@ -172,23 +172,22 @@ function send(req: LayoutRequest, ports: Record<string, number>): Promise<RawRes
   const port = ports[req.port];
   if (port === undefined) throw new Error(`no port named ${req.port}`);
   const head = req.host === null ? `${req.method ?? 'GET'} ${req.path} HTTP/1.0\r\n\r\n` : `${req.method ?? 'GET'} ${req.path} HTTP/1.1\r\nHost: ${req.host}\r\nConnection: close\r\n\r\n`;
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    let finished = false;
-    const finish = (error?: string): void => {
-      if (finished) return;
-      finished = true;
-      sock.destroy();
-      resolve(parseResponse(Buffer.concat(chunks).toString('latin1'), error));
-    };
-    const sock: net.Socket = req.tls
-      ? tls.connect({ host: '127.0.0.1', port, servername: req.host?.replace(/:\d+$/, '') || undefined, rejectUnauthorized: false }, () => sock.write(head))
-      : net.connect({ host: '127.0.0.1', port }, () => sock.write(head));
-    sock.setTimeout(8000, () => finish('timeout'));
-    sock.on('data', (d: Buffer) => chunks.push(d));
-    sock.on('end', () => finish());
-    sock.on('close', () => finish());
-    sock.on('error', (e: NodeJS.ErrnoException) => finish(e.code ?? e.message));
+  return rawRequest('127.0.0.1', port, head, 8000, req.tls ? { servername: req.host?.replace(/:\d+$/, '') || undefined } : undefined);
+}
+
+/**
+ * One test of the tier: runs the layout in nginx (the tier needs nginx: its absence fails the
+ * test), hands the result to `check`, removes the prefix.
+ */
+export function layoutTest(title: string, name: string, opts: LayoutOptions | (() => LayoutOptions), check: (r: LayoutResult, t: TestContext) => void): void {
+  test(title, { timeout: 60_000 }, async (t) => {
+    assert.ok(nginxBinary(), 'nginx is required for the layouts tier');
+    const r = await runLayout(name, typeof opts === 'function' ? opts() : opts);
+    try {
+      check(r, t);
+    } finally {
+      r.remove();
+    }
   });
 }
 

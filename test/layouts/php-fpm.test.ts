@@ -2,14 +2,10 @@
 // `location ~ \.php$` with Debian's fastcgi-php snippet and a unix socket (the pool is stopped, so
 // the socket is missing), and a Symfony-style front controller over TCP whose PHP answers
 // "Primary script unknown". The attempts happen in the PHP locations, never in `location /`.
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { nginxBinary } from '../helpers/nginx-oracle';
-import { judge, runLayout } from './lib';
+import { judge, layoutTest } from './lib';
 
-test('PHP-FPM: try_files into the php location; lines link to the fastcgi_pass location', { timeout: 60_000 }, async () => {
-  assert.ok(nginxBinary(), 'nginx is required for the layouts tier');
-  const r = await runLayout('php-fpm', {
+layoutTest('PHP-FPM: try_files into the php location; lines link to the fastcgi_pass location', 'php-fpm', {
     backends: { fpm: 'fastcgi-unknown' },
     requests: [
       { port: 'http', host: 'blog.test', path: '/2024/03/hello-world/' },
@@ -18,17 +14,13 @@ test('PHP-FPM: try_files into the php location; lines link to the fastcgi_pass l
       { port: 'http', host: 'shop.test', path: '/products/12' },
       { port: 'http', host: 'shop.test', path: '/cart?step=2' },
     ],
+  }, (r) => {
+  assert.deepEqual(r.responses.map((x) => x.res.status), [502, 502, 404, 404, 404]);
+  const problems = judge(r, (_row, peer) => {
+    if (peer === 'php8.2-fpm.sock') return { where: 'sites-enabled/blog.test ~ \\.php$' };
+    if (peer === 'fpm') return { where: 'sites-enabled/shop.test ~ ^/index\\.php(/|$)' };
+    return null;
   });
-  try {
-    assert.deepEqual(r.responses.map((x) => x.res.status), [502, 502, 404, 404, 404]);
-    const problems = judge(r, (_row, peer) => {
-      if (peer === 'php8.2-fpm.sock') return { where: 'sites-enabled/blog.test ~ \\.php$' };
-      if (peer === 'fpm') return { where: 'sites-enabled/shop.test ~ ^/index\\.php(/|$)' };
-      return null;
-    });
-    assert.deepEqual(problems, []);
-    assert.deepEqual(r.rows.map((x) => x.cause), ['upstream-socket-missing', 'upstream-socket-missing', 'fastcgi-primary-script-unknown', 'fastcgi-primary-script-unknown']);
-  } finally {
-    r.remove();
-  }
+  assert.deepEqual(problems, []);
+  assert.deepEqual(r.rows.map((x) => x.cause), ['upstream-socket-missing', 'upstream-socket-missing', 'fastcgi-primary-script-unknown', 'fastcgi-primary-script-unknown']);
 });

@@ -1,6 +1,7 @@
 // Running real nginx for the oracle tier: free loopback ports, raw HTTP requests over node:net
 // (so odd targets reach nginx byte for byte), and small helpers to read the answers.
 import * as net from 'node:net';
+import * as tls from 'node:tls';
 
 /** `count` distinct ports in 20000-32699 that are free on every loopback address right now. */
 export async function freePorts(count: number, avoid: Set<number> = new Set()): Promise<number[]> {
@@ -34,8 +35,8 @@ export interface RawResponse {
   error?: string;
 }
 
-/** Sends raw bytes to addr:port and reads until the peer closes (or the timeout). */
-export function rawRequest(addr: string, port: number, payload: string | Buffer, timeoutMs = 5000): Promise<RawResponse> {
+/** Sends raw bytes to addr:port and reads until the peer closes (or the timeout); `tls`: over TLS (any certificate), with this SNI name. */
+export function rawRequest(addr: string, port: number, payload: string | Buffer, timeoutMs = 5000, tlsOpts?: { servername?: string }): Promise<RawResponse> {
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let done = false;
@@ -46,9 +47,9 @@ export function rawRequest(addr: string, port: number, payload: string | Buffer,
       const text = Buffer.concat(chunks).toString('latin1');
       resolve(parseResponse(text, error));
     };
-    const sock = net.connect({ host: addr, port });
+    const sock: net.Socket = tlsOpts ? tls.connect({ host: addr, port, rejectUnauthorized: false, ...(tlsOpts.servername ? { servername: tlsOpts.servername } : {}) }) : net.connect({ host: addr, port });
     sock.setTimeout(timeoutMs, () => finish('timeout'));
-    sock.on('connect', () => sock.write(typeof payload === 'string' ? Buffer.from(payload, 'latin1') : payload));
+    sock.on(tlsOpts ? 'secureConnect' : 'connect', () => sock.write(typeof payload === 'string' ? Buffer.from(payload, 'latin1') : payload));
     sock.on('data', (d: Buffer) => chunks.push(d));
     sock.on('end', () => finish());
     sock.on('close', () => finish());
