@@ -61,7 +61,10 @@ ${notes.length ? '\nNotes from the run:\n\n' + notes.map((n) => '- ' + esc(n)).j
   buffering warnings, limit_req, signals, non-log lines). Reference: \`grep -c upstream LOG\`.
 - **tail**: \`dist/cli.js tail --from-start --format json --config ROOT LOG\` on the 1M-line log,
   counting output lines until it goes idle; RSS sampled from /proc every 200 ms. "Flat" means the
-  median RSS of the second half is within 20 MB of the first half's.
+  median RSS of the second half is within 20 MB of the first half's. **tail over SSH**: the same log
+  through a throwaway sshd on 127.0.0.1 (out/test/helpers/sshd.js; needs root): \`tail --ssh nd-test
+  --ssh-config ... --from-start\`; the goal is the memory budget of docs/tail.md (peak under 256 MB,
+  second-half median within 32 MB of the first half's, every line delivered).
 - **extension**: sizes of dist/*.js as built at the time (dev build unless \`npm run build:prod\`
   ran), the newest .vsix in the repo root (\`npm run package\`, or \`npm run bench -- --package\`,
   which rebuilds dist/ in production mode), and activation estimated by scripts/bench/activate.cjs:
