@@ -184,6 +184,7 @@ export function layoutTest(title: string, name: string, opts: LayoutOptions | ((
     assert.ok(nginxBinary(), 'nginx is required for the layouts tier');
     const r = await runLayout(name, typeof opts === 'function' ? opts() : opts);
     try {
+      t.diagnostic(`${name}: ${r.rows.length} upstream error line(s) explained: ${r.rows.map((x) => `${r.where(x)} [${x.confidence}]`).join('; ')}`);
       check(r, t);
     } finally {
       r.remove();
