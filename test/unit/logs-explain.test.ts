@@ -279,3 +279,17 @@ test('every answer that is not exact says why in one sentence; exact answers do 
   assert.match(all[2]!.why!, /does not match proxy_pass http:\/\/backend.internal:8080/);
   for (const y of all) assert.equal(y.why === null, y.confidence === 'exact');
 });
+
+test('a line that is no upstream attempt (limit_req) links to the URI\'s location, not to an error_page fallback', () => {
+  const x = explainer(`events {} http {
+    limit_req_zone $binary_remote_addr zone=perip:1m rate=1r/s;
+    server { listen 80; server_name a.test; error_page 502 503 504 @down;
+      location /api/ { limit_req zone=perip; proxy_pass http://10.0.0.1; }
+      location @down { proxy_pass http://10.0.0.2; }
+    }
+  }`);
+  const [a] = explainLines(x, `${T} [error] 1#1: *1 limiting requests, excess: 1.000 by zone "perip", client: 1.2.3.4, server: a.test, request: "GET /api/x HTTP/1.1", host: "a.test"`);
+  assert.equal(a!.cause.id, 'limit-req-rejected');
+  assert.equal(a!.location?.name, '/api/');
+  assert.equal(a!.confidence, 'exact', a!.why ?? '');
+});

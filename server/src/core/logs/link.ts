@@ -200,7 +200,9 @@ export class Linker {
     const primary = options.find((o) => o.site?.step === 0 || !o.site) ?? options[0]!;
     out.reasons.push(...primary.result.reason.map((r) => `${servers.length > 1 ? `[${shortServer(primary.server)}] ` : ''}${r}`));
     // 3. blocks that cannot make the attempt cannot have written the line
-    let pool = options;
+    // a line that is no upstream attempt (limit_req, a client that went away) is written where the
+    // URI leads, before any error_page or try_files redirect
+    let pool = needsPass ? options : options.filter((o) => !o.site || o.site.step === 0);
     const attempting = options.filter((o) => o.site);
     if (needsPass && attempting.length) {
       pool = attempting;
