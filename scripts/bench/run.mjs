@@ -5,7 +5,7 @@
 //   npm run bench -- --quick       CI smoke (< 60 s): small tree, 100k-line log, 1 run each; does not write the doc
 //   npm run bench -- --runs N      runs per measurement (default 5 full, 1 quick)
 //   npm run bench -- --build       run `npm run build && npx tsc -b` first (otherwise the existing dist/ and out/ are used)
-//   npm run bench -- --only check,lsp,explain,tail,ext   only these sections (does not write the doc)
+//   npm run bench -- --only check,lsp,explain,tail,hostile,ext   only these sections (does not write the doc)
 //   npm run bench -- --no-doc      do not write docs/benchmarks.md
 //   npm run bench -- --profile     also write a CPU profile of `check` on the large tree and list the top functions
 //   npm run bench -- --no-package  do not package the .vsix (in .bench/pkg); measure the newest *.vsix in the repo root
@@ -314,7 +314,23 @@ if (want('tail')) {
   }
 }
 
-// ---------- 5. extension: sizes, .vsix, activation ----------
+// ---------- 5. hostile inputs (docs/security.md): catastrophic regexes, a glob bomb, a 50 MB document ----------
+if (want('hostile') && !QUICK) {
+  const r = spawnSync(NODE, [join(REPO, 'scripts/bench/hostile.mjs'), '--json', '--timeout', '60'], { encoding: 'utf8', timeout: 900_000, maxBuffer: 16 << 20 });
+  let results = [];
+  try {
+    results = JSON.parse(r.stdout.slice(r.stdout.indexOf('[')));
+  } catch {
+    notes.push(`hostile-input bench failed: ${(r.stderr || r.stdout || '').slice(-400)}`);
+  }
+  for (const x of results) {
+    const limit = x.goal ? Number(/[\d.]+/.exec(x.goal)[0]) : NaN;
+    row({ area: 'hostile', what: x.what, value: x.value, reference: '', ratio: '', goal: x.goal ?? '', met: x.goal ? verdict(x.n <= limit) : '' });
+  }
+  loadSamples.push(load());
+}
+
+// ---------- 6. extension: sizes, .vsix, activation ----------
 if (want('ext')) {
   const sizes = ['extension', 'server', 'cli'].map((b) => `${b}.js ${(statSync(join(REPO, 'dist', `${b}.js`)).size / 1024).toFixed(0)} KB`);
   row({ area: 'ext', what: 'bundle sizes dist/*.js (as currently built)', value: sizes.join(', '), reference: '', ratio: '', goal: '', met: '' });
