@@ -2,10 +2,11 @@
 // host/bytes.ts: any bytes survive a decode/encode round trip.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, readFileSync, renameSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { chmodSync, lstatSync, readFileSync, renameSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { DiskHost } from '../../server/src/host/disk-host';
 import { writeFileSafely, type FileSnapshot } from '../../server/src/host/safe-write';
 import { decodeBytes, encodeText } from '../../server/src/host/bytes';
+import { saveDump } from '../../server/src/host/save-dump';
 import { tempTree } from '../helpers/temp-tree';
 
 function snapshotOf(path: string): FileSnapshot {
@@ -72,4 +73,22 @@ test('decodeBytes/encodeText: every byte string survives; valid UTF-8 decodes as
   assert.equal(decodeBytes(Buffer.from('caf\u00e9 🙂')), 'caf\u00e9 🙂');
   assert.equal(decodeBytes(Buffer.from([0x63, 0xe9, 0x41])), 'c\udce9A');
   assert.equal(decodeBytes(Buffer.from([0xef, 0xbb, 0xbf, 0x41])), '\ufeffA', 'the BOM is kept as a character');
+});
+
+test('doctor --save-config copies replace a link planted at their name instead of writing through it', () => {
+  const tree = tempTree({ 'victim.txt': 'do not touch\n', 'copies/etc/nginx/old.conf': 'old copy\n' });
+  try {
+    symlinkSync(tree.path('victim.txt'), tree.path('copies/etc/nginx/nginx.conf'));
+    chmodSync(tree.path('copies/etc/nginx/old.conf'), 0o444);
+    const dump = { files: new Map([['/etc/nginx/nginx.conf', 'events {}\n'], ['/etc/nginx/old.conf', 'new copy\n']]) } as unknown as Parameters<typeof saveDump>[0];
+    const saved = saveDump(dump, tree.path('copies'));
+    assert.equal(readFileSync(tree.path('victim.txt'), 'utf8'), 'do not touch\n');
+    assert.equal(lstatSync(tree.path('copies/etc/nginx/nginx.conf')).isSymbolicLink(), false);
+    assert.equal(readFileSync(tree.path('copies/etc/nginx/nginx.conf'), 'utf8'), 'events {}\n');
+    assert.equal(readFileSync(tree.path('copies/etc/nginx/old.conf'), 'utf8'), 'new copy\n', 'a read-only old copy is replaced');
+    assert.equal(statSync(tree.path('copies/etc/nginx/old.conf')).mode & 0o777, 0o444);
+    assert.equal(saved.size, 2);
+  } finally {
+    tree.remove();
+  }
 });

@@ -149,6 +149,33 @@ function replace(real: string, bytes: Buffer, st: Stats, snap: FileSnapshot): Wr
   }
 }
 
+/**
+ * Puts a file at `path` with these bytes and mode, never writing through what is there now (a link
+ * planted at the name is replaced, not followed): an exclusive temp file in the same directory,
+ * renamed over the name. For copies nginx-doctor owns (doctor --save-config); throws on failure.
+ */
+export function replaceFile(path: string, bytes: Buffer | string, mode: number): void {
+  const dir = dirname(path);
+  const tmp = join(dir, `.${basename(path)}.nginx-doctor-${randomBytes(9).toString('hex')}.tmp`);
+  const fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
+  try {
+    writeAll(fd, typeof bytes === 'string' ? Buffer.from(bytes) : bytes);
+    fchmodSync(fd, mode);
+    fsyncSync(fd);
+  } catch (e) {
+    closeSync(fd);
+    unlinkSync(tmp);
+    throw e;
+  }
+  closeSync(fd);
+  try {
+    renameSync(tmp, path);
+  } catch (e) {
+    unlinkSync(tmp);
+    throw e;
+  }
+}
+
 function syncDir(dir: string): void {
   let fd: number | undefined;
   try {

@@ -1,6 +1,8 @@
 // Saves the deployed config (core/workspace/nginx-dump.ts) as read-only copies under a directory,
-// so an editor can open the files a report links to.
-import { mkdirSync, writeFileSync, chmodSync } from 'node:fs';
+// so an editor can open the files a report links to. Copies replace what is at their name (never
+// written through a link planted there).
+import { mkdirSync } from 'node:fs';
+import { replaceFile } from './safe-write';
 import { dirname, join, posix } from 'node:path';
 import type { DumpedConfig } from '../core/index';
 
@@ -13,13 +15,8 @@ export function saveDump(d: DumpedConfig, dir: string): Map<string, string> {
     const local = join(dir, ...norm.split('/').filter(Boolean));
     try {
       mkdirSync(dirname(local), { recursive: true });
-      try {
-        chmodSync(local, 0o644);
-      } catch {
-        // new file
-      }
-      writeFileSync(local, text);
-      chmodSync(local, 0o444);
+      // a new file renamed over the old copy: whatever is at the name (a planted link) is replaced, not followed
+      replaceFile(local, text, 0o444);
       out.set(p, local);
     } catch {
       // a copy that cannot be written only loses its link
