@@ -7,6 +7,7 @@ import { readFileSync, symlinkSync } from 'node:fs';
 import { LspClient, messageText } from '../helpers/lsp-client';
 import { tempTree } from '../helpers/temp-tree';
 import { FILE_INFO, type FileInfo } from '../../server/src/protocol/protocol';
+import { findRootConfigs } from '../../server/src/lsp/roots';
 
 const SECRET = 'ssh-rsa-PRIVATE-KEY-MATERIAL;\n';
 
@@ -99,6 +100,20 @@ test('requests on an unopened file:// URI outside the workspace read nothing (ho
     } finally {
       await client.stop();
     }
+  } finally {
+    outside.remove();
+    ws.remove();
+  }
+});
+
+test('the scan for root configs does not follow a link out of the workspace (nor back up the tree)', () => {
+  const outside = tempTree({ 'root.conf': 'events {}\nhttp {}\n' });
+  const ws = tempTree({ 'nginx.conf': 'events {}\nhttp {}\n', 'sub/site.conf': 'server { listen 80; }\n' });
+  try {
+    symlinkSync(outside.path('root.conf'), ws.path('linked.conf'));
+    symlinkSync(outside.dir, ws.path('elsewhere'));
+    symlinkSync('.', ws.path('sub/self'));
+    assert.deepEqual(findRootConfigs([ws.dir]), [ws.path('nginx.conf')]);
   } finally {
     outside.remove();
     ws.remove();

@@ -1,9 +1,11 @@
 // Finds the root configs in the workspace folders: files named nginx.conf, or config files whose
 // top level opens an events/http/stream/mail block. Bounded, so a huge folder cannot stall the server,
 // and each directory and file is visited once (by device and inode), so links back up the tree
-// (`a -> .`) do not multiply the walk or make one nginx.conf thousands of roots.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+// (`a -> .`) do not multiply the walk or make one nginx.conf thousands of roots; a link that leads out
+// of the workspace folders is not followed (not even to look at the file).
+import { lstatSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { insideRoots, realPath } from './include-guard';
 
 const SKIP_DIRS = new Set(['node_modules', '.git', '.hg', '.svn', 'out', 'dist', '.vscode-test', 'test-artifacts']);
 const CANDIDATE = /(^nginx\.conf$|\.conf$|\.nginx$|\.conf\.template$)/;
@@ -14,6 +16,7 @@ const MAX_BYTES = 2 * 1024 * 1024;
 
 export function findRootConfigs(folders: readonly string[]): string[] {
   const out: string[] = [];
+  const realFolders = folders.map((f) => realPath(f));
   let budget = MAX_ENTRIES;
   const seen = new Set<string>();
   const once = (st: { dev: number; ino: number }): boolean => {
@@ -40,6 +43,7 @@ export function findRootConfigs(folders: readonly string[]): string[] {
       const p = join(dir, name);
       let st;
       try {
+        if (lstatSync(p).isSymbolicLink() && !insideRoots(realPath(p), realFolders)) continue;
         st = statSync(p);
       } catch {
         continue;
