@@ -160,7 +160,7 @@ const RECORDS = {
     status: 502,
     title: 'backend response header too big for the buffer',
     explanation: 'The status line and headers of the backend response did not fit in proxy_buffer_size (one memory page, 4k or 8k, by default). Large Set-Cookie or Location headers are the usual reason.',
-    checks: ['Measure the response headers (curl -sD - -o /dev/null to the backend directly)', 'Raise proxy_buffer_size (e.g. 16k); keep proxy_busy_buffers_size consistent with proxy_buffers', 'Or make the application send smaller headers'],
+    checks: ['Measure the response headers (curl -sD - -o /dev/null to the backend directly)', 'Raise proxy_buffer_size above the size of those headers (double its current value until they fit); keep proxy_busy_buffers_size consistent with proxy_buffers', 'Or make the application send smaller headers'],
     directives: ['proxy_buffer_size', 'proxy_buffers', 'proxy_busy_buffers_size'],
     settings: ['proxy_buffer_size', 'proxy_buffers'], limit: 'proxy_buffer_size',
   },
