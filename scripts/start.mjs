@@ -5,7 +5,9 @@
 //   with the extension loaded unpacked from the repository; prints the URL to open, runs until
 //   Ctrl+C. After `npm run build`, "Developer: Reload Window" picks up the new dist/.
 // Environment: NGINX_DOCTOR_PORT=<port> (default: a free one), NGINX_DOCTOR_NO_CODE=1 (use
-// code-server even when `code` is on PATH).
+// code-server even when `code` is on PATH), NGINX_DOCTOR_START_FOLDER=<dir> (open another folder
+// than demo/), NGINX_DOCTOR_START_STATE=<dir> (code-server's extensions and user data; default
+// .vscode-test/start). The e2e tier's start.test.ts runs this script with the last two.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -13,10 +15,10 @@ import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const REPO = fileURLToPath(new URL('..', import.meta.url)).replace(/\/$/, '');
-const DEMO = join(REPO, 'demo');
+const DEMO = process.env.NGINX_DOCTOR_START_FOLDER || join(REPO, 'demo');
 const pkg = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8'));
 const ENTRY = join(REPO, '.vscode-test', 'code-server', 'node_modules', 'code-server', 'out', 'node', 'entry.js');
-const STATE = join(REPO, '.vscode-test', 'start');
+const STATE = process.env.NGINX_DOCTOR_START_STATE || join(REPO, '.vscode-test', 'start');
 
 if (!existsSync(join(REPO, 'dist', 'extension.js'))) {
   console.error('start: dist/extension.js is missing; run "npm run build" (npm start does it for you)');
@@ -37,15 +39,16 @@ if (install.status !== 0) {
   process.exit(1);
 }
 
-// The extension, unpacked: a folder named publisher.name-version whose entries link to the
-// repository, so a rebuild shows up on reload. Recreated on every start (the version may change).
+// The extension, unpacked: a link named publisher.name-version to the repository itself, so a
+// rebuild shows up on reload. Not a folder of links to package.json, dist/...: VS Code tells which
+// extension called `require('vscode')` by the real path of the calling file, and dist/extension.js
+// resolved outside such a folder, so the formatter was registered for no extension ("configured as
+// formatter but it cannot format", "Null Extension Description"). Recreated on every start (the
+// version may change).
 const extensions = join(STATE, 'extensions');
 rmSync(extensions, { recursive: true, force: true });
-const unpacked = join(extensions, `${pkg.publisher}.${pkg.name}-${pkg.version}`);
-mkdirSync(unpacked, { recursive: true });
-for (const entry of ['package.json', 'dist', 'syntaxes', 'language-configuration.json', 'icon.png', 'README.md', 'CHANGELOG.md', 'LICENSE']) {
-  if (existsSync(join(REPO, entry))) symlinkSync(join(REPO, entry), join(unpacked, entry));
-}
+mkdirSync(extensions, { recursive: true });
+symlinkSync(REPO, join(extensions, `${pkg.publisher}.${pkg.name}-${pkg.version}`), 'dir');
 
 const userData = join(STATE, 'user-data');
 const settingsFile = join(userData, 'User', 'settings.json');

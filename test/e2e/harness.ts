@@ -246,11 +246,34 @@ export class Session {
     }, 'code-server to answer /healthz', 60_000);
     if (exited) throw new Error(exited);
 
+    await this.openWorkbench(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(this.folder)}`);
+  }
+
+  /**
+   * A session on a code-server that something else started (scripts/start.mjs, the `npm start`
+   * path): `root` is a temporary folder whose `workspace/` is the folder opened, `server` the
+   * process whose group close() ends, `url` the workbench's address.
+   */
+  static async attach(opts: { name: string; root: string; server: ChildProcess; url: string; output: () => string }): Promise<Session> {
+    const s = new Session(opts.name, opts.root);
+    s.server = opts.server;
+    live.add(s);
+    try {
+      await s.openWorkbench(opts.url);
+      return s;
+    } catch (e) {
+      await s.screenshot('start-failed').catch(() => undefined);
+      await s.close();
+      throw new Error(`${e instanceof Error ? e.message : String(e)}\n--- code-server output (tail) ---\n${opts.output().slice(-3000)}`);
+    }
+  }
+
+  private async openWorkbench(url: string): Promise<void> {
     this.browser = await withDeadline(chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, timeout: 60_000 }), 70_000, 'Chromium launch');
     const context = await this.browser.newContext({ viewport: { width: 1800, height: 1200 } });
     this.page = await context.newPage();
     this.page.setDefaultTimeout(30_000);
-    this.url = `http://127.0.0.1:${port}/?folder=${encodeURIComponent(this.folder)}`;
+    this.url = url;
     await this.page.goto(this.url, { timeout: 60_000 });
     await this.page.waitForSelector('.monaco-workbench', { timeout: 90_000 });
     // The explorer shows the folder once the workbench has restored its views.
@@ -327,7 +350,7 @@ function freePort(): Promise<number> {
 }
 
 /** User settings of every session: nothing that phones home, pops up or completes while typing. */
-const USER_SETTINGS = {
+export const USER_SETTINGS = {
   'workbench.startupEditor': 'none',
   // The panel (Problems) on the right at full height: its tree renders only the rows in view.
   'workbench.panel.defaultLocation': 'right',
