@@ -119,6 +119,7 @@ ${pageEnd(nonce, script.toString())}`;
 
 async function refuse(t: TrustNeed): Promise<void> {
   const manage = 'Manage Workspace Trust';
-  const pick = await vscode.window.showErrorMessage(`nginx-doctor: ${t.doing} runs ${t.runs}, which Restricted Mode does not allow. Trust this workspace to ${t.goal}.`, manage);
+  // a refusal is information: nothing failed, the workspace is simply not trusted (yet)
+  const pick = await vscode.window.showInformationMessage(`nginx-doctor: ${t.doing} runs ${t.runs}, which Restricted Mode does not allow. Trust this workspace to ${t.goal}.`, manage);
   if (pick === manage) await vscode.commands.executeCommand('workbench.trust.manage');
 }

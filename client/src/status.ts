@@ -43,7 +43,7 @@ function describe(item: vscode.LanguageStatusItem, info: FileInfo, uri: vscode.U
     item.severity = vscode.LanguageStatusSeverity.Warning;
     item.text = `$(shield) ${version} · restricted`;
     const ignored = info.ignoredSettings?.length ? ` Ignored: ${info.ignoredSettings.join('; ')}.` : '';
-    item.detail = `${where}. Restricted mode: nginx -v, nginx -t and SSH are off, and files outside the workspace are not read, until you trust this workspace.${ignored}`;
+    item.detail = `${where}. Restricted mode: nginx -v, nginx -t and SSH are off, and files outside the workspace are not read, until you trust this workspace; so are Tail Error Log and Check Server for 502 Causes.${ignored}`;
   } else {
     item.severity = vscode.LanguageStatusSeverity.Information;
   }

@@ -155,14 +155,30 @@ describe('real editor: Nginx: Check Server for 502 Causes', { timeout: 15 * 60_0
     }
   });
 
-  test('in Restricted Mode the command refuses and runs nothing', { timeout: 4 * 60_000 }, async () => {
-    const s = await Session.start({ name: 'check-server-restricted', trusted: false, vsixes: [build.vsix], workspace });
+  test('in Restricted Mode the palette hides the command, and run anyway (a keybinding) it says why, as information, and runs nothing', { timeout: 4 * 60_000 }, async () => {
+    const s = await Session.start({ name: 'check-server-restricted', trusted: false, vsixes: [build.vsix], workspace, keybindings: [{ key: 'ctrl+alt+9', command: 'nginxDoctor.checkServer' }] });
     try {
       await s.step('restricted', async () => {
         const page = s.page;
         await openNginxConf(page);
-        await runCommand(page, COMMAND);
-        await until(async () => (await page.locator('.notification-toast').allInnerTexts()).some((t) => t.includes('Restricted Mode does not allow')), 'the refusal notification', 20_000);
+        // the palette: "Nginx: Check Server..." and "Nginx: Tail Error Log..." are hidden (when: isWorkspaceTrusted)
+        await page.keyboard.press('F1');
+        const input = page.locator('.quick-input-widget input');
+        await input.waitFor({ state: 'visible', timeout: 15_000 });
+        await input.fill('>Nginx: ');
+        const titles = await until(async () => {
+          const t = await page.locator('.quick-input-list .monaco-list-row').allInnerTexts();
+          return t.some((x) => x.includes('Explain this 502')) ? t : undefined;
+        }, 'the Nginx commands in the palette', 15_000);
+        await s.screenshot('palette');
+        await page.keyboard.press('Escape');
+        assert.ok(!titles.some((t) => t.includes(COMMAND.replace('Nginx: ', '')) || t.includes('Tail Error Log')), `palette: ${titles.join(' | ')}`);
+        await page.locator('.editor-group-container.active .monaco-editor').first().click();
+        await page.keyboard.press('Control+Alt+9');
+        const toast = page.locator('.notification-toast').filter({ hasText: 'Restricted Mode does not allow' });
+        await toast.first().waitFor({ state: 'visible', timeout: 20_000 });
+        assert.equal(await toast.locator('.codicon-error').count(), 0, 'not an error');
+        assert.equal(await toast.locator('.codicon-info').count(), 1, 'an information message');
         assert.equal(await page.locator('.quick-input-widget').isVisible(), false, 'no QuickPick');
         for (const f of page.frames()) assert.equal(await f.locator('table.checks').count().catch(() => 0), 0, 'no report');
         await s.screenshot('refused');

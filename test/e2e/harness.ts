@@ -155,6 +155,10 @@ export interface SessionOptions {
   vsixes: string[];
   /** Extra environment for code-server (and so for its extension host). */
   env?: Record<string, string>;
+  /** User keybindings (keybindings.json entries), e.g. to run a command the palette hides. */
+  keybindings?: { key: string; command: string }[];
+  /** The colour theme (workbench.colorTheme), e.g. "Default Light Modern"; default: VS Code's own. */
+  theme?: string;
 }
 
 const live = new Set<Session>();
@@ -199,7 +203,8 @@ export class Session {
     const xdg = join(this.root, 'xdg');
     cpSync(opts.workspace ?? join(REPO, 'demo'), this.folder, { recursive: true });
     mkdirSync(join(userData, 'User'), { recursive: true });
-    writeFileSync(join(userData, 'User', 'settings.json'), JSON.stringify(USER_SETTINGS, null, 2));
+    writeFileSync(join(userData, 'User', 'settings.json'), JSON.stringify({ ...USER_SETTINGS, ...(opts.theme ? { 'workbench.colorTheme': opts.theme } : {}) }, null, 2));
+    if (opts.keybindings) writeFileSync(join(userData, 'User', 'keybindings.json'), JSON.stringify(opts.keybindings, null, 2));
     const env: NodeJS.ProcessEnv = {
       ...process.env,
       XDG_CONFIG_HOME: join(xdg, 'config'),

@@ -103,3 +103,11 @@ test('without NGINX_DOCTOR_TEST_FAULT the hook is inert', async () => {
     assert.ok(!logs.some((l) => /hover failed|test fault/.test(l.message)), logs.map((l) => l.message).join('\n'));
   });
 });
+
+test('each analysis is logged at Debug level, not Info (the output shows it only when asked to)', async () => {
+  await withServer(undefined, async (client, path, logs) => {
+    await client.change(path, CONF.replace('204', '404'), 2);
+    const logged = await waitForLog(logs, /^analysed .*nginx\.conf \(1 files, \d+ directives\) in \d+ ms$/);
+    assert.equal(logged.type, 5, 'MessageType.Debug');
+  });
+});

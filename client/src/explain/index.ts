@@ -142,7 +142,10 @@ export class ExplainFeature {
     if (r.location) {
       await openPlace(r.location);
       const loc = `location ${r.location.modifier ? `${r.location.modifier} ` : ''}${r.location.pattern}`;
-      const more = await vscode.window.showInformationMessage(`${r.url} → ${loc} in server ${r.server?.name || '""'} (${vscode.workspace.asRelativePath(r.location.file)}:${r.location.line})${r.status ? `, answers ${r.status}` : ''}. ${why}`, 'Why?');
+      // the last reason reads '"/api/x": longest prefix: location /api/ (file:line)': only its
+      // kind of match is news here (the location and its place are said once, before it)
+      const how = /^"[^"]*": ([^:]+): location /.exec(why)?.[1];
+      const more = await vscode.window.showInformationMessage(`${r.url} → ${loc}${how ? ` (${how})` : ''} in server ${r.server?.name || '""'}, ${vscode.workspace.asRelativePath(r.location.file)}:${r.location.line}${r.status ? `; answers ${r.status}` : ''}.`, 'Why?');
       if (more) void vscode.window.showInformationMessage(r.reason.join(' → '), { modal: true });
     } else if (r.server) {
       await openPlace(r.server);

@@ -49,6 +49,7 @@ export function startServer(connection: Connection): void {
         );
       },
       log: (m) => connection.console.log(m),
+      debug: (m) => connection.console.debug(m),
     },
     { ...DEFAULT_SETTINGS },
   );
@@ -157,7 +158,7 @@ export function startServer(connection: Connection): void {
         `nginx-doctor: ${basename(path)} is ${sizeText(chars)}, too big to analyse: only its syntax is checked, and it is not formatted (the limit is ${sizeText(HUGE_DOCUMENT_CHARS)}).`,
       );
     },
-    log: (m) => connection.console.log(m),
+    log: (m) => connection.console.debug(m),
   });
   /** Takes a huge document out of the analyses (or back in); true when it is huge. */
   const sortBySize = (path: string, text: string): boolean => {

@@ -27,7 +27,10 @@ export interface WorkspaceHooks {
   publish(byFile: Map<string, Diagnostic[]>, units: Unit[]): void;
   /** Called once, the first time a snippet is analysed in an assumed context. */
   snippetAssumed(unit: Unit): void;
+  /** Something went wrong (shown in the output at the default level). */
   log(message: string): void;
+  /** Routine news: each analysis and its time (shown when the output's log level is Debug). */
+  debug(message: string): void;
 }
 
 const SNIPPET_DIRS = new Set(['conf.d', 'sites-enabled', 'sites-available', 'snippets', 'includes']);
@@ -277,7 +280,7 @@ export class Workspace {
       }
     }
     this.lastRun.set(unitKey(unit), Date.now());
-    this.hooks.log(`analysed ${unit.path} (${unit.analysis.set.files.size} files, ${unit.analysis.set.all.length} directives) in ${Date.now() - started} ms`);
+    this.hooks.debug(`analysed ${unit.path} (${unit.analysis.set.files.size} files, ${unit.analysis.set.all.length} directives) in ${Date.now() - started} ms`);
   }
 
   private resolveSetting(p: string): string {
