@@ -4,7 +4,7 @@ import { readdirSync, statSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 
-const ALL_TIERS = ['unit', 'fuzz', 'hardening', 'rules', 'cli', 'lsp', 'differential', 'oracle', 'layouts', 'tail', 'doctor', 'e2e'];
+const ALL_TIERS = ['unit', 'fuzz', 'hardening', 'rules', 'cli', 'lsp', 'differential', 'oracle', 'layouts', 'tail', 'doctor', 'metrics', 'e2e'];
 // "--cases N" and "--seed N" (for the oracle tier) travel to the tests as environment variables
 const argv = process.argv.slice(2);
 for (const opt of ['cases', 'seed']) {

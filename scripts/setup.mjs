@@ -21,12 +21,14 @@ const REPO = fileURLToPath(new URL('..', import.meta.url)).replace(/\/$/, '');
 
 /** What scripts/install-code-server.sh builds code-server with. */
 const CODE_SERVER_BUILD = ['ripgrep', 'libkrb5-dev', 'make', 'g++', 'python3'];
-/** What the test tiers run: nginx and its modules (oracle, layouts), sshd (tail, doctor), Chromium (e2e), Neovim (lsp), shells (completion), logrotate (tail). */
+/** What the test tiers run: nginx and its modules (oracle, layouts), sshd (tail, doctor), Chromium (e2e), Neovim (lsp), shells (completion), logrotate (tail), Prometheus (metrics). */
 const TEST = [
   'nginx', 'libnginx-mod-stream', 'libnginx-mod-mail', 'libnginx-mod-http-lua',
   'libnginx-mod-http-headers-more-filter', 'libnginx-mod-http-js',
   'openssl', 'openssh-server', 'openssh-client', 'chromium', 'ca-certificates',
   'neovim', 'logrotate', 'zsh', 'fish', 'time', 'util-linux', 'git',
+  // Prometheus scrapes the exporter, promtool checks the rules, systemd-analyze the unit (metrics)
+  'prometheus', 'systemd',
   ...CODE_SERVER_BUILD,
 ];
 
@@ -67,6 +69,13 @@ run([...prefix, ...install]);
 if (missing.includes('nginx')) {
   // The package starts nginx on port 80; nothing here wants that one running.
   for (const stop of [['systemctl', 'stop', 'nginx'], ['service', 'nginx', 'stop'], ['nginx', '-s', 'stop']]) {
+    const argv = [...prefix, ...stop];
+    if (spawnSync(argv[0], argv.slice(1), { stdio: 'ignore', env, timeout: 30_000 }).status === 0) break;
+  }
+}
+if (missing.includes('prometheus')) {
+  // likewise the packaged Prometheus on port 9090: the metrics tier runs its own on loopback
+  for (const stop of [['systemctl', 'stop', 'prometheus'], ['service', 'prometheus', 'stop']]) {
     const argv = [...prefix, ...stop];
     if (spawnSync(argv[0], argv.slice(1), { stdio: 'ignore', env, timeout: 30_000 }).status === 0) break;
   }

@@ -50,7 +50,7 @@ function main(argv: string[]): void {
         stdin: process.stdin,
       };
       runExplain(rest, asyncIo).then((code) => (process.exitCode = code), (e: unknown) => fail(e, io));
-    } else if (cmd === 'tail') {
+    } else if (cmd === 'tail' || cmd === 'exporter') {
       process.stdout.on('error', (e: NodeJS.ErrnoException) => (e.code === 'EPIPE' ? process.exit(0) : fail(e, io)));
       const tailIo = {
         out: (t: string) => process.stdout.write(t),
@@ -62,7 +62,7 @@ function main(argv: string[]): void {
         },
         color: process.stdout.isTTY === true && !process.env.NO_COLOR,
       };
-      runTail(rest, tailIo).then((code) => {
+      runTail(rest, tailIo, cmd).then((code) => {
         process.exitCode = code;
         setTimeout(() => process.exit(code), 2000).unref();
       }, (e: unknown) => fail(e, io));

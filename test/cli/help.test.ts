@@ -14,7 +14,7 @@ const run = (...args: string[]) => {
   return { code: r.status, out: r.stdout, err: r.stderr };
 };
 
-// The contract: every flag each sub-command has always accepted (plus tail's new rotation flags).
+// The contract: every flag each sub-command has always accepted (plus tail's new rotation and metrics flags).
 const FLAGS: Record<string, string[]> = {
   check: ['--format', '--nginx-version', '--prefix', '--conf-dir', '--rule'],
   fix: ['--dry-run', '--nginx-version', '--prefix', '--conf-dir', '--rule'],
@@ -22,7 +22,11 @@ const FLAGS: Record<string, string[]> = {
   settings: ['--config', '--location', '--format', '--nginx-version', '--addr', '--conf-dir'],
   explain: ['--config', '--format', '--all', '--conf-dir'],
   tail: ['--config', '--conf-dir', '--ssh', '--sudo', '--remote-config', '--remote-nginx-conf', '--remote-config-dir', '--format', '--failures',
-    '--from-start', '--backlog', '--ssh-config', '--sources', '--stop-on-stdin-eof', '--command', '--rotation-quiet', '--rotation-max'],
+    '--from-start', '--backlog', '--ssh-config', '--sources', '--stop-on-stdin-eof', '--command', '--rotation-quiet', '--rotation-max',
+    '--metrics', '--metrics-max-series'],
+  // tail for Prometheus (#20): tail's flags without the printed-line ones
+  exporter: ['--metrics', '--config', '--conf-dir', '--ssh', '--sudo', '--remote-config', '--remote-nginx-conf', '--remote-config-dir',
+    '--from-start', '--backlog', '--ssh-config', '--sources', '--command', '--rotation-quiet', '--rotation-max', '--metrics-max-series'],
   doctor: ['--ssh', '--sudo', '--config', '--conf-dir', '--format', '--nginx', '--nginx-conf', '--error-log', '--lines', '--timeout', '--ssh-config', '--save-config'],
   lsp: ['--stdio'],
   completion: [],

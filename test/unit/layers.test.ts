@@ -6,6 +6,7 @@
 //   remote    core only, plus Node built-ins (processes, ssh, records)
 //   tail      core, host, remote, protocol
 //   doctor    core, host, remote, protocol
+//   metrics   core, protocol, plus prom-client (the Prometheus exporter's counters and endpoint)
 //   lsp, cli  leaves: they use the layers below, nothing but the entry points imports them
 //   client    protocol and webview (the message types) only (plus vscode, vscode-languageclient, Node built-ins)
 //   webview   protocol only, no packages: the page scripts run in the browser
@@ -16,7 +17,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import ts from 'typescript';
 import { REPO } from '../helpers/repo';
 
-type Layer = 'core' | 'protocol' | 'version' | 'host' | 'remote' | 'tail' | 'doctor' | 'lsp' | 'cli' | 'entry' | 'client' | 'webview';
+type Layer = 'core' | 'protocol' | 'version' | 'host' | 'remote' | 'tail' | 'doctor' | 'metrics' | 'lsp' | 'cli' | 'entry' | 'client' | 'webview';
 
 interface LayerRule {
   /** Layers this one may import (itself always). */
@@ -36,8 +37,10 @@ export const LAYER_RULES: Record<Layer, LayerRule> = {
   remote: { may: ['core'], packages: NODE },
   tail: { may: ['core', 'host', 'remote', 'protocol'], packages: NODE },
   doctor: { may: ['core', 'host', 'remote', 'protocol'], packages: NODE },
+  // prom-client: the Prometheus client library (counters, registry, text exposition format)
+  metrics: { may: ['core', 'protocol'], packages: /^(node:|prom-client$)/ },
   lsp: { may: ['core', 'host', 'remote', 'protocol', 'version'], packages: /^(node:|vscode-languageserver(-textdocument)?(\/node)?$)/ },
-  cli: { may: ['core', 'host', 'remote', 'tail', 'doctor', 'protocol', 'version'], packages: NODE },
+  cli: { may: ['core', 'host', 'remote', 'tail', 'doctor', 'metrics', 'protocol', 'version'], packages: NODE },
   // server/src/main.ts and server/src/cli.ts: they start the language server and the CLI
   entry: { may: ['lsp', 'cli', 'protocol', 'version'], packages: NODE },
   client: { may: ['protocol', 'webview'], packages: /^(node:|vscode$|vscode-languageclient(\/node)?$)/ },

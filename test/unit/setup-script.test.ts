@@ -17,6 +17,7 @@ const SCRIPT = join(REPO, 'scripts', 'setup.mjs');
 const TEST_PACKAGES = [
   'nginx', 'libnginx-mod-stream', 'libnginx-mod-mail', 'libnginx-mod-http-lua', 'libnginx-mod-http-headers-more-filter', 'libnginx-mod-http-js',
   'openssl', 'openssh-server', 'openssh-client', 'chromium', 'ca-certificates', 'neovim', 'logrotate', 'zsh', 'fish', 'time', 'util-linux', 'git',
+  'prometheus', 'systemd',
   'ripgrep', 'libkrb5-dev', 'make', 'g++', 'python3',
 ];
 

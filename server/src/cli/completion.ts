@@ -47,7 +47,7 @@ _nginx_doctor() {
   fi
   # after tail's --command: a program, then its arguments
   for ((i = 2; i < COMP_CWORD; i++)); do
-    if [[ "$cmd" == tail && "\${COMP_WORDS[i]}" == --command ]]; then
+    if [[ ( "$cmd" == tail || "$cmd" == exporter ) && "\${COMP_WORDS[i]}" == --command ]]; then
       if [[ $((i + 1)) -eq $COMP_CWORD ]]; then COMPREPLY=( $(compgen -c -- "$cur") ); else _nd_files; fi
       return
     fi
@@ -75,7 +75,7 @@ function zshAction(c: Completion | undefined): string {
 function zshFlag(f: FlagSpec, command: string): string {
   const desc = zdesc(f.help);
   if (!f.value) return `'--${f.name}[${desc}]'`;
-  if (f.name === 'command' && command === 'tail') return `'(-)--command[${desc}]:program:_command_names -e:*::arguments:_normal'`;
+  if (f.name === 'command' && (command === 'tail' || command === 'exporter')) return `'(-)--command[${desc}]:program:_command_names -e:*::arguments:_normal'`;
   return `'${f.repeat ? '*' : ''}--${f.name}=[${desc}]:${zdesc(f.value.toLowerCase())}:${zq(zshAction(f.complete))}'`;
 }
 
@@ -138,7 +138,7 @@ complete -c nginx-doctor -n __fish_use_subcommand -l version -d 'print the versi
   for (const c of COMMANDS) {
     const when = `-n '__fish_seen_subcommand_from ${c.name}'`;
     for (const f of c.flags) {
-      if (c.name === 'tail' && f.name === 'command') {
+      if ((c.name === 'tail' || c.name === 'exporter') && f.name === 'command') {
         out += `complete -c nginx-doctor ${when} -l command -x -a '(__fish_complete_command)' -d ${fq(f.help)}\n`;
         continue;
       }

@@ -41,9 +41,35 @@ const PREFIX: FlagSpec = { name: 'prefix', value: 'DIR', help: "nginx's -p prefi
 const RULE: FlagSpec = { name: 'rule', value: 'ID=LEVEL', repeat: true, help: `set a rule's severity (${LEVELS}); repeatable, e.g. --rule unknown-variable=warning`, complete: 'none' };
 const SSH_CONFIG: FlagSpec = { name: 'ssh-config', value: 'FILE', default: '~/.ssh/config', help: 'ssh client config to use (ssh -F FILE)', complete: 'file' };
 const SSH: FlagSpec = { name: 'ssh', value: 'DEST', help: '[user@]host, an ~/.ssh/config alias or ssh://[user@]host:port; keys and agent only, never a password prompt', complete: 'host' };
+const METRICS: FlagSpec = { name: 'metrics', value: 'HOST:PORT', help: 'serve Prometheus metrics (per-location upstream failures, lines, source state) at http://HOST:PORT/metrics; PORT alone binds 127.0.0.1 (see docs/prometheus.md)', complete: 'none' };
+const METRICS_MAX_SERIES: FlagSpec = { name: 'metrics-max-series', value: 'N', default: '2000', help: 'failure series at most; failures of further locations are counted as location="(over limit)"', complete: 'none' };
 const SUDO: FlagSpec = { name: 'sudo', help: 'read through passwordless sudo on the host (sudo -n); prefer the adm group' };
 
-export const COMMANDS: readonly CommandSpec[] = [
+/** `exporter` (after `tail`) is `tail` without printed lines, with --metrics on by default: a service. */
+function withExporter(commands: CommandSpec[]): CommandSpec[] {
+  const at = commands.findIndex((c) => c.name === 'tail');
+  commands.splice(at + 1, 0, exporterSpec(commands[at]!));
+  return commands;
+}
+
+function exporterSpec(tail: CommandSpec): CommandSpec {
+  const hidden = new Set(['format', 'failures', 'stop-on-stdin-eof', 'metrics']);
+  return {
+    name: 'exporter',
+    summary: 'a tail for Prometheus: follows error logs like tail and serves the counts, prints no lines (run it as a service)',
+    synopsis: '[--metrics HOST:PORT] [--config ROOT] [--ssh DEST] [--sudo] [--remote-config]\n                        [--metrics-max-series N] SOURCE... [--command ARGV...]',
+    operands: tail.operands,
+    flags: [{ ...METRICS, default: '127.0.0.1:9925' }, ...tail.flags.filter((f) => !hidden.has(f.name))],
+    examples: [
+      ['nginx-doctor exporter --config /etc/nginx/nginx.conf /var/log/nginx/error.log', 'metrics at http://127.0.0.1:9925/metrics'],
+      ['nginx-doctor exporter --metrics 0.0.0.0:9925 --ssh web1 --remote-config /var/log/nginx/error.log', "another host's log, on every interface"],
+    ],
+    exit: tail.exit,
+    notes: 'States and notices go to stderr (the journal under systemd). Metrics, the unit file, scrape config and alert rules: docs/prometheus.md.',
+  };
+}
+
+export const COMMANDS: readonly CommandSpec[] = withExporter([
   {
     name: 'check',
     summary: 'check configs for the mistakes that cause 502/504s and everything nginx -t refuses',
@@ -129,7 +155,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   {
     name: 'tail',
     summary: 'follow error logs live (files, SSH hosts, a command); 502/504 lines get their cause and location',
-    synopsis: '[--config ROOT] [--ssh DEST] [--sudo] [--remote-config] [--format text|json]\n                    [--failures] [--from-start] [--ssh-config FILE] SOURCE... [--command ARGV...]',
+    synopsis: '[--config ROOT] [--ssh DEST] [--sudo] [--remote-config] [--format text|json]\n                    [--failures] [--from-start] [--metrics HOST:PORT] [--ssh-config FILE]\n                    SOURCE... [--command ARGV...]',
     operands: [{ name: 'SOURCE...', help: 'a local path, a path on --ssh DEST, or ssh://[user@]host[:port]/absolute/path', complete: 'file' }],
     flags: [
       { name: 'config', value: 'ROOT', default: 'lines are shown without links', help: 'the nginx.conf lines are linked to', complete: 'file' },
@@ -145,6 +171,8 @@ export const COMMANDS: readonly CommandSpec[] = [
       { name: 'backlog', value: 'BYTES', default: '0, start at the end', help: 'show up to BYTES of history first (whole lines)', complete: 'none' },
       { name: 'rotation-quiet', value: 'DURATION', default: '5s', help: 'after a rename rotation, keep reading the old file until it has been quiet this long once the new one has a line', complete: 'none' },
       { name: 'rotation-max', value: 'DURATION', default: '60s', help: 'stop reading a renamed file this long after the rotation at the latest', complete: 'none' },
+      METRICS,
+      METRICS_MAX_SERIES,
       SSH_CONFIG,
       { name: 'sources', value: 'JSON', help: 'sources as in the nginxDoctor.logSources setting: [{"name","host","path","command","sudo","config"}]', complete: 'none' },
       { name: 'stop-on-stdin-eof', help: 'stop when standard input closes (what the editor passes)' },
@@ -154,6 +182,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       ['nginx-doctor tail --config /etc/nginx/nginx.conf /var/log/nginx/error.log', 'this machine'],
       ['nginx-doctor tail --ssh deploy@web1 --remote-config --failures /var/log/nginx/error.log', 'an SSH host, linked to its deployed config'],
       ['nginx-doctor tail --command docker logs -f --tail 0 web', "a container's output"],
+      ['nginx-doctor tail --config /etc/nginx/nginx.conf --failures --metrics 9925 /var/log/nginx/error.log', 'and serve counts for Prometheus on 127.0.0.1:9925'],
     ],
     exit: '0 when stopped (Ctrl-C, SIGTERM), 1 when every source has failed, 2 on a usage error',
     notes: 'DURATION: 300ms, 5s, 2m, or a number of seconds. States and notices (rotations, gaps) go to stderr.',
@@ -205,7 +234,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     ],
     exit: '0, or 2 for an unknown shell',
   },
-];
+]);
 
 export function commandSpec(name: string): CommandSpec | undefined {
   return COMMANDS.find((c) => c.name === name);

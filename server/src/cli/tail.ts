@@ -11,6 +11,10 @@ import { TailEngine } from '../tail/engine';
 import { sourceFromSetting, type SourceSpec } from '../tail/sources';
 import { SourceError, checkDestination } from '../remote/check-input';
 import { neutralise, safeJson } from '../tail/terminal';
+import { startMetrics } from './metrics';
+
+/** `nginx-doctor exporter`: a tail that prints no lines and serves metrics (by default on this address). */
+export const EXPORTER_ADDRESS = '127.0.0.1:9925';
 
 export interface TailIo {
   out(text: string): boolean;
@@ -22,10 +26,10 @@ export interface TailIo {
   color?: boolean;
 }
 
-export function parseTailSources(argv: string[]): { specs: SourceSpec[]; args: ParsedArgs } {
+export function parseTailSources(argv: string[], commandName: 'tail' | 'exporter' = 'tail'): { specs: SourceSpec[]; args: ParsedArgs } {
   const ci = argv.indexOf('--command');
   const command = ci >= 0 ? argv.slice(ci + 1) : null;
-  const args = parseCommandArgs(ci >= 0 ? argv.slice(0, ci) : argv, 'tail');
+  const args = parseCommandArgs(ci >= 0 ? argv.slice(0, ci) : argv, commandName);
   if (command !== null && command.length === 0) throw new UsageError('--command needs the program and its arguments after it, e.g. --command docker logs -f --tail 0 web');
   const specs: SourceSpec[] = [];
   const sudo = args.flags.has('sudo');
@@ -75,8 +79,9 @@ export function parseTailSources(argv: string[]): { specs: SourceSpec[]; args: P
   return { specs, args };
 }
 
-export async function runTail(argv: string[], io: TailIo): Promise<number> {
-  const { specs, args } = parseTailSources(argv);
+export async function runTail(argv: string[], io: TailIo, commandName: 'tail' | 'exporter' = 'tail'): Promise<number> {
+  const exporter = commandName === 'exporter';
+  const { specs, args } = parseTailSources(argv, commandName);
   const format = one(args, 'format') ?? 'text';
   if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json, not "${format}"`);
   const backlogText = one(args, 'backlog');
@@ -93,6 +98,7 @@ export async function runTail(argv: string[], io: TailIo): Promise<number> {
       return 2;
     }
   }
+  const metrics = await startMetrics(args, specs, io.err, exporter ? EXPORTER_ADDRESS : undefined);
   const onlyFailures = args.flags.has('failures');
   const tagged = specs.length > 1;
   const c = io.color ? COLORS : NO_COLORS;
@@ -123,6 +129,8 @@ export async function runTail(argv: string[], io: TailIo): Promise<number> {
     ...(process.env.NGINX_DOCTOR_TAIL_BACKOFF_MS ? { minBackoffMs: Number(process.env.NGINX_DOCTOR_TAIL_BACKOFF_MS), maxBackoffMs: Number(process.env.NGINX_DOCTOR_TAIL_BACKOFF_MS) * 8 } : {}),
     drain: () => io.drain(),
     emit: (e: TailEvent) => {
+      metrics?.observe(e);
+      if (exporter && e.type === 'line') return true;
       if (e.type === 'state') {
         if (e.state === 'failed') failed.add(e.source);
         else failed.delete(e.source);
@@ -156,6 +164,7 @@ export async function runTail(argv: string[], io: TailIo): Promise<number> {
     if (finished) return;
     finished = true;
     await engine.stop();
+    await metrics?.close();
     resolveDone(code);
   };
   io.onStop(() => void stop(0));
