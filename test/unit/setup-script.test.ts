@@ -78,7 +78,7 @@ describe('scripts/setup.mjs', () => {
     assert.equal(r.err, '');
   });
 
-  test('as root on a machine without the packages: apt-get installs exactly the missing ones, then nginx is stopped', () => {
+  test('as root on a machine without the packages: apt-get installs exactly the missing ones, then nginx and Prometheus are stopped', () => {
     const m = machine('root', ['git', 'make', 'time', 'util-linux']);
     const r = setup(m, ['test'], 'root');
     assert.equal(r.status, 0, r.err);
@@ -87,6 +87,7 @@ describe('scripts/setup.mjs', () => {
       'uid=0 apt-get update -q',
       `uid=0 apt-get install -y -q --no-install-recommends ${missing.join(' ')}`,
       'uid=0 systemctl stop nginx',
+      'uid=0 systemctl stop prometheus',
     ]);
     assert.match(r.out, /setup: installing the Debian packages npm test needs: nginx /);
   });
