@@ -27,7 +27,7 @@ export interface Site {
   stop(): Promise<void>;
 }
 
-function waitPort(port: number, ms: number): Promise<void> {
+export function waitPort(port: number, ms: number): Promise<void> {
   const deadline = Date.now() + ms;
   return new Promise((resolve, reject) => {
     const attempt = (): void => {
@@ -158,7 +158,7 @@ function safeRead(p: string): string {
   }
 }
 
-function stopChild(child: ChildProcess): Promise<void> {
+export function stopChild(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
     const t = setTimeout(() => child.kill('SIGKILL'), 3_000);

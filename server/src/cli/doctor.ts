@@ -2,9 +2,11 @@
 // troubleshooting checklist against this machine or an SSH host (read-only). JSON:
 // {"host","checks":[{"id","title","status","found","expected","advice","location"}]}.
 // Exit 1 when a check fails, 0 otherwise, 2 on a usage error or an unreadable --config.
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { compareReports, isReport } from '../doctor/compare';
 import type { DoctorCheck, DoctorReport } from '../protocol/protocol';
-import { runDoctor } from '../doctor/run';
+import { DoctorInputError, runDoctor } from '../doctor/run';
 import { checkDestination, checkPath, SourceError } from '../remote/check-input';
 import { parseCommandArgs, one, UsageError } from './args';
 import { ConfigLoadError } from '../host/load-config';
@@ -45,6 +47,24 @@ export async function runDoctorCommand(argv: string[], io: DoctorIo): Promise<nu
     throw e;
   }
   const config = one(args, 'config');
+  const compareFile = one(args, 'compare');
+  let previous: DoctorReport | null = null;
+  if (compareFile !== undefined) {
+    let text: string;
+    try {
+      text = readFileSync(resolve(compareFile), 'utf8');
+    } catch (e) {
+      throw new UsageError(`--compare: cannot read "${compareFile}": ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+    }
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      parsed = null;
+    }
+    if (!isReport(parsed)) throw new UsageError(`--compare: "${compareFile}" is not a report of "nginx-doctor doctor --format json"`);
+    previous = parsed;
+  }
   let report: DoctorReport;
   try {
     report = await runDoctor({
@@ -57,15 +77,22 @@ export async function runDoctorCommand(argv: string[], io: DoctorIo): Promise<nu
       ...(one(args, 'nginx-conf') ? { nginxConf: one(args, 'nginx-conf')! } : {}),
       ...(one(args, 'save-config') ? { saveConfig: resolve(one(args, 'save-config')!) } : {}),
       ...(args.options.get('error-log') ? { errorLogs: args.options.get('error-log')! } : {}),
+      ...(one(args, 'pid') !== undefined ? { pid: num('pid', 0, 1, 4_194_304) } : {}),
+      ...(previous ? { since: previous.date ?? null } : {}),
+      request: args.flags.has('request'),
       logLines: num('lines', 1000, 1, 100_000),
       timeoutMs: num('timeout', 60, 1, 3600) * 1000,
     });
   } catch (e) {
-    if (e instanceof ConfigLoadError) {
+    if (e instanceof ConfigLoadError || e instanceof DoctorInputError) {
       io.err(`nginx-doctor: ${e.message}\n`);
       return 2;
     }
     throw e;
+  }
+  if (previous) {
+    const c = compareReports(previous, report, compareFile!);
+    report = { ...report, compare: c.compare, checks: c.checks };
   }
   io.out(format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : safeText(renderReport(report)));
   return report.checks.some((c) => c.status === 'fail') ? 1 : 0;
@@ -76,6 +103,16 @@ const LABEL: Record<DoctorCheck['status'], string> = { fail: 'FAIL', warn: 'WARN
 export function renderReport(r: DoctorReport): string {
   const count = (s: DoctorCheck['status']): number => r.checks.filter((c) => c.status === s).length;
   let out = `nginx-doctor: 502 checklist for ${r.host}: ${count('fail')} failed, ${count('warn')} warning(s), ${count('pass')} passed, ${count('skip')} skipped\n`;
+  if (r.compare) {
+    const c = r.compare;
+    out += `  compared with ${c.previous}${c.previousDate ? ` (run at ${c.previousDate}; only log lines since then count)` : ''}: ${c.fixed.length} now pass, ${c.stillFailing.length} still fail, ${c.newFailures.length} new\n`;
+    for (const t of c.fixed) out += `    now passes:  ${t}\n`;
+    for (const t of c.stillFailing) out += `    still fails: ${t}\n`;
+    for (const t of c.newFailures) out += `    new:         ${t}\n`;
+  }
+  for (const i of r.instances ?? []) {
+    out += `  nginx ${i.pid !== null ? `pid ${i.pid}` : '(not running)'}: ${i.conf}${i.options.length ? ` (${i.binary} ${i.options.map((w) => (/[\s;]/.test(w) ? `'${w}'` : w)).join(' ')})` : ` (${i.confFrom})`}; error logs: ${i.errorLogs.join(', ') || 'none'}\n`;
+  }
   for (const c of r.checks) {
     out += `\n${LABEL[c.status]}  ${c.title}\n`;
     out += `      found:    ${c.found}\n`;

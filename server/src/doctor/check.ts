@@ -6,6 +6,8 @@ import type { ConfigSet, DumpedConfig, Model } from '../core/index';
 import type { DoctorCheck } from '../protocol/protocol';
 import type { ProbeResults } from './context';
 import type { HostFacts } from './facts';
+import type { Instance } from './instances';
+import type { RequestResult, RequestTarget } from './requests';
 import type { LogSummary } from './logs';
 import type { Backend } from './targets';
 
@@ -28,7 +30,14 @@ export interface FactGroups {
     savedCopies: Map<string, string>;
   };
   /** What nginx -T printed, and the main config given with --nginx-conf. */
-  deployed: { dump: DumpedConfig | null; nginxConf: string | null };
+  deployed: {
+    dump: DumpedConfig | null;
+    nginxConf: string | null;
+    /** The running instance these rows are about (null in unit tests that do not say). */
+    instance: Instance | null;
+    /** Every instance checked on the host. */
+    instances: readonly Instance[];
+  };
   /** Every backend the config names (upstream servers, *_pass targets), in the config's order. */
   backends: { backends: Backend[] };
   /** The one backend a per-backend check looks at; null once when the config names none. */
@@ -37,6 +46,8 @@ export interface FactGroups {
   probes: { probes: ProbeResults };
   /** The error logs read in phase 2, parsed and linked to the config like `explain`. */
   logs: { logs: LogSummary[]; logLines: number };
+  /** Phase 3 (opt-in, --request): one GET per failing location through nginx, and what came back (null: not sent). */
+  requests: { requests: { target: RequestTarget; result: RequestResult | null }[] };
 }
 
 export interface SessionFailure {

@@ -33,6 +33,8 @@ export interface ProbeResults {
   logs: LogRead[];
   /** The worker user (null when unknown). */
   worker: UserInfo | null;
+  /** Every worker user looked up (by the uid or name asked), when several instances run. */
+  workers: Map<string, UserInfo>;
 }
 
 export function row(id: string, title: string, status: DoctorStatus, found: string, expected: string, advice: string, location: DoctorCheck['location'] = null): DoctorCheck {

@@ -7,6 +7,8 @@ export interface NginxProcess {
   uid: number;
   /** The MAC label (/proc/PID/attr/current): an AppArmor profile with its mode, or an SELinux context. */
   label: string;
+  /** /proc/PID/exe: the binary it runs ("" when unreadable). */
+  exe: string;
   cmdline: string;
   role: 'master' | 'worker' | 'other';
 }
@@ -53,8 +55,7 @@ export function readFacts(out: ScriptOutput): HostFacts {
     return t ? t : null;
   };
   const v = sec('nginx-V');
-  const t = out.sections.get('nginx-t');
-  const T = out.sections.get('nginx-T');
+  const { test, dump } = readInstanceRun(out, '');
   const f: HostFacts = {
     uid: /^\d+$/.test(trim('whoami') ?? '') ? Number(trim('whoami')) : null,
     date: trim('date'),
@@ -64,8 +65,7 @@ export function readFacts(out: ScriptOutput): HostFacts {
     nginxV: v,
     version: v ? (/nginx version: [^/\s]+\/(\d+\.\d+\.\d+)/.exec(v)?.[1] ?? null) : null,
     configure: configureArgs(v ?? ''),
-    test: t ? { text: t.text, rc: t.rc } : null,
-    dump: T && T.rc === 0 && T.text.includes('# configuration file ') ? T.text : null,
+    test, dump,
     processes: readProcesses(sec('procs') ?? ''),
     systemd: null,
     systemdStatus: sec('systemd-status'),
@@ -87,6 +87,13 @@ export function readFacts(out: ScriptOutput): HostFacts {
   return f;
 }
 
+/** The sections "nginx-t SUFFIX" and "nginx-T SUFFIX" (phase 1b: one pair per instance). */
+export function readInstanceRun(out: ScriptOutput, suffix: string): Pick<HostFacts, 'test' | 'dump'> {
+  const t = out.sections.get(`nginx-t${suffix}`);
+  const T = out.sections.get(`nginx-T${suffix}`);
+  return { test: t ? { text: t.text, rc: t.rc } : null, dump: T && T.rc === 0 && T.text.includes('# configuration file ') ? T.text : null };
+}
+
 /** `--conf-path=/etc/nginx/nginx.conf` and friends from `nginx -V`. */
 function configureArgs(v: string): Map<string, string> {
   const m = new Map<string, string>();
@@ -99,10 +106,10 @@ function readProcesses(text: string): NginxProcess[] {
   const out: NginxProcess[] = [];
   for (const line of text.split('\n')) {
     const p = line.split('\t');
-    if (p.length < 5 || !/^\d+$/.test(p[0]!)) continue;
-    const cmdline = p.slice(4).join(' ').trim();
+    if (p.length < 6 || !/^\d+$/.test(p[0]!)) continue;
+    const cmdline = p.slice(5).join(' ').trim();
     out.push({
-      pid: Number(p[0]), ppid: Number(p[1]) || 0, uid: Number(p[2]) || 0, label: p[3]!.trim(), cmdline,
+      pid: Number(p[0]), ppid: Number(p[1]) || 0, uid: Number(p[2]) || 0, label: p[3]!.trim(), exe: p[4]!.trim(), cmdline,
       role: /master process/.test(cmdline) ? 'master' : /worker process/.test(cmdline) ? 'worker' : 'other',
     });
   }

@@ -19,6 +19,8 @@ export interface LogSummary {
   failures: Explanation[];
   places: PlaceFailures[];
   newestMinutesAgo: number | null;
+  /** Entries before this host time were left out (a previous run's, with --compare). */
+  since: string | null;
 }
 
 /** "2026/11/22 10:00:00" -> minutes since the epoch (as if UTC; only differences matter). */
@@ -27,12 +29,17 @@ function minutes(t: string | null): number | null {
   return m ? Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!) / 60_000 : null;
 }
 
-export function summarise(config: ConfigSet | null, hostDate: string | null, read: LogRead, explainer: Explainer | null): LogSummary {
+/**
+ * since: the host's clock at a previous run ("YYYY/MM/DD HH:MM:SS"): only entries written from then
+ * on count (after a fix and a reload, the old failures are still in the log).
+ */
+export function summarise(config: ConfigSet | null, hostDate: string | null, read: LogRead, explainer: Explainer | null, since: string | null = null): LogSummary {
   const reader = new LogReader(config ? { formats: logFormatsFromConfig(config) } : {});
-  const entries = [];
+  const all = [];
   const text = read.text.endsWith('\n') ? read.text.slice(0, -1) : read.text;
-  if (text) for (const line of text.split('\n')) entries.push(...reader.push(line.endsWith('\r') ? line.slice(0, -1) : line));
-  entries.push(...reader.end());
+  if (text) for (const line of text.split('\n')) all.push(...reader.push(line.endsWith('\r') ? line.slice(0, -1) : line));
+  all.push(...reader.end());
+  const entries = since ? all.filter((e) => !(typeof e.time === 'string' && /^\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d/.test(e.time) && e.time <= since)) : all;
   const failures: Explanation[] = [];
   const places = new Map<string, PlaceFailures>();
   const now = minutes(hostDate);
@@ -59,7 +66,7 @@ export function summarise(config: ConfigSet | null, hostDate: string | null, rea
     else p.causes.set(x.cause.id, { count: 1, title: x.cause.title, status: x.status, checks: x.cause.checks });
     if (p.lines.length < 20) p.lines.push(x.entry.raw);
   }
-  return { read, lines: entries.length, failures, places: [...places.values()].sort((a, b) => b.count - a.count), newestMinutesAgo: newest === null ? null : Math.max(0, Math.round(newest)) };
+  return { read, lines: entries.length, failures, places: [...places.values()].sort((a, b) => b.count - a.count), newestMinutesAgo: newest === null ? null : Math.max(0, Math.round(newest)), since };
 }
 
 export function makeExplainer(config: ConfigSet | null, hostname: string | null): Explainer | null {
@@ -67,7 +74,7 @@ export function makeExplainer(config: ConfigSet | null, hostname: string | null)
 }
 
 /** Every log read, summarised (one Explainer for all). */
-export function summariseLogs(config: ConfigSet | null, hostDate: string | null, hostname: string | null, reads: LogRead[]): LogSummary[] {
+export function summariseLogs(config: ConfigSet | null, hostDate: string | null, hostname: string | null, reads: LogRead[], since: string | null = null): LogSummary[] {
   const explainer = makeExplainer(config, hostname);
-  return reads.map((read) => summarise(config, hostDate, read, explainer));
+  return reads.map((read) => summarise(config, hostDate, read, explainer, since));
 }

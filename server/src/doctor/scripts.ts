@@ -21,9 +21,9 @@ sec() { _s=$1; shift; beg "$_s"; "$@" 2>&1; fin "$_s" $?; }
 TO=; command -v timeout >/dev/null 2>&1 && TO="timeout"
 `;
 
-/** Phase 1: who we are, the nginx binary, processes, systemd, nginx -t / -T, sockets, MAC. */
+/** Phase 1: who we are, the nginx binary, processes (with their executables), systemd, sockets, MAC. */
 export const GATHER = String.raw`nd_gather() {
-N=$1; NGX=$2; CONF=$3
+N=$1; NGX=$2
 ${PRELUDE}
 printf '\n%s HELLO 1\n' "$N"
 sec whoami id -u
@@ -33,13 +33,6 @@ if [ "$NGX" = - ]; then NGX=$(command -v nginx 2>/dev/null) || NGX=; fi
 beg nginx-path; printf '%s\n' "$NGX"; [ -n "$NGX" ] && [ -e "$NGX" ] && printf 'exists\n'; fin nginx-path 0
 if [ -n "$NGX" ] && [ -f "$NGX" ] && [ -x "$NGX" ]; then
   sec nginx-V $<TO:+$TO 20} "$NGX" -V
-  if [ "$CONF" = - ]; then
-    sec nginx-t $<TO:+$TO 30} "$NGX" -t
-    beg nginx-T; $<TO:+$TO 30} "$NGX" -T 2>/dev/null; fin nginx-T $?
-  else
-    sec nginx-t $<TO:+$TO 30} "$NGX" -t -c "$CONF"
-    beg nginx-T; $<TO:+$TO 30} "$NGX" -T -c "$CONF" 2>/dev/null; fin nginx-T $?
-  fi
 fi
 beg procs
 set +f
@@ -51,8 +44,9 @@ for _d in /proc/[0-9]*; do
     case $_k in Uid:) _u=$_v;; PPid:) _p=$_v;; esac
   done < "$_d/status" 2>/dev/null
   _a=; read -r _a < "$_d/attr/current" 2>/dev/null
+  _e=$(readlink "$_d/exe" 2>/dev/null | tr '\t\n' '  ')
   _m=$(tr '\0\t\n' '   ' < "$_d/cmdline" 2>/dev/null)
-  printf '%s\t%s\t%s\t%s\t%s\n' "$<_d#/proc/}" "$_p" "$_u" "$_a" "$_m"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$<_d#/proc/}" "$_p" "$_u" "$_a" "$_e" "$_m"
 done
 set -f
 fin procs 0
@@ -71,6 +65,33 @@ if [ -r /sys/module/apparmor/parameters/enabled ]; then sec apparmor cat /sys/mo
 printf '\n%s BYE\n' "$N"
 }
 nd_gather "$@"
+`.replace(/\$</g, '$' + '{');
+
+/**
+ * Phase 1b: `nginx -t` and `nginx -T` of each instance found in phase 1, with the options its master
+ * was started with. Items in fives "BINARY PREFIX CONF GLOBALS ERRORLOG" ("" when not given):
+ * sections "nginx-t i" and "nginx-T i" (i from 1).
+ */
+export const INSTANCES = String.raw`nd_instances() {
+N=$1; shift
+${PRELUDE}
+printf '\n%s HELLO 1\n' "$N"
+ng() {
+  _b=$1; _p=$2; _c=$3; _g=$4; _e=$5; _f=$6
+  $<TO:+$TO 30} "$_b" "$_f" $<_p:+-p "$_p"} $<_c:+-c "$_c"} $<_g:+-g "$_g"} $<_e:+-e "$_e"}
+}
+i=0
+while [ $# -ge 5 ]; do
+  i=$((i + 1))
+  if [ -f "$1" ] && [ -x "$1" ]; then
+    sec "nginx-t $i" ng "$1" "$2" "$3" "$4" "$5" -t
+    beg "nginx-T $i"; ng "$1" "$2" "$3" "$4" "$5" -T 2>/dev/null; fin "nginx-T $i" $?
+  fi
+  shift 5
+done
+printf '\n%s BYE\n' "$N"
+}
+nd_instances "$@"
 `.replace(/\$</g, '$' + '{');
 
 /**
@@ -135,6 +156,41 @@ printf '\n%s BYE\n' "$N"
 nd_probe "$@"
 `.replace(/\$</g, '$' + '{');
 
+/**
+ * Phase 3 (opt-in, --request): one GET per item, from the host to nginx itself. Items in fives
+ * "SCHEME ADDR PORT HOST TARGET" (checked in requests.ts: an address, a plain host name, a target of
+ * printable ASCII). With curl: the status, seconds to the first byte and in all; without it, http
+ * only, through bash's /dev/tcp with an HTTP/1.0 request. Records "H i rc CODE FIRSTBYTE TOTAL"
+ * (or "H i rc message"). Only GET is ever sent, at most 30 s each, one at a time.
+ */
+export const REQUEST = String.raw`nd_request() {
+N=$1; shift
+${PRELUDE}
+printf '\n%s HELLO 1\n' "$N"
+one() { printf '%s' "$1" | tr '\n\r\t' '   ' | cut -c1-300; }
+i=0
+while [ $# -ge 5 ]; do
+  i=$((i + 1)); _s=$1; _a=$2; _p=$3; _h=$4; _t=$5; shift 5
+  case $_a in *:*) _u="[$_a]";; *) _u=$_a;; esac
+  if command -v curl >/dev/null 2>&1; then
+    if [ "$_s" = https ]; then
+      _o=$($<TO:+$TO 35} curl -sS -g --path-as-is -k -o /dev/null --max-time 30 -A nginx-doctor-verify -w '%{http_code} %{time_starttransfer} %{time_total}' --resolve "$_h:$_p:$_a" "https://$_h:$_p$_t" 2>&1); _r=$?
+    else
+      _o=$($<TO:+$TO 35} curl -sS -g --path-as-is -o /dev/null --max-time 30 -A nginx-doctor-verify -H "Host: $_h" -w '%{http_code} %{time_starttransfer} %{time_total}' "http://$_u:$_p$_t" 2>&1); _r=$?
+    fi
+  elif [ "$_s" = http ] && command -v bash >/dev/null 2>&1; then
+    _o=$($<TO:+$TO 35} bash -c 't0=$(date +%s%N); exec 3<>"/dev/tcp/$1/$2" || exit 7; printf "GET %s HTTP/1.0\r\nHost: %s\r\nUser-Agent: nginx-doctor-verify\r\nConnection: close\r\n\r\n" "$4" "$3" >&3; IFS= read -r l <&3 || exit 52; t1=$(date +%s%N); cat <&3 >/dev/null; t2=$(date +%s%N); set -- $l; a=$(( (t1 - t0) / 1000000 )); b=$(( (t2 - t0) / 1000000 )); printf "%s %d.%03d %d.%03d" "$2" $((a / 1000)) $((a % 1000)) $((b / 1000)) $((b % 1000))' nd "$_a" "$_p" "$_h" "$_t" 2>&1); _r=$?
+  else
+    _o='neither curl nor bash is installed (https needs curl)'; _r=127
+  fi
+  printf '\n%s H %s %s %s\n' "$N" "$i" "$_r" "$(one "$_o")"
+done
+sec date date '+%Y/%m/%d %H:%M:%S'
+printf '\n%s BYE\n' "$N"
+}
+nd_request "$@"
+`.replace(/\$</g, '$' + '{');
+
 export type ProbeItem = { kind: 'T'; host: string; port: number } | { kind: 'B'; host: string; port: number } | { kind: 'S'; path: string } | { kind: 'L'; path: string; lines: number } | { kind: 'U'; user: string };
 
 function checkWord(s: string, what: string): string {
@@ -142,11 +198,35 @@ function checkWord(s: string, what: string): string {
   return s;
 }
 
-/** stdin for `sh -s`: phase 1. nginx / conf: server-side paths, or undefined for the defaults. */
-export function gatherInput(nonce: string, nginx?: string, conf?: string): string {
+/** stdin for `sh -s`: phase 1. nginx: the binary on the host, or undefined for the one on PATH. */
+export function gatherInput(nonce: string, nginx?: string): string {
   if (!/^[0-9a-f]{32}$/.test(nonce)) throw new Error('bad nonce');
-  const args = [nonce, checkWord(nginx || '-', 'the nginx path'), checkWord(conf || '-', 'the config path')];
+  const args = [nonce, checkWord(nginx || '-', 'the nginx path')];
   return `set -- ${args.map(shQuote).join(' ')}\n${GATHER}`;
+}
+
+/** stdin for `sh -s`: phase 3, one GET per target. */
+export function requestInput(nonce: string, list: readonly { scheme: string; addr: string; port: number; host: string; target: string }[]): string {
+  if (!/^[0-9a-f]{32}$/.test(nonce)) throw new Error('bad nonce');
+  const words = [nonce];
+  for (const r of list) words.push(r.scheme, checkWord(r.addr, 'an address'), String(Math.trunc(r.port)), checkWord(r.host, 'a host'), checkWord(r.target, 'a URI'));
+  return `set -- ${words.map(shQuote).join(' ')}\n${REQUEST}`;
+}
+
+export interface InstanceArgs {
+  binary: string;
+  prefixOpt: string;
+  confOpt: string;
+  globals: string;
+  errorLogOpt: string;
+}
+
+/** stdin for `sh -s`: phase 1b, nginx -t / -T per instance. */
+export function instancesInput(nonce: string, list: readonly InstanceArgs[]): string {
+  if (!/^[0-9a-f]{32}$/.test(nonce)) throw new Error('bad nonce');
+  const words = [nonce];
+  for (const i of list) words.push(...[i.binary, i.prefixOpt, i.confOpt, i.globals, i.errorLogOpt].map((w) => checkWord(w, 'an nginx option')));
+  return `set -- ${words.map(shQuote).join(' ')}\n${INSTANCES}`;
 }
 
 /** stdin for `sh -s`: phase 2. TCP and byte probes must come first (they run in parallel). */

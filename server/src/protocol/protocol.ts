@@ -300,9 +300,58 @@ export interface DoctorCheck {
   location: { file: string; line: number } | null;
   /** Error-log lines behind this row (up to 20), for "Explain" in the editor. Optional. */
   logLines?: string[];
+  /** location-settings: the failure cause of the row, how many failures, and the settings that matter for it. */
+  cause?: string;
+  failures?: number;
+  settings?: DoctorSetting[];
+  /** With --compare: the status of the same row in the previous report (null: no such row then). */
+  previous?: DoctorStatus | null;
+  /** When several nginx masters are checked: the pid of the one this row is about (null: the config of none running). */
+  instance?: number | null;
+}
+
+/** An effective setting of a failing location: where it is set (null: nginx's default). */
+export interface DoctorSetting {
+  name: string;
+  value: string;
+  file: string | null;
+  line: number | null;
+  level: string;
+  default: boolean;
+}
+
+/** A running nginx (or the compiled-in config when none runs) that the doctor checked. */
+export interface DoctorInstance {
+  pid: number | null;
+  binary: string;
+  /** The main config and prefix, resolved. */
+  conf: string;
+  prefix: string;
+  confFrom: string;
+  /** The master's -p, -c, -g, -e words, as given to nginx -t / -T. */
+  options: string[];
+  /** The error logs read for it. */
+  errorLogs: string[];
+}
+
+/** --compare PREVIOUS.json: which rows that failed or warned then pass now. */
+export interface DoctorComparison {
+  previous: string;
+  /** The host's clock at the previous run: log lines from before it do not count this time. */
+  previousDate: string | null;
+  /** Titles of rows that failed or warned before and pass now (or whose location had no failures since). */
+  fixed: string[];
+  stillFailing: string[];
+  /** Rows that fail or warn now and did not before. */
+  newFailures: string[];
 }
 
 export interface DoctorReport {
   host: string;
+  compare?: DoctorComparison;
+  /** The host's clock when the checks ran ("YYYY/MM/DD HH:MM:SS", as nginx logs), if read. */
+  date?: string | null;
+  /** The nginx instances checked: one per running master (or the one --pid picked). */
+  instances?: DoctorInstance[];
   checks: DoctorCheck[];
 }

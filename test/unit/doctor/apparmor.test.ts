@@ -5,7 +5,7 @@ import { apparmor } from '../../../server/src/doctor/checks/mac';
 import { factsFor, hostFromSections, rowOf } from './facts';
 import { LINES, log } from './logs';
 
-const procs = (label: string): string => `100\t1\t0\t${label}\tnginx: master process /usr/sbin/nginx\n101\t100\t33\t${label}\tnginx: worker process`;
+const procs = (label: string): string => `100\t1\t0\t${label}\t/usr/sbin/nginx\tnginx: master process /usr/sbin/nginx\n101\t100\t33\t${label}\t/usr/sbin/nginx\tnginx: worker process`;
 const status = (sections: Record<string, string>, denied = false): string =>
   rowOf(apparmor, factsFor({ host: hostFromSections(sections), config: 'events {}\n', logs: denied ? [log([LINES.denied('2026/11/22 09:59:00')])] : [] })).status;
 

@@ -27,3 +27,9 @@ test('error-log: a missing or unreadable log is a warning that says what to do',
   assert.match(rows[1]!.advice, /adm group/);
   assert.equal(rows[1]!.found, 'this user cannot read the log');
 });
+
+test('error-log: an empty log is skipped with why, never passed', () => {
+  const [r] = rowsOf(errorLog, factsFor({ config: LOG_CONFIG, logs: [{ path: '/a.log', state: 'ok', text: '' }] }));
+  assert.equal(r!.status, 'skip');
+  assert.match(r!.found, /empty/);
+});

@@ -36,8 +36,8 @@ export function hostFromSections(sections: Record<string, string>): HostFacts {
 /** nginx master 100 and one worker under it. */
 export function nginxProcesses(label = 'unconfined'): HostFacts['processes'] {
   return [
-    { pid: 100, ppid: 1, uid: 0, label, cmdline: 'nginx: master process /usr/sbin/nginx -g daemon off;', role: 'master' },
-    { pid: 101, ppid: 100, uid: 33, label, cmdline: 'nginx: worker process', role: 'worker' },
+    { pid: 100, ppid: 1, uid: 0, label, exe: '/usr/sbin/nginx', cmdline: 'nginx: master process /usr/sbin/nginx -g daemon off;', role: 'master' },
+    { pid: 101, ppid: 100, uid: 33, label, exe: '/usr/sbin/nginx', cmdline: 'nginx: worker process', role: 'worker' },
   ];
 }
 
@@ -55,17 +55,17 @@ export function factsFor(i: FactsInput = {}): FactsOf<Exclude<Fact, 'backend'>> 
   const facts = hostFacts(i.host);
   const config = i.config === undefined ? null : buildConfigSet(ROOT, { host: memoryHost({ [ROOT]: i.config }), catalog: defaultCatalog() });
   const model = config ? new Model(config) : null;
-  const probes: ProbeResults = { tcp: new Map(), bytes: new Map(), stat: new Map(), logs: i.logs ?? [], worker: null, ...i.probes };
+  const probes: ProbeResults = { tcp: new Map(), bytes: new Map(), stat: new Map(), logs: i.logs ?? [], worker: null, workers: new Map(), ...i.probes };
   return {
     ssh: i.ssh ?? null, hostLabel: i.ssh ?? 'this machine', failures: [], remote: !!i.ssh, facts,
     config, model, configOrigin: config ? 'workspace' : null, serverRoot: ROOT, localRoot: config ? ROOT : null, savedCopies: new Map(),
-    dump: null, nginxConf: null,
+    dump: null, nginxConf: null, instance: null, instances: [],
     backends: config ? backendsOf(config, model!) : [], probes,
-    logs: summariseLogs(config, facts.date, facts.hostname, probes.logs), logLines: 1000,
+    logs: summariseLogs(config, facts.date, facts.hostname, probes.logs), logLines: 1000, requests: [],
   };
 }
 
-const ALL: ReadonlySet<Fact> = new Set<Fact>(['session', 'host', 'config', 'deployed', 'backends', 'backend', 'probes', 'logs']);
+const ALL: ReadonlySet<Fact> = new Set<Fact>(['session', 'host', 'config', 'deployed', 'backends', 'backend', 'probes', 'logs', 'requests']);
 
 /** The rows of one check over facts, run as run.ts runs the list (per backend when it needs one). */
 export function rowsOf(check: Check, f: Partial<FactsOf<Fact>>): DoctorCheck[] {

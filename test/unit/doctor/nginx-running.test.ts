@@ -14,7 +14,7 @@ test('nginx-running: a master with its workers passes; none fails and says where
 });
 
 test('nginx-running: two masters, a master without workers, nginx outside systemd', () => {
-  const two = [...nginxProcesses(), { pid: 200, ppid: 1, uid: 0, label: '', cmdline: 'nginx: master process nginx -c /srv/other.conf', role: 'master' as const }];
+  const two = [...nginxProcesses(), { pid: 200, ppid: 1, uid: 0, label: '', exe: '/usr/sbin/nginx', cmdline: 'nginx: master process nginx -c /srv/other.conf', role: 'master' as const }];
   assert.equal(rowOf(nginxRunning, factsFor({ host: { processes: two } })).status, 'warn');
   // --nginx-conf picks the master started with that config
   const mine = rowOf(nginxRunning, { ...factsFor({ host: { processes: two } }), nginxConf: '/srv/other.conf' });

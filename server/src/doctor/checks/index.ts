@@ -10,7 +10,9 @@ import { backendReachable } from './backend-reachable';
 import { backendProtocol } from './backend-protocol';
 import { unixSocket } from './unix-socket';
 import { backendPorts, nginxPorts } from './listening-ports';
-import { errorLog, locationSettings } from './error-log';
+import { errorLog } from './error-log';
+import { locationSettings } from './location-settings';
+import { requestThroughNginx } from './request-through-nginx';
 import { apparmor, selinux } from './mac';
 
 export const CHECKS: readonly Check[] = [
@@ -27,6 +29,7 @@ export const CHECKS: readonly Check[] = [
   nginxPorts,
   errorLog,
   locationSettings,
+  requestThroughNginx,
   selinux,
   apparmor,
 ];

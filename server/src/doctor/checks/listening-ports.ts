@@ -20,9 +20,9 @@ function backendsListen(ctx: FactsOf<'host' | 'config' | 'backends'>): DoctorChe
   const missing = local.filter((b) => !listensOn(ctx.facts, b.host, b.port));
   if (!missing.length) return row('backend-ports', title, 'pass', `all ${local.length} local backend port(s) listen`, expected, '');
   const first = missing[0]!;
-  const others = [...new Set(ctx.facts.listeners.filter((l) => l.port >= 1024).map((l) => l.port))].sort((a, b) => a - b).slice(0, 15);
+  const ok = [...new Set(local.filter((b) => !missing.includes(b)).map(addrText))];
   return row('backend-ports', title, 'fail',
-    `nothing listens on ${missing.map(addrText).join(', ')} (ports that do listen: ${others.join(', ') || 'none above 1023'})`, expected,
+    `nothing listens on ${[...new Set(missing.map(addrText))].join(', ')}${ok.length ? ` (listening: ${ok.join(', ')})` : ''}`, expected,
     'Start those backends, or correct the ports in the config to the ones they listen on (ss -ltnp).', placeOf(ctx, first.node));
 }
 
@@ -35,7 +35,7 @@ function nginxListens(ctx: FactsOf<'host' | 'config'>): DoctorCheck {
   if (!masters.length) return row('nginx-ports', title, 'skip', 'nginx is not running', expected, '');
   if (!ctx.facts.listeners.length) return row('nginx-ports', title, 'skip', 'cannot read /proc/net/tcp on the host', expected, '');
   const missing = ports.filter((p) => !ctx.facts.listeners.some((l) => l.port === p.port && (p.addr === '*' || l.addr === '0.0.0.0' || l.addr === '::' || l.addr === p.addr.toLowerCase() || (p.addr === 'localhost' && /^127\.|^::1$/.test(l.addr)))));
-  if (!missing.length) return row('nginx-ports', title, 'pass', `all ${ports.length} listen address(es) are bound`, expected, '');
+  if (!missing.length) return row('nginx-ports', title, 'pass', `all ${ports.length} listen address(es) are bound: ${ports.map((p) => `${p.addr}:${p.port}`).slice(0, 10).join(', ')}`, expected, '');
   return row('nginx-ports', title, 'warn', `not listening: ${missing.map((p) => `${p.addr}:${p.port}`).join(', ')}`, expected,
     'The running nginx has not loaded this config (reload it: systemctl reload nginx), or another program holds the port (ss -ltnp).', placeOf(ctx, missing[0]!.node));
 }

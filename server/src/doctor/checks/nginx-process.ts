@@ -2,6 +2,7 @@
 import type { DoctorCheck } from '../../protocol/protocol';
 import { check, type FactsOf } from '../check';
 import { row } from '../context';
+import { describeInstance } from '../instances';
 
 const INSTALLED = 'nginx is installed';
 const RUNNING = 'nginx is running';
@@ -43,8 +44,10 @@ function running(ctx: FactsOf<'host' | 'deployed'>): DoctorCheck {
     return row('nginx-running', title, 'fail', `no nginx master process${unit}`, 'one nginx master process with its workers',
       `Start it (systemctl start nginx, or nginx) and read why it stopped: journalctl -u nginx -n 50, and the error log.${why}`);
   }
-  const found = `master pid ${masters.map((m) => m.pid).join(', ')}, ${workers.length} worker(s)${unit}`;
-  if (masters.length > 1) {
+  const found = `master pid ${masters.map((m) => m.pid).join(', ')}, ${workers.length} worker(s)${unit}${several(ctx)}`;
+  const running = ctx.instances.filter((i) => i.pid !== null);
+  const sameConfig = running.length > 1 && new Set(running.map((i) => `${i.prefix}|${i.conf}|${i.globals}`)).size < running.length;
+  if (masters.length > 1 && (running.length < 2 || sameConfig)) {
     return row('nginx-running', title, 'warn', found, 'one nginx master process',
       'Several nginx masters run: one may hold the ports with an old config (a failed upgrade or a second instance). Compare their command lines with "ps -fC nginx".');
   }
@@ -55,6 +58,12 @@ function running(ctx: FactsOf<'host' | 'deployed'>): DoctorCheck {
     return row('nginx-running', title, 'warn', found, 'nginx.service active', 'nginx runs outside systemd\'s control (started by hand?): "systemctl restart nginx" would start a second one that cannot bind the ports.');
   }
   return row('nginx-running', title, 'pass', found, 'one nginx master process with its workers', '');
+}
+
+/** "; 2 instances: pid 100: /etc/nginx/nginx.conf (nginx -V), pid 200: /srv/p/nginx.conf (-c ...)" */
+function several(ctx: FactsOf<'deployed'>): string {
+  const running = ctx.instances.filter((i) => i.pid !== null);
+  return running.length > 1 ? `; ${running.length} instances, each checked: ${running.map(describeInstance).join('; ')}` : '';
 }
 
 function firstLine(s: string): string {
