@@ -33,6 +33,7 @@ export type CommandTable<F> = { readonly [K in CommandId]: CommandSpec<F> };
 export class Ctx implements vscode.Disposable {
   private languageClient: LanguageClient | undefined;
   private readonly cleanups: vscode.Disposable[] = [];
+  private readonly panels = new Set<vscode.WebviewPanel>();
 
   constructor(
     readonly extension: vscode.ExtensionContext,
@@ -93,13 +94,32 @@ export class Ctx implements vscode.Disposable {
     }
   }
 
-  /** A webview panel for one of the views: scripts on, loading only that view's page script from dist/webview/. */
-  createPanel(view: ViewName, title: string, showOptions: { viewColumn: vscode.ViewColumn; preserveFocus: boolean }, retainContextWhenHidden = false): vscode.WebviewPanel {
-    return vscode.window.createWebviewPanel(VIEWS[view].type, title, showOptions, {
+  /**
+   * A webview panel for one of the views: scripts on, loading only that view's page script from
+   * dist/webview/. Reports share one column: a new one opens where another report panel is (as a
+   * tab), else beside the editor; each feature keeps and reveals its one panel (revealPanel).
+   */
+  createPanel(view: ViewName, title: string, options: { preserveFocus: boolean }, retainContextWhenHidden = false): vscode.WebviewPanel {
+    const column = this.reportColumn();
+    const panel = vscode.window.createWebviewPanel(VIEWS[view].type, title, { viewColumn: column, preserveFocus: options.preserveFocus }, {
       enableScripts: true,
       retainContextWhenHidden,
       localResourceRoots: [vscode.Uri.joinPath(this.extension.extensionUri, 'dist', 'webview')],
     });
+    this.panels.add(panel);
+    panel.onDidDispose(() => this.panels.delete(panel));
+    return panel;
+  }
+
+  /** Shows a panel made by createPanel where it is (its column), never in a new one. */
+  revealPanel(panel: vscode.WebviewPanel, preserveFocus: boolean): void {
+    panel.reveal(panel.viewColumn, preserveFocus);
+  }
+
+  /** The column of the report panels (the one of any open panel), else the one beside the editor. */
+  private reportColumn(): vscode.ViewColumn {
+    for (const p of this.panels) if (p.viewColumn !== undefined) return p.viewColumn;
+    return vscode.ViewColumn.Beside;
   }
 
   /**

@@ -139,3 +139,23 @@ test('probeBackend: connects only in a trusted workspace, to what the address na
     await trusted.stop();
   }
 });
+
+test('explainLines answers about the text as it is: an edit still waiting for its analysis is taken into account', async () => {
+  const lines = readFileSync(LOG, 'utf8').split('\n').filter((l) => l.trim());
+  const expected = cli(['explain', '--config', ROOT, '--format', 'json', LOG]).find((e) => e.location && e.cause === 'upstream-tls-to-plain-http')!;
+  const file = expected.location.file as string;
+  const text = readFileSync(file, 'utf8');
+  assert.ok(text.includes('proxy_pass https://127.0.0.1:3000;'));
+  await client.open(file, text, 1);
+  await client.waitForDiagnostics(file, (d) => d.some((x) => x.code === 'https-to-plain-http-upstream'));
+  try {
+    // the edit, then the request at once: the analysis of the edit is still debounced
+    await client.change(file, text.replace('proxy_pass https://127.0.0.1:3000;', 'proxy_pass http://127.0.0.1:3000;'), 2);
+    const r = await client.request<ExplainLinesResult>(EXPLAIN_LINES, { lines: [lines[expected.logLine - 1]] });
+    const x = r.explanations[0]!;
+    assert.equal(x.upstreamServers.pass?.text, 'proxy_pass http://127.0.0.1:3000', JSON.stringify(x.upstreamServers.pass));
+    assert.equal(x.quickFixes?.find((q) => q.rule === 'https-to-plain-http-upstream'), undefined, 'the fix is no longer offered');
+  } finally {
+    await client.close(file);
+  }
+});

@@ -163,7 +163,7 @@ export class CheckServerFeature implements vscode.Disposable {
 
   private show(shown: Shown, config: string | undefined): void {
     if (!this.panel) {
-      const panel = this.ctx.createPanel('checkServer', 'Nginx: 502 checklist', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false });
+      const panel = this.ctx.createPanel('checkServer', 'Nginx: 502 checklist', { preserveFocus: false });
       panel.onDidDispose(() => {
         if (this.panel === panel) this.panel = undefined;
       });
@@ -186,7 +186,7 @@ export class CheckServerFeature implements vscode.Disposable {
       when: new Date().toLocaleTimeString(),
       run: ++this.runs,
     }));
-    this.panel.reveal(vscode.ViewColumn.Beside, false);
+    this.ctx.revealPanel(this.panel, false);
   }
 
   /** Messages from the page: a row number, checked against the report on screen. */

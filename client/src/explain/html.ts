@@ -24,6 +24,8 @@ export interface ReportModel {
   error?: string;
   /** A location handed over by the tail view when the workspace config cannot link the line. */
   given?: ConfigPlace;
+  /** Set when the report was made again after the config changed (by Apply, or an edit). */
+  refreshed?: string;
 }
 
 export interface Targets {
@@ -52,8 +54,10 @@ export function reportPage(m: ReportModel, t: Targets): { title: string; style: 
     return `<a href="#" class="open" data-open="${id}" title="${esc(p.file)}:${p.line}">${esc(label)}</a>`;
   };
   const body: string[] = [];
+  // the headline is said once: by the group when there is one, by the page when there are several
+  if (m.groups.length !== 1) body.push(`<h1>${esc(m.title)}</h1>`);
+  if (m.refreshed) body.push(`<p class="refreshed">${esc(m.refreshed)}</p>`);
   if (m.error) body.push(`<p class="error">${esc(m.error)}</p>`);
-  if (m.root) body.push(`<p class="muted">Config: ${esc(m.root)}</p>`);
   if (!m.groups.length && !m.error) body.push(`<p>No upstream failure (502/504) in the ${m.skipped ? `${m.skipped} ` : ''}line(s) given.</p>`);
   if (m.given && !m.groups.some((g) => g.sample.location)) body.push(`<p>The tail view linked this line to ${place(m.given, `${m.given.file}:${m.given.line}`)}.</p>`);
   const total = m.groups.reduce((n, g) => n + g.count, 0);
@@ -64,19 +68,36 @@ export function reportPage(m: ReportModel, t: Targets): { title: string; style: 
     const h: string[] = [];
     h.push(`<section class="group" data-cause="${esc(x.cause.id)}">`);
     h.push(`<h2><span class="status">${esc(status)}</span> ${esc(x.cause.title)} <span class="count">${g.count}×</span></h2>`);
-    h.push(`<p class="summary">${esc(x.summary)}</p>`);
-    h.push('<table>');
+
+    // 1. what to do: the quick fixes of the location (Apply), then the advice
+    const quick = x.quickFixes ?? [];
+    if (quick.length || x.fixes.length) {
+      h.push('<div class="todo"><h3>What to do</h3>');
+      if (quick.length) {
+        h.push(`<ul class="quick-fixes">${quick.map((q) => {
+          t.fixes.push(q);
+          return `<li><button type="button" class="apply" data-apply="${t.fixes.length - 1}">Apply</button> ${esc(q.title)} <span class="rule">(${esc(q.rule)}: ${esc(q.message)})</span></li>`;
+        }).join('')}</ul>`);
+      }
+      if (x.fixes.length) h.push(`<ul class="fixes">${x.fixes.map((f) => `<li>${esc(f)}</li>`).join('')}</ul>`);
+      h.push('</div>');
+    }
+
+    // 2. what happened, and why this location: one line each
+    h.push('<table class="facts">');
     const row = (k: string, v: string): void => void h.push(`<tr><th>${esc(k)}</th><td>${v}</td></tr>`);
-    row('What happened', `${esc(x.message)}`);
-    if (x.request) row('Request', `<code>${esc(x.request.method)} ${esc(x.request.uri)}</code>${x.host ? ` host <code>${esc(x.host)}</code>` : ''}`);
-    if (x.upstream) row('Upstream', `<code>${esc(x.upstream)}</code>`);
+    const request = x.request ? ` <span class="muted">for</span> <code>${esc(x.request.method)} ${esc(x.request.uri)}</code>${x.host ? ` <span class="muted">host</span> <code>${esc(x.host)}</code>` : ''}` : '';
+    const upstream = x.upstream ? ` <span class="muted">→</span> <code>${esc(x.upstream)}</code>` : '';
+    row('What happened', `${esc(x.message)}${request}${upstream}`);
     if (x.location) {
       const label = `location ${x.location.modifier ? `${x.location.modifier} ` : ''}${x.location.pattern}`;
-      row('Location', `<span class="loc">${place(x.location, label)}</span> <span class="muted">${esc(short(x.location.file, m.root))}:${x.location.line}</span>`);
-    } else row('Location', '<span class="muted">no single location</span>');
-    if (x.via.length) row('Reached through', esc(x.via.join(', then ')));
-    if (x.serverBlock) row('Server block', `${place(x.serverBlock, `server ${x.serverBlock.name || '""'}`)} <span class="muted">${esc(short(x.serverBlock.file, m.root))}:${x.serverBlock.line}</span>`);
+      row('Location', `<span class="loc">${place(x.location, label)}</span> <span class="muted">${esc(short(x.location.file, m.root))}:${x.location.line}</span>${x.serverBlock ? ` <span class="muted">in</span> ${place(x.serverBlock, `server ${x.serverBlock.name || '""'}`)}` : ''}`);
+    } else {
+      row('Location', `<span class="muted">no single location</span>${x.serverBlock ? ` <span class="muted">in</span> ${place(x.serverBlock, `server ${x.serverBlock.name || '""'}`)} <span class="muted">${esc(short(x.serverBlock.file, m.root))}:${x.serverBlock.line}</span>` : ''}`);
+    }
+    // the confidence word, explained where it stands
     row('Confidence', `<span class="confidence" title="${esc(x.confidenceMeaning)}"><b>${esc(x.confidence)}</b></span> <span class="muted">${esc(x.confidenceMeaning.replace(/^\w+: /, ''))}</span>`);
+    if (x.via.length) row('Reached through', esc(x.via.join(', then ')));
     if (x.why) row(x.confidence === 'ambiguous' ? 'Why ambiguous' : 'Why not exact', `<span class="why">${esc(x.why)}</span>`);
     if (x.candidates.length) {
       const items = x.candidates.map((c) => {
@@ -86,20 +107,14 @@ export function reportPage(m: ReportModel, t: Targets): { title: string; style: 
       });
       row(x.confidence === 'ambiguous' ? 'Candidates' : 'Also possible', `<ul class="candidates">${items.join('')}</ul>`);
     }
-    row('Lines', esc(`${g.lines.slice(0, 20).join(', ')}${g.lines.length > 20 ? ', ...' : ''}`));
+    row(g.count === 1 ? 'Log line' : 'Log lines', esc(`${g.lines.slice(0, 20).join(', ')}${g.lines.length > 20 ? ', ...' : ''}`));
     h.push('</table>');
-    if (x.reasons.length) h.push(`<details><summary>Why this location</summary><ul>${x.reasons.map((r) => `<li>${esc(r)}</li>`).join('')}</ul></details>`);
-    if (x.settings.length) {
-      h.push(`<h3>Effective settings ${x.location ? 'at this location' : 'in this server block'}</h3><table class="settings">`);
-      for (const s of x.settings) {
-        h.push(`<tr><th><code>${esc(s.name)}</code></th><td><code>${esc(s.value)}</code></td><td>${s.isDefault ? '<span class="muted">default</span>' : place(s, `${short(s.file, m.root)}:${s.line}`)}</td></tr>`);
-      }
-      h.push('</table>');
-    }
+
+    // 3. the upstream (with the probe), then the details, collapsed
     const u = x.upstreamServers;
     if (u.pass || u.servers.length) {
       h.push(`<h3>Upstream${u.group ? ` <code>${esc(u.group)}</code>` : ''}</h3>`);
-      if (u.pass) h.push(`<p>${place(u.pass, u.pass.text)}</p>`);
+      if (u.pass) h.push(`<p class="pass">${place(u.pass, u.pass.text)}</p>`);
       h.push('<ul class="servers">');
       for (const s of u.servers) {
         let probe = '';
@@ -112,18 +127,19 @@ export function reportPage(m: ReportModel, t: Targets): { title: string; style: 
       h.push('</ul>');
       if (!m.trusted && u.servers.length) h.push('<p class="muted">Probing the upstream needs a trusted workspace.</p>');
     }
-    if (x.fixes.length) h.push(`<h3>What to do</h3><ul class="fixes">${x.fixes.map((f) => `<li>${esc(f)}</li>`).join('')}</ul>`);
-    const quick = x.quickFixes ?? [];
-    if (quick.length) {
-      h.push(`<h3>Quick fixes in this location</h3><ul class="quick-fixes">${quick.map((q) => {
-        t.fixes.push(q);
-        return `<li><button type="button" class="apply" data-apply="${t.fixes.length - 1}">Apply</button> ${esc(q.title)} <span class="rule">(${esc(q.rule)}: ${esc(q.message)})</span></li>`;
-      }).join('')}</ul>`);
+    if (x.reasons.length) h.push(`<details><summary>How the location was chosen</summary><ul>${x.reasons.map((r) => `<li>${esc(r)}</li>`).join('')}</ul></details>`);
+    if (x.settings.length) {
+      h.push(`<details class="settings"><summary>Effective settings ${x.location ? 'at this location' : 'in this server block'} (${x.settings.length})</summary><table class="settings">`);
+      for (const s of x.settings) {
+        h.push(`<tr><th><code>${esc(s.name)}</code></th><td><code>${esc(s.value)}</code></td><td>${s.isDefault ? '<span class="muted">default</span>' : place(s, `${short(s.file, m.root)}:${s.line}`)}</td></tr>`);
+      }
+      h.push('</table></details>');
     }
-    h.push(`<details><summary>Log line</summary><pre>${esc(x.logLine)}</pre></details>`);
+    h.push(`<details><summary>The log line</summary><pre>${esc(x.logLine)}</pre></details>`);
     h.push('</section>');
     body.push(h.join('\n'));
   }
+  if (m.root) body.push(`<p class="muted">Config: ${esc(m.root)}</p>`);
   return {
     title: esc(m.title),
     style: `
@@ -140,8 +156,13 @@ export function reportPage(m: ReportModel, t: Targets): { title: string; style: 
   pre { white-space: pre-wrap; word-break: break-all; }
   button { font: inherit; color: var(--vscode-button-foreground); background: var(--vscode-button-background); border: none; padding: 1px 8px; cursor: pointer; }
   .ok { color: var(--vscode-testing-iconPassed, #3c3); } .fail { color: var(--vscode-errorForeground); }
+  .todo { margin: 8px 0 10px 0; } .todo h3 { margin-top: 4px; }
+  .todo ul { margin: 4px 0; padding-left: 20px; } .quick-fixes { list-style: none; padding-left: 0 !important; } .quick-fixes li { margin: 3px 0; }
+  .rule { color: var(--vscode-descriptionForeground); }
+  .refreshed { border-left: 3px solid var(--vscode-notificationsInfoIcon-foreground, var(--vscode-textLink-foreground)); padding: 4px 8px; background: var(--vscode-textBlockQuote-background); }
+  details { margin: 6px 0; } summary { cursor: pointer; color: var(--vscode-textLink-foreground); }
+  table.facts th { white-space: nowrap; }
 `,
-    body: `<h1>${esc(m.title)}</h1>
-${body.join('\n')}`,
+    body: body.join('\n'),
   };
 }

@@ -5,12 +5,12 @@
 import * as vscode from 'vscode';
 import {
   EXPLAIN_LINES, MATCH_URL, PROBE_BACKEND, type ConfigPlace, type ProbeBackendParams, type ProbeBackendResult, type ExplainedLine, type ExplainLinesParams, type ExplainLinesResult, type MatchUrlResult,
-  type ExplainQuickFix,
+  type ExplainQuickFix, LANGUAGE_ID,
 } from '../../../server/src/protocol/protocol';
 import { explainMessage, type ExplainToPage } from '../../webview/messages';
 import { COMMANDS } from '../constants';
 import type { Ctx } from '../ctx';
-import { openPlace } from '../open-place';
+import { besidePanel, openPlace } from '../open-place';
 import { groupKey, reportPage, type ReportGroup, type ReportModel, type Targets } from './html';
 
 /** Failure lines per log file that get a CodeLens. */
@@ -36,37 +36,88 @@ function linesArg(arg: unknown): string[] | undefined {
   return lines.length ? lines : undefined;
 }
 
-/** The explain report (one reused panel), matchUrl and the CodeLenses of log files. */
+/** What a report was made from, to make it again against the config as it is now. */
+interface ReportRequest {
+  lines: string[];
+  /** The line numbers shown for them. */
+  numbers: number[];
+  given?: ConfigPlace;
+}
+
+/** After an edit of an nginx file, the open report is made again this long after the last keystroke. */
+const REFRESH_DELAY_MS = 700;
+
+/**
+ * The explain report (one panel, reused and revealed where it is), matchUrl and the CodeLenses
+ * of log files. The report stays true to the config: after Apply, the edited file is shown at the
+ * change and the report is made again; after any edit of an nginx file the report is made again
+ * (when it is visible; else when it is shown next), saying so at its top.
+ */
 export class ExplainFeature {
   private panel: vscode.WebviewPanel | undefined;
   private targets: Targets = { places: [], addresses: [], fixes: [] };
+  private request: ReportRequest | undefined;
+  private stale = false;
+  private timer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly ctx: Ctx) {
     ctx.pushCleanup(
       vscode.languages.registerCodeLensProvider([{ language: 'log' }, { pattern: '**/*.log' }], { provideCodeLenses: (doc, token) => this.lenses(doc, token) }),
+      vscode.workspace.onDidChangeTextDocument((e) => {
+        if (e.document.languageId === LANGUAGE_ID && e.contentChanges.length) this.configChanged();
+      }),
+      vscode.workspace.onDidSaveTextDocument((d) => {
+        if (d.languageId === LANGUAGE_ID) this.configChanged();
+      }),
       { dispose: () => this.panel?.dispose() },
+      { dispose: () => clearTimeout(this.timer) },
     );
   }
 
   private show(m: ReportModel): void {
     if (!this.panel) {
-      const panel = this.ctx.createPanel('explain', 'Nginx: Explain', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false });
-      panel.onDidDispose(() => (this.panel = undefined));
+      const panel = this.ctx.createPanel('explain', 'Nginx: Explain', { preserveFocus: false });
+      panel.onDidDispose(() => {
+        if (this.panel === panel) this.panel = undefined;
+      });
+      panel.onDidChangeViewState(() => {
+        if (panel.visible && this.stale) void this.refresh('The config changed since this report was made: it was made again against the config as it is now (the log lines are from before).');
+      });
       panel.webview.onDidReceiveMessage((raw: unknown) => void this.onMessage(raw));
       this.panel = panel;
     }
     this.panel.title = m.title;
     this.targets = { places: [], addresses: [], fixes: [] };
     this.panel.webview.html = this.ctx.pageHtml(this.panel, 'explain', reportPage(m, this.targets));
-    this.panel.reveal(vscode.ViewColumn.Beside, false);
+    this.ctx.revealPanel(this.panel, !!m.refreshed);
+  }
+
+  /** An nginx file changed: make the open report again (soon, or when it is next shown). */
+  private configChanged(): void {
+    if (!this.panel || !this.request) return;
+    this.stale = true;
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      if (this.panel?.visible && this.stale) void this.refresh('The config changed since this report was made: it was made again against the config as it is now (the log lines are from before).');
+    }, REFRESH_DELAY_MS);
+  }
+
+  private async refresh(note: string): Promise<void> {
+    if (!this.request) return;
+    this.stale = false;
+    clearTimeout(this.timer);
+    await this.report(this.request, note);
   }
 
   private async onMessage(raw: unknown): Promise<void> {
     const msg = explainMessage(raw);
     if (!msg) return;
     const t = this.targets;
-    if (msg.type === 'open' && t.places[msg.id]) await openPlace(t.places[msg.id]!);
-    if (msg.type === 'apply' && t.fixes[msg.id]) await applyQuickFix(t.fixes[msg.id]!);
+    if (msg.type === 'open' && t.places[msg.id]) await openPlace(t.places[msg.id]!, besidePanel(this.panel));
+    if (msg.type === 'apply' && t.fixes[msg.id]) {
+      const fix = t.fixes[msg.id]!;
+      if (await this.apply(fix)) await this.refresh(`Applied "${fix.title}" (not saved yet). The report was made again against the edited config (the log lines are from before).`);
+    }
     if (msg.type === 'probe' && t.addresses[msg.id] !== undefined) {
       if (!vscode.workspace.isTrusted) return;
       const r = await this.ctx.ask<ProbeBackendResult>(PROBE_BACKEND, { address: t.addresses[msg.id]! } satisfies ProbeBackendParams).catch((e: Error) => ({ ok: false, text: e.message }));
@@ -74,6 +125,29 @@ export class ExplainFeature {
       const reply: ExplainToPage = { type: 'probed', id: msg.id, ok: r.ok, text: r.text };
       void this.panel?.webview.postMessage(reply);
     }
+  }
+
+  /** Applies a quick fix from the report with the same edits the lightbulb would make, and shows the edited file at the change. */
+  private async apply(fix: ExplainQuickFix): Promise<boolean> {
+    const edit = new vscode.WorkspaceEdit();
+    for (const e of fix.edits) {
+      const r = e.range;
+      edit.replace(vscode.Uri.parse(e.uri), new vscode.Range(r.start.line, r.start.character, r.end.line, r.end.character), e.newText);
+    }
+    if (!(await vscode.workspace.applyEdit(edit))) {
+      void vscode.window.showErrorMessage(`nginx-doctor: could not apply "${fix.title}".`);
+      return false;
+    }
+    const first = fix.edits[0];
+    if (first) {
+      const doc = await vscode.workspace.openTextDocument(vscode.Uri.parse(first.uri));
+      const start = new vscode.Position(first.range.start.line, first.range.start.character);
+      // the inserted or replaced text, as it stands now
+      const end = doc.positionAt(doc.offsetAt(start) + first.newText.length);
+      const editor = await vscode.window.showTextDocument(doc, { viewColumn: besidePanel(this.panel), preserveFocus: true, selection: new vscode.Selection(start, end) });
+      editor.revealRange(new vscode.Range(start, end), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+    }
+    return true;
   }
 
   /** The command: log lines (passed, or the editor's selection) -> the report. */
@@ -106,9 +180,18 @@ export class ExplainFeature {
       lines = numbers.map((l) => doc.lineAt(l).text);
       numbers = numbers.map((l) => l + 1);
     }
+    this.stale = false;
+    clearTimeout(this.timer);
+    await this.report({ lines, numbers, ...(given ? { given } : {}) });
+  }
+
+  /** Asks the language server (which reads open buffers first) and shows the report. */
+  private async report(req: ReportRequest, refreshed?: string): Promise<void> {
+    const { lines, numbers, given } = req;
     const params: ExplainLinesParams = { lines, failuresOnly: lines.length > 1 };
     const r = await this.ctx.ask<ExplainLinesResult>(EXPLAIN_LINES, params);
     if (!r) return;
+    this.request = req;
     const groups = new Map<string, ReportGroup>();
     for (const x of r.explanations) {
       const k = groupKey(x);
@@ -120,7 +203,7 @@ export class ExplainFeature {
     const list = [...groups.values()].sort((a, b) => b.count - a.count);
     const one: ExplainedLine | undefined = list.length === 1 ? list[0]!.sample : undefined;
     const title = one ? `Nginx: ${one.status ?? ''} ${one.cause.title}`.replace(/\s+/g, ' ') : `Nginx: ${r.explanations.length} log line(s) explained`;
-    this.show({ title, root: r.root, groups: list, skipped: lines.length - r.explanations.length, trusted: vscode.workspace.isTrusted, ...(r.error ? { error: r.error } : {}), ...(given ? { given } : {}) });
+    this.show({ title, root: r.root, groups: list, skipped: lines.length - r.explanations.length, trusted: vscode.workspace.isTrusted, ...(r.error ? { error: r.error } : {}), ...(given ? { given } : {}), ...(refreshed ? { refreshed } : {}) });
   }
 
   /** The command: which location handles a URL (asked for when not passed). */
@@ -185,16 +268,4 @@ export class ExplainFeature {
     }
     return out;
   }
-}
-
-/** Applies a quick fix from the report with the same edits the lightbulb would make. */
-async function applyQuickFix(fix: ExplainQuickFix): Promise<void> {
-  const edit = new vscode.WorkspaceEdit();
-  for (const e of fix.edits) {
-    const r = e.range;
-    edit.replace(vscode.Uri.parse(e.uri), new vscode.Range(r.start.line, r.start.character, r.end.line, r.end.character), e.newText);
-  }
-  const ok = await vscode.workspace.applyEdit(edit);
-  if (!ok) void vscode.window.showErrorMessage(`nginx-doctor: could not apply "${fix.title}".`);
-  else void vscode.window.showInformationMessage(`nginx-doctor: applied "${fix.title}" (not saved yet).`);
 }

@@ -232,11 +232,11 @@ export class TailFeature implements vscode.Disposable {
 
   private showPanel(): void {
     if (this.panel) {
-      this.panel.reveal(undefined, true);
+      this.ctx.revealPanel(this.panel, true);
       this.sendInit();
       return;
     }
-    const panel = this.ctx.createPanel('tail', 'Nginx error log', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, true);
+    const panel = this.ctx.createPanel('tail', 'Nginx error log', { preserveFocus: true }, true);
     this.panel = panel;
     panel.webview.html = this.ctx.pageHtml(panel, 'tail', tailPage());
     panel.onDidDispose(() => {

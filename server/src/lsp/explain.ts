@@ -39,7 +39,8 @@ function linking(ws: Workspace, rootUri: string | undefined): { root: string; l:
   if (ws.host.readFile(root) === undefined) return { error: `cannot read the root config ${root}` };
   const unit = ws.unitsFor(root).find((u) => u.kind === 'root' && u.path === root) ?? ws.unitsFor(root)[0];
   if (!unit) return { error: `cannot analyse ${root}` };
-  if (!unit.analysis) ws.run(unit);
+  // an edit may wait for its debounce: the answer must be about the text as it is now
+  ws.settle(unit);
   const a = unit.analysis;
   if (!a) return { error: `cannot analyse ${root}` };
   let l = byAnalysis.get(a);

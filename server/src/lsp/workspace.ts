@@ -212,6 +212,21 @@ export class Workspace {
     }
   }
 
+  /**
+   * Makes a unit's analysis current: one that waits for its debounce (an edit just arrived) runs
+   * now, so a request answered from the analysis (explain, match) sees the text as it is.
+   */
+  settle(unit: Unit): void {
+    const key = unitKey(unit);
+    const t = this.timers.get(key);
+    if (t) {
+      clearTimeout(t);
+      this.timers.delete(key);
+      this.run(unit);
+      this.publishActive();
+    } else if (!unit.analysis) this.run(unit);
+  }
+
   /** Re-analyses every unit (settings changed, trust changed). */
   rerunAll(): void {
     for (const u of this.units.values()) u.analysis = undefined;
