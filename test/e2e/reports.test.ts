@@ -6,7 +6,8 @@
 //     reads `proxy_pass http://`; undoing the edit in the editor refreshes the report by itself
 //     (it says the config changed, and offers the fix again);
 //   - Explain again, Tail Error Log and Check Server for 502 Causes each have one panel, all in one
-//     column beside the editor: two editor groups in all, one tab per kind.
+//     column beside the editor: two editor groups in all, one tab per kind;
+//   - an edit of nginx.conf puts a "config changed ... Run again" notice on the checklist.
 // Screenshots go to test-artifacts/e2e/reports-NN-*.png.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -136,5 +137,27 @@ describe('real editor: reports stay true, in one column', { timeout: 15 * 60_000
       const inGroup = (await group.locator('.tab').allInnerTexts()).join(' | ');
       assert.ok(inGroup.includes('Nginx: 502 checklist') && /Nginx: 502 (?!checklist)/.test(inGroup), `one column holds them: ${inGroup}`);
       await runCommand(page, 'Nginx: Stop Tailing');
+    }));
+
+  test('after an edit of the config, the checklist says it may be out of date', { timeout: 3 * 60_000 }, () =>
+    s.step('checklist-stale', async () => {
+      const page = s.page;
+      await page.keyboard.press('Control+1');
+      await openFile(page, 'nginx.conf');
+      await goTo(page, 1, 1);
+      await page.keyboard.type('# edited\n');
+      await page.locator('.tabs-container .tab', { hasText: 'Nginx: 502 checklist' }).click();
+      const notice = await until(async () => {
+        for (const f of page.frames()) {
+          if (f.isDetached()) continue;
+          if (await f.locator('table.checks').count().catch(() => 0)) {
+            const p = f.locator('#stale');
+            if (await p.count().catch(() => 0)) return p.innerText();
+          }
+        }
+        return undefined;
+      }, 'the checklist\'s "config changed" notice', 30_000, 300);
+      assert.match(notice, /The config changed since this check ran.*Run again/);
+      await s.screenshot('checklist-stale');
     }));
 });

@@ -7,11 +7,12 @@
 import * as vscode from 'vscode';
 import { mkdirSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
-import { CONFIG_SECTION, type DoctorCheck, type DoctorReport, type LogSourceSetting } from '../../../server/src/protocol/protocol';
+import { CONFIG_SECTION, LANGUAGE_ID, type DoctorCheck, type DoctorReport, type LogSourceSetting } from '../../../server/src/protocol/protocol';
 import { checkServerMessage, type CheckServerToHost, type CheckServerToPage } from '../../webview/messages';
 import { COMMANDS, STATE_KEYS } from '../constants';
 import type { Ctx } from '../ctx';
 import { besidePanel, openPlace } from '../open-place';
+import { esc } from '../webview';
 import { inWorkspace, workspaceRootConfig } from '../workspace-root';
 import { canExplain, canQuickFix, counts, doctorPage } from './html';
 import { SSH_DESTINATION, doctorArgs, hostDirName, runDoctorCli, type DoctorTarget } from './run';
@@ -28,12 +29,31 @@ export class CheckServerFeature implements vscode.Disposable {
   private panel: vscode.WebviewPanel | undefined;
   private shown: Shown | undefined;
   private running = false;
+  /** The page on screen (to add the "config changed" notice to), and the one that has it. */
+  private page: ReturnType<typeof doctorPage> | undefined;
+  private staleShown: ReturnType<typeof doctorPage> | undefined;
   private runs = 0;
   private readonly output: vscode.LogOutputChannel;
 
   constructor(private readonly ctx: Ctx) {
     this.output = ctx.output;
-    ctx.pushCleanup(this);
+    ctx.pushCleanup(
+      this,
+      // the report stays true: after an edit of an nginx file it says it may be out of date
+      vscode.workspace.onDidChangeTextDocument((e) => {
+        if (e.document.languageId === LANGUAGE_ID && e.contentChanges.length) this.configChanged();
+      }),
+      vscode.workspace.onDidSaveTextDocument((d) => {
+        if (d.languageId === LANGUAGE_ID) this.configChanged();
+      }),
+    );
+  }
+
+  /** An nginx file changed: the report on screen says it may be out of date (once; "Run again" makes a new one). */
+  private configChanged(): void {
+    if (!this.panel || !this.page || this.running || this.staleShown === this.page) return;
+    this.staleShown = this.page;
+    this.render(this.panel, this.page, 'The config changed since this check ran, so its results may be out of date: save your changes, then Run again.');
   }
 
   dispose(): void {
@@ -178,15 +198,22 @@ export class CheckServerFeature implements vscode.Disposable {
     const places = r.checks.map((c) => (c.location ? `${vscode.workspace.asRelativePath(c.location.file, false)}:${c.location.line}` : null));
     const n = counts(r);
     this.panel.title = `Nginx: 502 checklist (${n.fail} failed)`;
-    this.panel.webview.html = this.ctx.pageHtml(this.panel, 'checkServer', doctorPage({
+    this.page = doctorPage({
       report: r,
       target: shown.target.host ? `over SSH (${shown.target.host}${shown.target.sudo ? ', sudo' : ''})` : 'on this machine',
       configNote: config ? `config ${vscode.workspace.asRelativePath(config, false)}` : 'the deployed config (nginx -T)',
       places,
       when: new Date().toLocaleTimeString(),
       run: ++this.runs,
-    }));
+    });
+    this.render(this.panel, this.page);
     this.ctx.revealPanel(this.panel, false);
+  }
+
+  private render(panel: vscode.WebviewPanel, page: ReturnType<typeof doctorPage>, stale?: string): void {
+    panel.webview.html = this.ctx.pageHtml(panel, 'checkServer', stale
+      ? { ...page, style: `${page.style}\n  #stale { border-left: 3px solid var(--vscode-editorWarning-foreground); padding: 4px 8px; background: var(--vscode-textBlockQuote-background); }`, body: `<p id="stale" role="status">${esc(stale)}</p>\n${page.body}` }
+      : page);
   }
 
   /** Messages from the page: a row number, checked against the report on screen. */

@@ -76,10 +76,12 @@ export function reportPage(m: ReportModel, t: Targets): { title: string; style: 
       if (quick.length) {
         h.push(`<ul class="quick-fixes">${quick.map((q) => {
           t.fixes.push(q);
-          return `<li><button type="button" class="apply" data-apply="${t.fixes.length - 1}">Apply</button> ${esc(q.title)} <span class="rule">(${esc(q.rule)}: ${esc(q.message)})</span></li>`;
+          return `<li title="${esc(q.message)}"><button type="button" class="apply" data-apply="${t.fixes.length - 1}">Apply</button> <b>${esc(q.title)}</b> <span class="rule">${esc(q.rule)}</span></li>`;
         }).join('')}</ul>`);
       }
-      if (x.fixes.length) h.push(`<ul class="fixes">${x.fixes.map((f) => `<li>${esc(f)}</li>`).join('')}</ul>`);
+      // the advice names files by absolute path: the config's folder is said once, at the bottom
+      const dir = m.root ? m.root.replace(/[^/\\]*$/, '') : '';
+      if (x.fixes.length) h.push(`<ul class="fixes">${x.fixes.map((f) => `<li>${esc(dir ? f.split(dir).join('') : f)}</li>`).join('')}</ul>`);
       h.push('</div>');
     }
 
