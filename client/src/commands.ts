@@ -9,6 +9,7 @@ import type { TailFeature } from './tail/index';
 import type { CheckServerFeature } from './doctor/index';
 import { COMMANDS } from './constants';
 import { openPlace } from './open-place';
+import { fixAllInFile } from './fix-all';
 
 export interface Features {
   ctx: Ctx;
@@ -28,6 +29,7 @@ export const COMMAND_TABLE: CommandTable<Features> = {
     run: (f, arg) => f.tail.start(arg),
   },
   [COMMANDS.stopTail]: { run: (f) => f.tail.stop() },
+  [COMMANDS.fixAllProblems]: { run: () => fixAllInFile() },
   [COMMANDS.checkServer]: {
     trust: { doing: 'checking a server', runs: 'nginx, a shell and ssh', goal: 'check a server for 502 causes' },
     run: (f) => f.checkServer.run(),

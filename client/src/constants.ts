@@ -8,6 +8,7 @@ export const COMMANDS = {
   explain502: 'nginxDoctor.explain502',
   matchUrl: 'nginxDoctor.matchUrl',
   checkServer: 'nginxDoctor.checkServer',
+  fixAllProblems: 'nginxDoctor.fixAllProblems',
   /** Not in the palette: CodeLenses and links open a config line with it. */
   openConfigPlace: 'nginxDoctor.openConfigPlace',
 } as const;

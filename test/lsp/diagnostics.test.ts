@@ -176,3 +176,30 @@ test('quick fixes come as code actions, with a fix-all source action', async () 
     tree.remove();
   }
 });
+
+test('Ctrl+. (an invoked request) on a fixable problem also offers Fix all, as a quick fix; the automatic requests of the lightbulb do not', async () => {
+  // two fixable problems: keepalive-without-http11 and upstream-host-header
+  const text = 'events {}\nhttp {\n    upstream app { server 127.0.0.1:3000; keepalive 8; }\n    server {\n        listen 80;\n        location / {\n            proxy_pass http://app;\n        }\n    }\n}\n';
+  const tree = tempTree({ 'nginx.conf': text });
+  const { client } = await LspClient.start({ folders: [tree.dir], settings: { nginxVersion: '1.24.0' } });
+  try {
+    await client.open(tree.path('nginx.conf'), text);
+    const diags = await client.waitForDiagnostics(tree.path('nginx.conf'), (d) => d.some((x) => x.code === 'keepalive-without-http11'));
+    const target = diags.find((x) => x.code === 'keepalive-without-http11')!;
+    const uri = pathToFileURL(tree.path('nginx.conf')).href;
+    const ask = async (triggerKind: 1 | 2): Promise<CodeAction[]> =>
+      (await client.conn.sendRequest(CodeActionRequest.type, { textDocument: { uri }, range: target.range, context: { diagnostics: [target], only: ['quickfix'], triggerKind } })) as CodeAction[];
+    const invoked = await ask(1);
+    const fixAll = invoked.filter((a) => /^Fix all nginx-doctor problems in this file \(\d+\)$/.test(a.title));
+    assert.equal(fixAll.length, 1, `actions: ${invoked.map((a) => a.title).join(' | ')}`);
+    assert.equal(fixAll[0]!.kind, 'quickfix');
+    assert.ok(Number(/\((\d+)\)/.exec(fixAll[0]!.title)![1]) >= 2, fixAll[0]!.title);
+    assert.ok(invoked.some((a) => a.title === 'Add proxy_http_version 1.1 and proxy_set_header Connection ""'), 'the fix of the problem comes too');
+    const automatic = await ask(2);
+    assert.ok(!automatic.some((a) => a.title.startsWith('Fix all')), `automatic: ${automatic.map((a) => a.title).join(' | ')}`);
+    assert.ok(automatic.some((a) => a.title === 'Add proxy_http_version 1.1 and proxy_set_header Connection ""'));
+  } finally {
+    await client.stop();
+    tree.remove();
+  }
+});

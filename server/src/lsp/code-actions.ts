@@ -1,11 +1,13 @@
 // Code actions: each diagnostic's fixes as quick fixes, a "disable for this line" action, and
-// "Fix all nginx-doctor problems in this file" as a source action (also usable on save).
-import { CodeActionKind, type CodeAction, type CodeActionParams, type TextEdit as LspEdit, type WorkspaceEdit } from 'vscode-languageserver/node';
+// "Fix all nginx-doctor problems in this file" as a source action (also usable on save), and in
+// the Ctrl+. menu on a fixable problem when more than one fix would be made (as ESLint does).
+import { CodeActionKind, CodeActionTriggerKind, type CodeAction, type CodeActionParams, type TextEdit as LspEdit, type WorkspaceEdit } from 'vscode-languageserver/node';
 import { fixAll, fixAllowed, type Diagnostic, type Fix, type ParsedFile } from '../core/index';
 import type { Workspace } from './workspace';
 import { toLspDiagnostic, toRange, uriToPath } from './convert';
+import { FIX_ALL_KIND } from '../protocol/protocol';
 
-export const FIX_ALL_KIND = 'source.fixAll.nginx-doctor';
+export { FIX_ALL_KIND };
 
 export function codeActions(ws: Workspace, params: CodeActionParams, uriOf: (path: string) => string): CodeAction[] {
   const path = uriToPath(params.textDocument.uri);
@@ -17,6 +19,7 @@ export function codeActions(ws: Workspace, params: CodeActionParams, uriOf: (pat
   // never for the code-action requests an editor sends as the cursor moves.
   const wantsFixAll = !!only?.some((k) => FIX_ALL_KIND.startsWith(k));
   const seen = new Set<string>();
+  let fixable = false;
   for (const unit of units) {
     const a = unit.analysis!;
     const file = a.set.files.get(path);
@@ -31,13 +34,22 @@ export function codeActions(ws: Workspace, params: CodeActionParams, uriOf: (pat
       seen.add(key);
       const lsp = toLspDiagnostic(d, a.set.files, uriOf);
       // a fix that would edit where nginx reads no directives, or broken text, is not offered
-      for (const fix of d.fixes ?? []) if (fixAllowed(a.set, fix)) out.push(quickFix(fix, lsp, a.set.files, uriOf));
+      for (const fix of d.fixes ?? []) {
+        if (!fixAllowed(a.set, fix)) continue;
+        out.push(quickFix(fix, lsp, a.set.files, uriOf));
+        fixable = true;
+      }
       out.push(disableAction(d, file, lsp, uriOf));
     }
   }
   if (wantsFixAll && units[0]) {
     const action = fixAllAction(ws, units[0].path, units[0].kind, path, uriOf);
-    if (action) out.push(action);
+    if (action) out.push(action.action);
+  } else if (wantsQuickFix && params.context.triggerKind === CodeActionTriggerKind.Invoked && units[0] && fixable) {
+    // Ctrl+. (asked for, not the lightbulb following the cursor) on a fixable problem: Fix all too,
+    // when it would do more than the fix beside it
+    const action = fixAllAction(ws, units[0].path, units[0].kind, path, uriOf);
+    if (action && action.fixes > 1) out.push({ ...action.action, kind: CodeActionKind.QuickFix });
   }
   return out;
 }
@@ -61,7 +73,7 @@ function disableAction(d: Diagnostic, file: ParsedFile, lsp: ReturnType<typeof t
   return { title: `Disable ${d.code} for this line`, kind: CodeActionKind.QuickFix, diagnostics: [lsp], edit };
 }
 
-function fixAllAction(ws: Workspace, rootPath: string, kind: 'root' | 'snippet', path: string, uriOf: (p: string) => string): CodeAction | null {
+function fixAllAction(ws: Workspace, rootPath: string, kind: 'root' | 'snippet', path: string, uriOf: (p: string) => string): { action: CodeAction; fixes: number } | null {
   const opts = ws.analyzeOptions(kind === 'snippet' ? path : rootPath, kind);
   const result = fixAll(kind === 'snippet' ? path : rootPath, opts, path);
   const text = result.changed.get(path);
@@ -70,8 +82,11 @@ function fixAllAction(ws: Workspace, rootPath: string, kind: 'root' | 'snippet',
   const lines = old.split(/\r\n|\r|\n/);
   const end = { line: lines.length - 1, character: lines[lines.length - 1]!.length };
   return {
-    title: `Fix all nginx-doctor problems in this file (${result.applied})`,
-    kind: FIX_ALL_KIND,
-    edit: { changes: { [uriOf(path)]: [{ range: { start: { line: 0, character: 0 }, end }, newText: text }] } },
+    fixes: result.applied,
+    action: {
+      title: `Fix all nginx-doctor problems in this file (${result.applied})`,
+      kind: FIX_ALL_KIND,
+      edit: { changes: { [uriOf(path)]: [{ range: { start: { line: 0, character: 0 }, end }, newText: text }] } },
+    },
   };
 }

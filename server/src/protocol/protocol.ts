@@ -3,6 +3,8 @@
 
 export const CONFIG_SECTION = 'nginxDoctor';
 export const LANGUAGE_ID = 'nginx';
+/** The code action kind of "Fix all nginx-doctor problems in this file" (editor.codeActionsOnSave, the palette command). */
+export const FIX_ALL_KIND = 'source.fixAll.nginx-doctor';
 
 export type SeveritySetting = 'off' | 'error' | 'warning' | 'info' | 'hint';
 
