@@ -176,19 +176,35 @@ describe('real editor: the tail view', { timeout: 15 * 60_000 }, () => {
   describe('Restricted Mode', () => {
     let s: Session;
     before(async () => {
-      s = await Session.start({ name: 'tail-restricted', trusted: false, vsixes: [build.vsix], workspace });
+      s = await Session.start({ name: 'tail-restricted', trusted: false, vsixes: [build.vsix], workspace, keybindings: [{ key: 'ctrl+alt+8', command: 'nginxDoctor.tailErrorLog' }] });
     }, { timeout: 5 * 60_000 });
     after(async () => {
       await s?.close();
     });
 
-    test('the command refuses with a clear message and starts nothing', { timeout: 3 * 60_000 }, () =>
+    test('the palette hides the command; run anyway (a keybinding), it says why, as information, and starts nothing', { timeout: 3 * 60_000 }, () =>
       s.step('tail-restricted', async () => {
         const page = s.page;
-        await commandWithPick(page, 'Nginx: Tail Error Log...');
+        const input = page.locator('.quick-input-widget input');
+        // the palette lists the extension's other commands once it is loaded, never this one
+        const titles = await until(async () => {
+          await page.keyboard.press('F1');
+          await input.waitFor({ state: 'visible', timeout: 15_000 });
+          await input.fill('>Nginx: ');
+          const t = await until(async () => {
+            const rows = await page.locator('.quick-input-list .monaco-list-row').allInnerTexts();
+            return rows.some((x) => x.includes('Stop Tailing')) ? rows : undefined;
+          }, 'the Nginx commands', 5_000).catch(() => undefined);
+          await page.keyboard.press('Escape');
+          return t;
+        }, 'the Nginx commands in the palette', 60_000, 500);
+        assert.ok(!titles.some((t) => t.includes('Tail Error Log')), `palette: ${titles.join(' | ')}`);
+        await page.locator('.monaco-workbench').first().click({ position: { x: 600, y: 400 } });
+        await page.keyboard.press('Control+Alt+8');
         const toast = page.locator('.notifications-toasts .notification-toast', { hasText: 'Restricted Mode does not allow' });
         await toast.first().waitFor({ state: 'visible', timeout: 20_000 });
         assert.match(await toast.first().innerText(), /Trust this workspace/);
+        assert.equal(await toast.first().locator('.codicon-info').count(), 1, 'an information message');
         assert.equal(await page.locator('.quick-input-widget').isVisible(), false, 'no source picker');
         await s.screenshot('tail-restricted');
       }));
