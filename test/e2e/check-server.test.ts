@@ -4,7 +4,8 @@
 // machine". The report panel lists the checklist of `nginx-doctor doctor`; the demo's
 // `upstream chat_ws { server 127.0.0.1:9000; }` has nothing listening, so its row is failed with
 // "connection refused", and its config link opens conf.d/upstreams.conf with the cursor on that
-// server line. In Restricted Mode the command refuses and runs nothing.
+// server line; nginxDoctor.backends maps chat_ws to this machine, so its port and unit are looked
+// at there too. In Restricted Mode the command refuses and runs nothing.
 // Screenshots go to test-artifacts/e2e/check-server-NN-*.png.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -78,6 +79,8 @@ describe('real editor: Nginx: Check Server for 502 Causes', { timeout: 15 * 60_0
       'nginxDoctor.nginxVersion': '1.24.0',
       // a local source: "This machine" reads it (--error-log) instead of /var/log/nginx/error.log
       'nginxDoctor.logSources': [{ name: 'demo', path: 'error.log' }, { name: 'web1', host: SSH_HOST, path: '/var/log/nginx/error.log', sudo: true }],
+      // chat_ws runs on this machine (no "host"): its failed backend gets the backend-host rows (#20)
+      'nginxDoctor.backends': { chat_ws: { unit: 'nd-chat.service' } },
     }, null, 2));
   }, { timeout: 20 * 60_000 });
   after(() => {
@@ -115,6 +118,14 @@ describe('real editor: Nginx: Check Server for 502 Causes', { timeout: 15 * 60_0
         assert.ok((await row.getAttribute('class'))!.includes('st-fail'));
         const failed = Number(/(\d+) failed/.exec(header)![1]);
         assert.equal(await frame.locator('tr.check[data-status="fail"]').count(), failed);
+        // nginxDoctor.backends maps chat_ws to this machine: one hop further, its port and its unit
+        const listening = frame.locator('tr.check[data-id="backend-listening"]').filter({ hasText: '127.0.0.1:9000' });
+        assert.equal(await listening.count(), 1, 'a backend-listening row for chat_ws');
+        assert.equal(await listening.getAttribute('data-status'), 'fail');
+        assert.match(await listening.locator('td.found').innerText(), /nothing listens on port 9000/);
+        const service = frame.locator('tr.check[data-id="backend-service"]').filter({ hasText: 'nd-chat.service' });
+        assert.equal(await service.count(), 1, 'a backend-service row for chat_ws');
+        assert.match(await service.locator('td.found').innerText(), /systemd is not running on this machine|nd-chat\.service is inactive/);
         await s.screenshot('report');
 
         // "Run again" shows the new run in the same panel

@@ -17,12 +17,15 @@ test('--metrics addresses: a port alone is loopback; HOST:PORT and [IPv6]:PORT a
   for (const bad of ['', 'host', '70000', 'a:b', 'http://h:1', '-x:1', 'h:1:2', '::1:80']) assert.throws(() => parseListenAddress(bad), AddressError, bad);
 });
 
-test('host label: SSH destination without scheme and user (port kept); a file or command is this machine', () => {
-  assert.equal(hostLabelOf({ kind: 'ssh', name: 'a', dest: 'deploy@web1' }, 'me'), 'web1');
-  assert.equal(hostLabelOf({ kind: 'ssh', name: 'a', dest: 'ssh://deploy@127.0.0.1:2222' }, 'me'), '127.0.0.1:2222');
+test('host label: the SSH destination as given; a file or command is this machine; an event\'s own host tag wins', async () => {
+  assert.equal(hostLabelOf({ kind: 'ssh', name: 'a', dest: 'deploy@web1' }, 'me'), 'deploy@web1');
+  assert.equal(hostLabelOf({ kind: 'ssh', name: 'a', dest: 'ssh://deploy@127.0.0.1:2222' }, 'me'), 'ssh://deploy@127.0.0.1:2222');
   assert.equal(hostLabelOf({ kind: 'ssh', name: 'a', dest: 'web-alias' }, 'me'), 'web-alias');
   assert.equal(hostLabelOf({ kind: 'file', name: '/var/log/nginx/error.log' }, 'me'), 'me');
   assert.equal(hostLabelOf({ kind: 'command', name: 'docker' }, 'me'), 'me');
+  const m = new TailMetrics({ hosts: new Map([['a', 'me']]) });
+  m.observe({ type: 'line', source: 'a', seq: 1, text: 'x', kind: 'other', level: null, time: null, failure: false, status: null, host: 'web9' } as TailEvent);
+  assert.match(await m.text(), /^nginx_doctor_log_lines_total\{host="web9"\} 1$/m);
 });
 
 const line = (source: string, over: Partial<Extract<TailEvent, { type: 'line' }>> = {}): TailEvent =>

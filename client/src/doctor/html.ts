@@ -83,7 +83,7 @@ export function doctorPage(m: DoctorPageModel): { title: string; style: string; 
   td { vertical-align: top; padding: 4px 8px; border-bottom: 1px solid var(--vscode-panel-border); overflow-wrap: anywhere; }
   td.status, td.config, td.actions { white-space: nowrap; overflow-wrap: normal; }
   td.title { min-width: 14em; }
-  td.found { min-width: 12em; }
+  td.found { min-width: 12em; white-space: pre-line; }
   tr.st-fail { background: var(--vscode-inputValidation-errorBackground, rgba(255, 0, 0, 0.12)); }
   tr.st-fail td:first-child { border-left: 3px solid var(--vscode-errorForeground); }
   tr.st-warn td:first-child { border-left: 3px solid var(--vscode-editorWarning-foreground, #cca700); }

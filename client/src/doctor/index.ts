@@ -144,7 +144,7 @@ export class CheckServerFeature implements vscode.Disposable {
       const saveConfigDir = join(this.ctx.extension.globalStorageUri.fsPath, 'deployed', hostDirName(target.host));
       if (!config) mkdirSync(saveConfigDir, { recursive: true });
       const nginx = target.host ? undefined : this.nginxPath(cfg);
-      const args = doctorArgs({ cli: this.ctx.cli, target, ...(config ? { config } : {}), saveConfigDir, ...(nginx ? { nginx } : {}) });
+      const args = doctorArgs({ cli: this.ctx.cli, target, ...(config ? { config } : {}), saveConfigDir, ...(nginx ? { nginx } : {}), backends: cfg.get('backends') });
       this.output.info(`check server: ${args.slice(1).join(' ')}`);
       const outcome = await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: `nginx-doctor: checking ${target.host ?? 'this machine'} for 502 causes…`, cancellable: true },

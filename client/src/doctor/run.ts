@@ -28,6 +28,8 @@ export interface DoctorArgsInput {
   saveConfigDir: string;
   /** An absolute nginx binary for this machine (nginxDoctor.nginxPath when set). */
   nginx?: string;
+  /** nginxDoctor.backends: where backends run (the CLI checks it; a failed backend's machine is looked at). */
+  backends?: unknown;
 }
 
 /** The argument array after process.execPath. */
@@ -41,6 +43,8 @@ export function doctorArgs(i: DoctorArgsInput): string[] {
   }
   if (i.nginx) args.push('--nginx', i.nginx);
   for (const log of i.target.errorLogs ?? []) if (log.startsWith('/')) args.push('--error-log', log);
+  const b = i.backends;
+  if (b && typeof b === 'object' && !Array.isArray(b) && Object.keys(b).length) args.push('--backends', JSON.stringify(b));
   return args;
 }
 

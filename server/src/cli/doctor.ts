@@ -11,6 +11,24 @@ import { checkDestination, checkPath, SourceError } from '../remote/check-input'
 import { parseCommandArgs, one, UsageError } from './args';
 import { ConfigLoadError } from '../host/load-config';
 import { safeText } from './sanitize';
+import { parseBackendMap, type BackendMapping } from '../doctor/backend-map';
+
+/** --backends JSON (the nginxDoctor.backends setting's shape), checked. */
+function backendMapArg(json: string | undefined): BackendMapping[] {
+  if (json === undefined) return [];
+  let v: unknown;
+  try {
+    v = JSON.parse(json);
+  } catch {
+    throw new UsageError('--backends must be a JSON object: {"ADDRESS or UPSTREAM": {"host": "user@host", "unit": "app.service"}}');
+  }
+  try {
+    return parseBackendMap(v);
+  } catch (e) {
+    if (e instanceof SourceError) throw new UsageError(`--backends: ${e.message}`);
+    throw e;
+  }
+}
 
 export interface DoctorIo {
   out(text: string): void;
@@ -46,6 +64,7 @@ export async function runDoctorCommand(argv: string[], io: DoctorIo): Promise<nu
     if (e instanceof SourceError) throw new UsageError(e.message);
     throw e;
   }
+  const backends = backendMapArg(one(args, 'backends'));
   const config = one(args, 'config');
   const compareFile = one(args, 'compare');
   let previous: DoctorReport | null = null;
@@ -80,6 +99,7 @@ export async function runDoctorCommand(argv: string[], io: DoctorIo): Promise<nu
       ...(one(args, 'pid') !== undefined ? { pid: num('pid', 0, 1, 4_194_304) } : {}),
       ...(previous ? { since: previous.date ?? null } : {}),
       request: args.flags.has('request'),
+      ...(backends.length ? { backends } : {}),
       logLines: num('lines', 1000, 1, 100_000),
       timeoutMs: num('timeout', 60, 1, 3600) * 1000,
     });
@@ -115,7 +135,7 @@ export function renderReport(r: DoctorReport): string {
   }
   for (const c of r.checks) {
     out += `\n${LABEL[c.status]}  ${c.title}\n`;
-    out += `      found:    ${c.found}\n`;
+    out += `      found:    ${c.found.replace(/\n/g, '\n                ')}\n`;
     if (c.status !== 'pass' && c.status !== 'skip') out += `      expected: ${c.expected}\n`;
     if (c.advice && c.status !== 'pass') out += `      advice:   ${c.advice}\n`;
     if (c.location) out += `      config:   ${c.location.file}:${c.location.line}\n`;

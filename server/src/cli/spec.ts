@@ -190,7 +190,7 @@ export const COMMANDS: readonly CommandSpec[] = withExporter([
   {
     name: 'doctor',
     summary: 'run the 502 checklist against this machine or an SSH host (read-only)',
-    synopsis: '[--ssh DEST] [--sudo] [--config ROOT] [--format text|json] [--nginx PATH]\n                      [--nginx-conf PATH] [--pid PID] [--error-log PATH]... [--lines N]\n                      [--timeout SECONDS] [--save-config DIR] [--compare PREVIOUS.json] [--request]',
+    synopsis: '[--ssh DEST] [--sudo] [--config ROOT] [--format text|json] [--nginx PATH]\n                      [--nginx-conf PATH] [--pid PID] [--error-log PATH]... [--lines N]\n                      [--timeout SECONDS] [--save-config DIR] [--compare PREVIOUS.json] [--request]\n                      [--backends JSON]',
     operands: [],
     flags: [
       SSH,
@@ -208,11 +208,13 @@ export const COMMANDS: readonly CommandSpec[] = withExporter([
       { name: 'save-config', value: 'DIR', help: 'write read-only copies of the deployed config here, so links open them', complete: 'dir' },
       { name: 'compare', value: 'FILE', help: 'a previous --format json report: say which failing rows pass now (log lines older than that run do not count)', complete: 'file' },
       { name: 'request', help: 'send one GET per failing location through nginx, from the host over loopback (host, URI and port from its newest failing log line): status and time to the first byte' },
+      { name: 'backends', value: 'JSON', help: 'where backends run, as in the nginxDoctor.backends setting: {"ADDRESS or UPSTREAM": {"host": "user@host", "unit": "app.service", "sudo": false}}; a failed backend\'s unit, ports and journal are checked there', complete: 'none' },
     ],
     examples: [
       ['nginx-doctor doctor --config nginx.conf', 'this machine, the workspace\'s config'],
       ['nginx-doctor doctor --format json > before.json; nginx -s reload; nginx-doctor doctor --compare before.json --request', 'after a fix: which rows pass now, and what a request gets'],
       ['nginx-doctor doctor --ssh web1 --sudo --format json', 'an SSH host, its deployed config'],
+      ['nginx-doctor doctor --ssh web1 --backends \'{"app_pool": {"host": "deploy@app1", "unit": "gunicorn.service"}}\'', 'and the machine of a failed backend'],
     ],
     exit: '1 when a check fails, 0 otherwise, 2 on a usage error or an unreadable --config',
   },

@@ -10,6 +10,7 @@ import type { Instance } from './instances';
 import type { RequestResult, RequestTarget } from './requests';
 import type { LogSummary } from './logs';
 import type { Backend } from './targets';
+import type { BackendHop } from './backend-hosts';
 
 /** The facts a check may need, by name. */
 export interface FactGroups {
@@ -48,6 +49,8 @@ export interface FactGroups {
   logs: { logs: LogSummary[]; logLines: number };
   /** Phase 3 (opt-in, --request): one GET per failing location through nginx, and what came back (null: not sent). */
   requests: { requests: { target: RequestTarget; result: RequestResult | null }[] };
+  /** Phase 3: the machines of failed backends the user mapped (nginxDoctor.backends), by backend address. */
+  backendHosts: { hops: Map<string, BackendHop> };
 }
 
 export interface SessionFailure {

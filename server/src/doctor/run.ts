@@ -22,6 +22,8 @@ import { tcpKey } from './checks/backend-reachable';
 import { expectations } from './checks/backend-protocol';
 import { ancestors } from './checks/unix-socket';
 import { summariseLogs } from './logs';
+import { visitBackendHosts, type BackendHop } from './backend-hosts';
+import type { BackendMapping } from './backend-map';
 
 export interface DoctorOptions {
   /** SSH destination; undefined: this machine. */
@@ -49,6 +51,8 @@ export interface DoctorOptions {
   since?: string | null;
   /** Send one GET per failing location through nginx (phase 3). */
   request?: boolean;
+  /** Where failed backends run (nginxDoctor.backends, --backends): phase 3 looks at their machines. */
+  backends?: BackendMapping[];
 }
 
 const MAX_LOGS = 8;
@@ -127,7 +131,12 @@ export async function runDoctor(o: DoctorOptions): Promise<DoctorReport> {
   if (r2.ok) readProbes(r2.out, items, probes);
   else session.failures.push({ phase: 2, message: r2.failure.message, fix: r2.failure.fix ?? '' });
 
-  const have = new Set<Fact>(['session', 'host', 'config', 'deployed', 'backends', 'backend', 'probes', 'logs']);
+  // phase 3 (with nginxDoctor.backends): the machines of the failed backends the user mapped
+  const hops = o.backends?.length
+    ? await visitBackendHosts(prepared.flatMap((p) => p.backends), o.backends, probes, hostFacts, { nginxTarget: target, nginxLabel: hostLabel, ...(o.sshConfig ? { sshConfig: o.sshConfig } : {}), timeoutMs: timeout })
+    : new Map<string, BackendHop>();
+
+  const have = new Set<Fact>(['session', 'host', 'config', 'deployed', 'backends', 'backend', 'probes', 'logs', 'backendHosts']);
   const factsOf = prepared.map((p) => {
     const mine: ProbeResults = { ...probes, logs: probes.logs.filter((l) => p.logs.includes(l.path)), worker: (p.workerRef && probes.workers.get(p.workerRef)) || null };
     const all: FactsOf<Exclude<Fact, 'backend'>> = {
@@ -136,7 +145,7 @@ export async function runDoctor(o: DoctorOptions): Promise<DoctorReport> {
       dump: p.dump, nginxConf: o.nginxConf ?? null, instance: p.inst, instances,
       backends: p.backends, probes: mine,
       logs: summariseLogs(p.config, hostFacts.date, hostFacts.hostname, mine.logs, o.since ?? null), logLines,
-      requests: [],
+      requests: [], hops,
     };
     return all;
   });

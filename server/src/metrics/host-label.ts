@@ -1,6 +1,7 @@
 // The value of the `host` label: the machine a source's lines come from. An SSH source is its
-// destination without "ssh://" and "user@" (the port stays: two sshd on one machine are two
-// hosts); a local file or a command is this machine's name.
+// destination as given ("web1", "deploy@10.0.0.5", "ssh://h:2222": two sshd on one machine are
+// two hosts); a local file or a command is this machine's name. The same value as the `host`
+// field the multi-host tail puts on every event (#20 part 1), which wins when present.
 import { hostname } from 'node:os';
 
 export interface LabelledSource {
@@ -10,6 +11,5 @@ export interface LabelledSource {
 }
 
 export function hostLabelOf(s: LabelledSource, localName: string = hostname()): string {
-  if (s.kind !== 'ssh' || !s.dest) return localName;
-  return s.dest.replace(/^ssh:\/\//, '').replace(/^[^@]*@/, '');
+  return s.kind === 'ssh' && s.dest ? s.dest : localName;
 }

@@ -44,6 +44,8 @@ export class TailMetrics {
   private readonly up: Gauge<'host'>;
   private readonly series = new Set<string>();
   private readonly live = new Map<string, boolean>();
+  /** Each source's host as its events say. */
+  private readonly hostOf = new Map<string, string>();
   private readonly maxSeries: number;
   private warned = false;
 
@@ -69,12 +71,15 @@ export class TailMetrics {
   }
 
   observe(e: TailEvent): void {
-    const host = this.opts.hosts.get(e.source);
-    if (host === undefined) return;
+    if (!this.opts.hosts.has(e.source)) return;
+    // the multi-host tail tags every event with its host; before that, the source's host
+    const tagged = (e as { host?: unknown }).host;
+    const host = typeof tagged === 'string' && tagged ? tagged : this.opts.hosts.get(e.source)!;
     if (e.type === 'state') {
       this.live.set(e.source, e.state === 'live');
+      this.hostOf.set(e.source, host);
       let all = true;
-      for (const [source, live] of this.live) if (this.opts.hosts.get(source) === host && !live) all = false;
+      for (const [source, live] of this.live) if ((this.hostOf.get(source) ?? this.opts.hosts.get(source)) === host && !live) all = false;
       this.up.set({ host }, all ? 1 : 0);
       return;
     }

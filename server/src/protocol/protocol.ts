@@ -292,6 +292,20 @@ export interface ProbeBackendResult {
 export type DoctorStatus = 'pass' | 'warn' | 'fail' | 'skip';
 
 /** One row of the checklist. `id` names the kind of check; a kind can have several rows (one per upstream). */
+/**
+ * One entry of the `nginxDoctor.backends` setting (CLI `--backends JSON`), keyed by an upstream
+ * address as the config writes it ("10.0.0.5:8080", "unix:/run/app.sock") or an upstream name:
+ * where a backend runs, so that the doctor can look at its machine when it fails.
+ */
+export interface BackendHostSetting {
+  /** SSH destination of the backend's machine; absent: the nginx host itself. */
+  host?: string;
+  /** The systemd unit that runs the backend, e.g. "gunicorn.service". */
+  unit: string;
+  /** Run the read-only commands there through `sudo -n` (e.g. to read the journal). */
+  sudo?: boolean;
+}
+
 export interface DoctorCheck {
   id: string;
   title: string;

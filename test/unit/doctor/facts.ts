@@ -9,6 +9,7 @@ import { readFacts, type HostFacts } from '../../../server/src/doctor/facts';
 import { parseSections } from '../../../server/src/remote/records';
 import { summariseLogs } from '../../../server/src/doctor/logs';
 import { backendsOf } from '../../../server/src/doctor/targets';
+import type { BackendHop } from '../../../server/src/doctor/backend-hosts';
 import { memoryHost } from '../../helpers/memory-host';
 
 export const ROOT = '/etc/nginx/nginx.conf';
@@ -49,6 +50,8 @@ export interface FactsInput {
   /** Error logs as read in phase 2. */
   logs?: LogRead[];
   ssh?: string;
+  /** Phase 3: the machines of mapped failed backends, by backend address. */
+  hops?: Map<string, BackendHop>;
 }
 
 export function factsFor(i: FactsInput = {}): FactsOf<Exclude<Fact, 'backend'>> {
@@ -62,10 +65,11 @@ export function factsFor(i: FactsInput = {}): FactsOf<Exclude<Fact, 'backend'>> 
     dump: null, nginxConf: null, instance: null, instances: [],
     backends: config ? backendsOf(config, model!) : [], probes,
     logs: summariseLogs(config, facts.date, facts.hostname, probes.logs), logLines: 1000, requests: [],
+    hops: i.hops ?? new Map(),
   };
 }
 
-const ALL: ReadonlySet<Fact> = new Set<Fact>(['session', 'host', 'config', 'deployed', 'backends', 'backend', 'probes', 'logs', 'requests']);
+const ALL: ReadonlySet<Fact> = new Set<Fact>(['session', 'host', 'config', 'deployed', 'backends', 'backend', 'probes', 'logs', 'requests', 'backendHosts']);
 
 /** The rows of one check over facts, run as run.ts runs the list (per backend when it needs one). */
 export function rowsOf(check: Check, f: Partial<FactsOf<Fact>>): DoctorCheck[] {

@@ -9,6 +9,9 @@ import { deployedConfig } from './deployed-config';
 import { backendReachable } from './backend-reachable';
 import { backendProtocol } from './backend-protocol';
 import { unixSocket } from './unix-socket';
+import { backendService } from './backend-service';
+import { backendListening } from './backend-listening';
+import { backendJournal } from './backend-journal';
 import { backendPorts, nginxPorts } from './listening-ports';
 import { errorLog } from './error-log';
 import { locationSettings } from './location-settings';
@@ -25,6 +28,10 @@ export const CHECKS: readonly Check[] = [
   backendReachable,
   backendProtocol,
   unixSocket,
+  // one hop further for a failed backend mapped to its machine (nginxDoctor.backends)
+  backendService,
+  backendListening,
+  backendJournal,
   backendPorts,
   nginxPorts,
   errorLog,
