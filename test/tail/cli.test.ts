@@ -3,6 +3,7 @@
 // errors exit 2; a command source gets its argv verbatim (no shell).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { hostname } from 'node:os';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { appendFileSync, existsSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -136,7 +137,7 @@ test('--format json: a generation lost between two reads is one "gap" event nami
     await waitFor(() => events().some((e) => e.type === 'line' && String(e.text).includes('*5 upstream sent too big header')), 'the line after the gap', 10_000, r.err);
     const list = events();
     const gap = list.find((e) => e.kind === 'gap')!;
-    assert.deepEqual({ ...gap, message: undefined }, { type: 'notice', source: log, kind: 'gap', message: undefined, gap: { reason: 'missing-generation', file: 'error.log.1', bytes: null } });
+    assert.deepEqual({ ...gap, message: undefined }, { type: 'notice', source: log, host: hostname(), kind: 'gap', message: undefined, gap: { reason: 'missing-generation', file: 'error.log.1', bytes: null } });
     assert.match(String(gap.message), /error\.log\.1 is gone: the lines of the generation it held, between error\.log\.2 and error\.log, are missing/);
     // in stream order: the gap before the line that follows it, and no second "live" for the rotation
     assert.ok(list.indexOf(gap) < list.findIndex((e) => String(e.text ?? '').includes('*5 upstream sent too big header')));

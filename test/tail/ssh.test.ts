@@ -246,7 +246,7 @@ describe('tail over SSH (real sshd on 127.0.0.1)', { skip: skip ?? false }, () =
       assert.equal(line.failure, true);
       assert.equal(line.status, 502);
       assert.equal(line.cause?.id, 'upstream-refused');
-      assert.deepEqual(line.location, { file: join(sshd.dir, 'nginx-remote', 'sites', 'app.conf'), line: 5, open: join(copies, ...join(sshd.dir, 'nginx-remote', 'sites', 'app.conf').split('/').filter(Boolean)), modifier: '', pattern: '/api/' });
+      assert.deepEqual(line.location, { file: join(sshd.dir, 'nginx-remote', 'sites', 'app.conf'), line: 5, open: join(copies, 'nd-test', ...join(sshd.dir, 'nginx-remote', 'sites', 'app.conf').split('/').filter(Boolean)), modifier: '', pattern: '/api/' });
       assert.ok(existsSync(line.location!.open!), 'a read-only copy to open');
     } finally {
       await engine.stop();

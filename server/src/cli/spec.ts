@@ -43,6 +43,7 @@ const SSH_CONFIG: FlagSpec = { name: 'ssh-config', value: 'FILE', default: '~/.s
 const SSH: FlagSpec = { name: 'ssh', value: 'DEST', help: '[user@]host, an ~/.ssh/config alias or ssh://[user@]host:port; keys and agent only, never a password prompt', complete: 'host' };
 const METRICS: FlagSpec = { name: 'metrics', value: 'HOST:PORT', help: 'serve Prometheus metrics (per-location upstream failures, lines, source state) at http://HOST:PORT/metrics; PORT alone binds 127.0.0.1 (see docs/prometheus.md)', complete: 'none' };
 const METRICS_MAX_SERIES: FlagSpec = { name: 'metrics-max-series', value: 'N', default: '2000', help: 'failure series at most; failures of further locations are counted as location="(over limit)"', complete: 'none' };
+const SSH_MANY: FlagSpec = { ...SSH, repeat: true, help: `${SSH.help}; repeatable: one per host` };
 const SUDO: FlagSpec = { name: 'sudo', help: 'read through passwordless sudo on the host (sudo -n); prefer the adm group' };
 
 /** `exporter` (after `tail`) is `tail` without printed lines, with --metrics on by default: a service. */
@@ -155,14 +156,14 @@ export const COMMANDS: readonly CommandSpec[] = withExporter([
   {
     name: 'tail',
     summary: 'follow error logs live (files, SSH hosts, a command); 502/504 lines get their cause and location',
-    synopsis: '[--config ROOT] [--ssh DEST] [--sudo] [--remote-config] [--format text|json]\n                    [--failures] [--from-start] [--metrics HOST:PORT] [--ssh-config FILE]\n                    SOURCE... [--command ARGV...]',
-    operands: [{ name: 'SOURCE...', help: 'a local path, a path on --ssh DEST, or ssh://[user@]host[:port]/absolute/path', complete: 'file' }],
+    synopsis: '[--config ROOT] [--ssh DEST]... [--sudo] [--remote-config] [--format text|json]\n                    [--failures] [--from-start] [--metrics HOST:PORT] [--ssh-config FILE]\n                    [--sources FILE|JSON] SOURCE... [--command ARGV...]',
+    operands: [{ name: 'SOURCE...', help: 'a local path, a path on each --ssh DEST (default with --ssh: /var/log/nginx/error.log), or ssh://[user@]host[:port]/absolute/path', complete: 'file' }],
     flags: [
       { name: 'config', value: 'ROOT', default: 'lines are shown without links', help: 'the nginx.conf lines are linked to', complete: 'file' },
       CONF_DIR,
-      SSH,
+      SSH_MANY,
       SUDO,
-      { name: 'remote-config', help: 'link SSH sources to the deployed config (nginx -T over the same connection)' },
+      { name: 'remote-config', help: 'link SSH sources to the deployed config (nginx -T over the same connection); implied with several --ssh' },
       { name: 'remote-nginx-conf', value: 'FILE', help: 'with --remote-config: nginx -T -c FILE on the host', complete: 'none' },
       { name: 'remote-config-dir', value: 'DIR', help: 'with --remote-config: save read-only copies of the deployed files here, for links', complete: 'dir' },
       { name: 'format', value: 'text|json', default: 'text', help: 'json: one event per line (line, state, notice; see docs/tail.md)', complete: FORMAT2 },
@@ -174,7 +175,7 @@ export const COMMANDS: readonly CommandSpec[] = withExporter([
       METRICS,
       METRICS_MAX_SERIES,
       SSH_CONFIG,
-      { name: 'sources', value: 'JSON', help: 'sources as in the nginxDoctor.logSources setting: [{"name","host","path","command","sudo","config"}]', complete: 'none' },
+      { name: 'sources', value: 'FILE|JSON', repeat: true, help: 'sources as in the nginxDoctor.logSources setting: a file holding [{"name","host","path","command","sudo","config"}], or that JSON itself', complete: 'file' },
       { name: 'stop-on-stdin-eof', help: 'stop when standard input closes (what the editor passes)' },
       { name: 'command', value: 'ARGV...', help: 'everything after it is a program and its arguments whose output is the log (no shell)', complete: 'none' },
     ],
@@ -183,17 +184,19 @@ export const COMMANDS: readonly CommandSpec[] = withExporter([
       ['nginx-doctor tail --ssh deploy@web1 --remote-config --failures /var/log/nginx/error.log', 'an SSH host, linked to its deployed config'],
       ['nginx-doctor tail --command docker logs -f --tail 0 web', "a container's output"],
       ['nginx-doctor tail --config /etc/nginx/nginx.conf --failures --metrics 9925 /var/log/nginx/error.log', 'and serve counts for Prometheus on 127.0.0.1:9925'],
+      ['nginx-doctor tail --config nginx.conf --ssh web1 --ssh web2 --ssh web3 --sudo --failures', 'a fleet: each host linked to its deployed config'],
     ],
     exit: '0 when stopped (Ctrl-C, SIGTERM), 1 when every source has failed, 2 on a usage error',
     notes: 'DURATION: 300ms, 5s, 2m, or a number of seconds. States and notices (rotations, gaps) go to stderr.',
   },
   {
     name: 'doctor',
-    summary: 'run the 502 checklist against this machine or an SSH host (read-only)',
-    synopsis: '[--ssh DEST] [--sudo] [--config ROOT] [--format text|json] [--nginx PATH]\n                      [--nginx-conf PATH] [--pid PID] [--error-log PATH]... [--lines N]\n                      [--timeout SECONDS] [--save-config DIR] [--compare PREVIOUS.json] [--request]\n                      [--backends JSON]',
+    summary: 'run the 502 checklist against this machine or SSH hosts (read-only)',
+    synopsis: '[--ssh DEST]... [--sources FILE|JSON] [--sudo] [--config ROOT] [--format text|json] [--nginx PATH]\n                      [--nginx-conf PATH] [--pid PID] [--error-log PATH]... [--lines N]\n                      [--timeout SECONDS] [--save-config DIR] [--compare PREVIOUS.json] [--request]\n                      [--backends JSON]',
     operands: [],
     flags: [
-      SSH,
+      SSH_MANY,
+      { name: 'sources', value: 'FILE|JSON', repeat: true, help: 'the SSH hosts of a nginxDoctor.logSources list (its "host" and "sudo"), as for tail', complete: 'file' },
       SUDO,
       { name: 'config', value: 'ROOT', default: 'the config nginx -T prints on the host', help: "the workspace's nginx.conf", complete: 'file' },
       CONF_DIR,
@@ -215,6 +218,7 @@ export const COMMANDS: readonly CommandSpec[] = withExporter([
       ['nginx-doctor doctor --format json > before.json; nginx -s reload; nginx-doctor doctor --compare before.json --request', 'after a fix: which rows pass now, and what a request gets'],
       ['nginx-doctor doctor --ssh web1 --sudo --format json', 'an SSH host, its deployed config'],
       ['nginx-doctor doctor --ssh web1 --backends \'{"app_pool": {"host": "deploy@app1", "unit": "gunicorn.service"}}\'', 'and the machine of a failed backend'],
+      ['nginx-doctor doctor --config nginx.conf --ssh web1 --ssh web2 --sudo', 'a checklist per host and a fleet summary'],
     ],
     exit: '1 when a check fails, 0 otherwise, 2 on a usage error or an unreadable --config',
   },

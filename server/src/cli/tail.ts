@@ -4,7 +4,7 @@
 // block and location (file:line) that handled the request. Runs until SIGINT/SIGTERM (exit 0);
 // exit 1 when every source has failed, 2 on usage errors. Log text is neutralised before it
 // reaches the terminal. JSON: one TailEvent per line (server/src/protocol/protocol.ts).
-import { statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import type { LogSourceSetting, TailEvent, TailLineEvent } from '../protocol/protocol';
 import { parseCommandArgs, one, UsageError, type ParsedArgs } from './args';
 import { TailEngine } from '../tail/engine';
@@ -33,15 +33,19 @@ export function parseTailSources(argv: string[], commandName: 'tail' | 'exporter
   if (command !== null && command.length === 0) throw new UsageError('--command needs the program and its arguments after it, e.g. --command docker logs -f --tail 0 web');
   const specs: SourceSpec[] = [];
   const sudo = args.flags.has('sudo');
-  const remoteConfig = args.flags.has('remote-config');
-  const dest = one(args, 'ssh');
+  const dests = [...new Set(args.options.get('ssh') ?? [])];
+  // several hosts: each host's lines are linked to that host's deployed config (nginx -T)
+  const remoteConfig = args.flags.has('remote-config') || dests.length > 1;
   try {
-    if (dest !== undefined) checkDestination(dest);
-    for (const p of args.positionals) {
+    for (const d of dests) checkDestination(d);
+    // --ssh without a path: the log Debian's and nginx.org's packages write
+    const remotePaths = dests.length && !args.positionals.length ? [DEFAULT_ERROR_LOG] : args.positionals;
+    for (const dest of dests) {
+      for (const p of remotePaths) specs.push(sourceFromSetting({ name: `${dest}:${p}`, host: dest, path: p, sudo, ...(remoteConfig ? { config: 'remote' } : {}) }, specs.length));
+    }
+    for (const p of dests.length ? [] : args.positionals) {
       const url = /^ssh:\/\/([^/]+)(\/.*)$/.exec(p);
-      if (dest !== undefined) {
-        specs.push(sourceFromSetting({ name: `${dest}:${p}`, host: dest, path: p, sudo, ...(remoteConfig ? { config: 'remote' } : {}) }, specs.length));
-      } else if (url) {
+      if (url) {
         // with a port the destination stays a URL (ssh://[user@]host:port): ssh reads "host:22" as a host name
         const host = /:\d+$/.test(url[1]!) ? `ssh://${url[1]}` : url[1]!;
         specs.push(sourceFromSetting({ name: `${url[1]}:${url[2]}`, host, path: url[2]!, sudo, ...(remoteConfig ? { config: 'remote' } : {}) }, specs.length));
@@ -51,16 +55,8 @@ export function parseTailSources(argv: string[], commandName: 'tail' | 'exporter
       }
     }
     if (command) specs.push(sourceFromSetting({ name: command[0]!, command }, specs.length));
-    const json = one(args, 'sources');
-    if (json !== undefined) {
-      let list: unknown;
-      try {
-        list = JSON.parse(json);
-      } catch {
-        throw new UsageError('--sources must be a JSON array of {name, host, path, command, sudo, config} objects');
-      }
-      if (!Array.isArray(list)) throw new UsageError('--sources must be a JSON array');
-      for (const s of list) specs.push(sourceFromSetting(s as LogSourceSetting, specs.length));
+    for (const value of args.options.get('sources') ?? []) {
+      for (const s of readSourcesOption(value)) specs.push(sourceFromSetting(s, specs.length));
     }
   } catch (e) {
     if (e instanceof SourceError) throw new UsageError(e.message);
@@ -77,6 +73,28 @@ export function parseTailSources(argv: string[], commandName: 'tail' | 'exporter
     if (n > 1) s.name = `${s.name}#${n}`;
   }
   return { specs, args };
+}
+
+export const DEFAULT_ERROR_LOG = '/var/log/nginx/error.log';
+
+/** --sources: the JSON array itself (what the editor passes), or a file holding it (`[` starts the JSON). */
+export function readSourcesOption(value: string): LogSourceSetting[] {
+  let text = value;
+  if (!value.trimStart().startsWith('[')) {
+    try {
+      text = readFileSync(value, 'utf8');
+    } catch {
+      throw new UsageError(`--sources: cannot read "${value}" (give a file holding a JSON array, or the array itself)`);
+    }
+  }
+  let list: unknown;
+  try {
+    list = JSON.parse(text);
+  } catch {
+    throw new UsageError('--sources must be a JSON array of {name, host, path, command, sudo, config} objects');
+  }
+  if (!Array.isArray(list)) throw new UsageError('--sources must be a JSON array');
+  return list as LogSourceSetting[];
 }
 
 export async function runTail(argv: string[], io: TailIo, commandName: 'tail' | 'exporter' = 'tail'): Promise<number> {
@@ -210,6 +228,8 @@ export function renderLine(e: TailLineEvent, tagged: boolean, c: Palette = NO_CO
   out += `  ${c.bold}=> ${status} ${e.cause ? `${e.cause.id}: ${neutralise(e.cause.title)}` : 'upstream failure'}${c.reset}\n`;
   if (e.location) out += `     location ${e.location.modifier ? `${e.location.modifier} ` : ''}${neutralise(e.location.pattern)}  ${neutralise(e.location.file)}:${e.location.line}\n`;
   if (e.server) out += `     server ${neutralise(e.server.name) || '""'}  ${neutralise(e.server.file)}:${e.server.line}\n`;
+  const d = e.location?.differs ?? e.server?.differs;
+  if (d) out += `     ${c.yellow}deployed on ${neutralise(d.host)}: differs from the workspace${d.differsAt > 0 ? ` from line ${d.differsAt}` : ' (no such workspace file)'}${c.reset}\n`;
   if (!e.location && !e.server && e.summary) out += `     ${neutralise(e.summary)}\n`;
   if (e.confidence && e.confidence !== 'exact' && e.why) out += `     ${e.confidence}: ${neutralise(e.why)}\n`;
   for (const f of e.fixes?.slice(0, 2) ?? []) out += `     ${c.dim}- ${neutralise(f)}${c.reset}\n`;

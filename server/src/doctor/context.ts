@@ -1,10 +1,11 @@
 // What phase 2 found (probe results), the row constructor, and how checks turn config nodes and the
 // server's paths into links. The facts each check reads are named in check.ts.
-import { dirname, join, posix, relative } from 'node:path';
+import { dirname, posix, relative } from 'node:path';
 import { existsSync } from 'node:fs';
 import { lineOf, type ConfigNode } from '../core/index';
 import type { DoctorCheck, DoctorStatus } from '../protocol/protocol';
 import type { ConfigFacts } from './check';
+import { workspacePathOf } from '../host/deployed-files';
 
 export interface StatResult {
   rc: number;
@@ -47,16 +48,8 @@ export function placeOf(ctx: ConfigFacts, n: ConfigNode): { file: string; line: 
   return { file: ctx.configOrigin === 'deployed' ? (ctx.savedCopies.get(p) ?? p) : p, line: lineOf(n) };
 }
 
-/**
- * The workspace file that stands for a file on the host: the root for the root, else the file of
- * the same path relative to the config directory; null outside it (or without a workspace config).
- */
-export function workspacePathOf(localRoot: string | null, serverRoot: string | null, path: string): string | null {
-  if (!localRoot || !serverRoot || !path.startsWith('/')) return null;
-  if (path === serverRoot) return localRoot;
-  const rel = posix.relative(posix.dirname(serverRoot), path);
-  return rel && !rel.startsWith('..') ? join(dirname(localRoot), ...rel.split('/')) : null;
-}
+/** The workspace file that stands for a file on the host (host/deployed-files.ts). */
+export { workspacePathOf };
 
 /** A path on the host (from nginx -t messages) as a link: the workspace's file of the same relative path when it exists. */
 export function placeOfServerPath(ctx: ConfigFacts, path: string, line: number): { file: string; line: number } {

@@ -104,6 +104,14 @@ export interface TailPlace {
   file: string;
   line: number;
   open?: string;
+  /**
+   * Linked to a host's deployed config (`nginx -T`) while a workspace config exists, and this file
+   * is not the workspace's: `file` is the path on the host, `open` its read-only copy, `workspace`
+   * the workspace file of the same relative path (null: none), `differsAt` the first differing line
+   * (-1: the workspace has no such file). Absent when the host runs the workspace's file unchanged
+   * (then `file` is the workspace file).
+   */
+  differs?: { host: string; workspace: string | null; differsAt: number };
 }
 
 /**
@@ -115,6 +123,8 @@ export type TailEvent = TailLineEvent | TailStateEvent | TailNoticeEvent;
 export interface TailLineEvent {
   type: 'line';
   source: string;
+  /** The machine the line comes from: the SSH destination as given (alias, user@host, ssh://host:port), or this machine's host name for local files and commands. Several sources can share one host. */
+  host: string;
   /** Per-source line counter, from 1. */
   seq: number;
   /** Already in the file when following started (history shown first), not a new line. */
@@ -142,6 +152,8 @@ export interface TailLineEvent {
 export interface TailStateEvent {
   type: 'state';
   source: string;
+  /** As in TailLineEvent. */
+  host: string;
   state: TailState;
   reason?: TailFailure;
   /** What happened, in words. */
@@ -159,6 +171,8 @@ export interface TailStateEvent {
 export interface TailNoticeEvent {
   type: 'notice';
   source: string;
+  /** As in TailLineEvent. */
+  host: string;
   kind: 'rotated' | 'gap' | 'config' | 'stderr' | 'retry';
   message: string;
   /** kind "gap": what is known about the lines that cannot be shown. */

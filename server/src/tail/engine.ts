@@ -4,17 +4,19 @@
 // Output is a stream of TailEvents; when the consumer is slow (emit() returns false) every source
 // stops reading until drain(), so memory stays bounded whatever the rate.
 import { hostname } from 'node:os';
+import { join } from 'node:path';
 import { Explainer, LogReader, Matcher, RequestHistory, classify, configSetFromDump, isUpstreamFailure, lineOf, logFormatsFromConfig, parseNginxDump, type ConfigSet, type LogEntry, type Explanation } from '../core/index';
 import type { TailEvent, TailLineEvent, TailPlace } from '../protocol/protocol';
 import { loadConfig, ConfigLoadError } from '../host/load-config';
 import { saveDump } from '../host/save-dump';
+import { compareDeployed, type DeployedFile } from '../host/deployed-files';
 import type { Line } from './frames';
 import type { FollowHooks, Follower, StateInfo } from './follow';
 import { LocalFileFollower } from './local-file';
 import { SshFollower } from './ssh';
 import { dumpRemoteConfig } from '../remote/nginx-dump';
 import { CommandFollower } from './command';
-import type { SourceSpec } from './sources';
+import { hostOf, type SourceSpec } from './sources';
 
 export interface EngineOptions {
   /** The config every source without its own `config` is linked to. */
@@ -37,7 +39,7 @@ export interface EngineOptions {
   /** `ssh -F FILE` (CLI --ssh-config). */
   sshConfigFile?: string;
   ssh?: string;
-  /** Remote configs (`config: "remote"`) are saved here as read-only copies, so links can be opened. */
+  /** Remote configs (`config: "remote"`) are saved here as read-only copies, so links can be opened (one folder per host). */
   remoteConfigDir?: string;
   /** `nginx -T -c FILE` on the server, for a config outside nginx's default path. */
   remoteNginxConf?: string;
@@ -52,15 +54,34 @@ interface Linker {
   copies: Map<string, string> | null;
   /** The source's lines so far: identical lines of one request's error_page chain are told apart by order. */
   history: RequestHistory | null;
+  /** Deployed config against the workspace's: server path -> workspace file and whether it differs. */
+  deployed: { host: string; files: Map<string, DeployedFile> } | null;
 }
+
+/** A host's deployed config, fetched once for all of its sources. */
+interface Deployed {
+  set: ConfigSet;
+  files: number;
+  root: string;
+  copies: Map<string, string> | null;
+  compared: Map<string, DeployedFile> | null;
+}
+
+const NO_LINKER: Linker = { reader: new LogReader(), explainer: null, copies: null, history: null, deployed: null };
 
 class SourceRun {
   seq = 0;
-  linker: Linker = { reader: new LogReader(), explainer: null, copies: null, history: null };
+  linker: Linker = { ...NO_LINKER, reader: new LogReader() };
   follower: Follower | undefined;
   flushTimer: NodeJS.Timeout | undefined;
   state: StateInfo['state'] = 'connecting';
-  constructor(readonly spec: SourceSpec) {}
+  /** Lines that came before the linker was ready (the follower is paused meanwhile). */
+  queue: Line[][] | null = [];
+  linking: Promise<void> = Promise.resolve();
+  readonly host: string;
+  constructor(readonly spec: SourceSpec) {
+    this.host = hostOf(spec);
+  }
 }
 
 /** Lines that were in the file before following started (a backlog) say so. */
@@ -81,6 +102,19 @@ export class TailEngine {
   get states(): Map<string, StateInfo['state']> {
     return new Map(this.runs.map((r) => [r.spec.name, r.state]));
   }
+
+  /** Per host: the state of its sources, the best one (live > waiting > connecting > reconnecting > failed > stopped). */
+  hostStates(): Map<string, StateInfo['state']> {
+    const rank: StateInfo['state'][] = ['live', 'waiting', 'connecting', 'reconnecting', 'failed', 'stopped'];
+    const out = new Map<string, StateInfo['state']>();
+    for (const r of this.runs) {
+      const had = out.get(r.host);
+      if (had === undefined || rank.indexOf(r.state) < rank.indexOf(had)) out.set(r.host, r.state);
+    }
+    return out;
+  }
+
+  private readonly deployed = new Map<string, Promise<Deployed | Error>>();
 
   followers(): Follower[] {
     return this.runs.flatMap((r) => (r.follower ? [r.follower] : []));
@@ -106,16 +140,29 @@ export class TailEngine {
   }
 
   private async startRun(r: SourceRun): Promise<void> {
-    r.linker = await this.linkerFor(r.spec);
+    // the config (nginx -T on a slow host) is fetched while the log is followed: a host that does
+    // not answer shows its state as soon as the follower knows it; lines wait for their linker
+    r.linking = this.linkerFor(r).catch((): Linker => ({ ...NO_LINKER, reader: new LogReader() })).then((linker) => {
+      r.linker = linker;
+      const queued = r.queue ?? [];
+      r.queue = null;
+      for (const lines of queued) void this.onLines(r, lines);
+    });
     if (this.stopped) return;
     const hooks: FollowHooks = {
-      lines: (lines) => this.onLines(r, lines),
+      lines: (lines) => {
+        if (r.queue) {
+          r.queue.push(lines);
+          return r.linking;
+        }
+        return this.onLines(r, lines);
+      },
       state: (s) => {
         r.state = s.state;
         if (s.state === 'stopped' && !this.stopped) return;
-        this.emit({ type: 'state', source: r.spec.name, ...s });
+        this.emit({ type: 'state', source: r.spec.name, host: r.host, ...s });
       },
-      notice: (kind, message, extra) => this.emit({ type: 'notice', source: r.spec.name, kind, message, ...extra }),
+      notice: (kind, message, extra) => this.emit({ type: 'notice', source: r.spec.name, host: r.host, kind, message, ...extra }),
     };
     const o = this.opts;
     const backoff = { ...(o.minBackoffMs !== undefined ? { minBackoffMs: o.minBackoffMs } : {}), ...(o.maxBackoffMs !== undefined ? { maxBackoffMs: o.maxBackoffMs } : {}) };
@@ -135,23 +182,46 @@ export class TailEngine {
     r.follower.start();
   }
 
-  private async linkerFor(s: SourceSpec): Promise<Linker> {
-    let set: ConfigSet | null = null;
-    let copies: Map<string, string> | null = null;
-    const note = (message: string): void => this.emit({ type: 'notice', source: s.name, kind: 'config', message });
-    if (s.config === 'remote' && s.kind === 'ssh') {
-      try {
-        const text = await dumpRemoteConfig(s.dest, s.sudo, {
-          ...(this.opts.sshConfigFile ? { configFile: this.opts.sshConfigFile } : {}), ...(this.opts.ssh ? { ssh: this.opts.ssh } : {}),
-          ...(this.opts.remoteNginxConf ? { nginxConf: this.opts.remoteNginxConf } : {}),
-        });
+  /** `nginx -T` of an SSH host, once per host (and sudo) however many of its logs are followed. */
+  private fetchDeployed(dest: string, sudo: boolean): Promise<Deployed | Error> {
+    const key = `${dest}\0${sudo}`;
+    let p = this.deployed.get(key);
+    if (!p) {
+      const o = this.opts;
+      p = dumpRemoteConfig(dest, sudo, {
+        ...(o.sshConfigFile ? { configFile: o.sshConfigFile } : {}), ...(o.ssh ? { ssh: o.ssh } : {}),
+        ...(o.remoteNginxConf ? { nginxConf: o.remoteNginxConf } : {}),
+      }).then((text): Deployed => {
         const dump = parseNginxDump(text);
         if (!dump) throw new Error('nginx -T printed no configuration files');
-        set = configSetFromDump(dump);
-        if (this.opts.remoteConfigDir) copies = saveDump(dump, this.opts.remoteConfigDir);
-        note(`linked to the deployed config of ${s.dest} (nginx -T: ${dump.files.size} file(s), root ${dump.root})`);
-      } catch (e) {
-        note(`could not fetch the deployed config with nginx -T (${e instanceof Error ? e.message : String(e)})${this.opts.configRoot ? '; linking to the local config instead' : '; lines are explained without links'}`);
+        const copies = o.remoteConfigDir ? saveDump(dump, join(o.remoteConfigDir, hostFolder(dest))) : null;
+        return { set: configSetFromDump(dump), files: dump.files.size, root: dump.root, copies, compared: o.configRoot ? compareDeployed(dump, o.configRoot) : null };
+      }).catch((e: unknown) => (e instanceof Error ? e : new Error(String(e))));
+      this.deployed.set(key, p);
+    }
+    return p;
+  }
+
+  private async linkerFor(r: SourceRun): Promise<Linker> {
+    const s = r.spec;
+    let set: ConfigSet | null = null;
+    let copies: Map<string, string> | null = null;
+    let deployed: Linker['deployed'] = null;
+    const note = (message: string): void => this.emit({ type: 'notice', source: s.name, host: r.host, kind: 'config', message });
+    if (s.config === 'remote' && s.kind === 'ssh') {
+      const d = await this.fetchDeployed(s.dest, s.sudo);
+      if (d instanceof Error) {
+        note(`could not fetch the deployed config with nginx -T (${d.message})${this.opts.configRoot ? '; linking to the local config instead' : '; lines are explained without links'}`);
+      } else {
+        set = d.set;
+        copies = d.copies;
+        let same = '';
+        if (d.compared) {
+          deployed = { host: s.dest, files: d.compared };
+          const differ = [...d.compared].filter(([, f]) => f.differsAt !== 0);
+          same = differ.length ? `; ${differ.length} file(s) differ from the workspace, first ${differ[0]![0]}${differ[0]![1].differsAt > 0 ? ` from line ${differ[0]![1].differsAt}` : ' (not in the workspace)'}` : '; identical to the workspace';
+        }
+        note(`linked to the deployed config of ${s.dest} (nginx -T: ${d.files} file(s), root ${d.root})${same}`);
       }
     }
     const root = s.config && s.config !== 'remote' ? s.config : this.opts.configRoot;
@@ -162,8 +232,8 @@ export class TailEngine {
         note(e instanceof ConfigLoadError ? `${e.message}; lines are explained without links` : String(e));
       }
     }
-    if (!set) return { reader: new LogReader(), explainer: null, copies: null, history: null };
-    return { reader: new LogReader({ formats: logFormatsFromConfig(set) }), explainer: new Explainer(new Matcher(set, { hostname: hostname() })), copies, history: new RequestHistory() };
+    if (!set) return { ...NO_LINKER, reader: new LogReader() };
+    return { reader: new LogReader({ formats: logFormatsFromConfig(set) }), explainer: new Explainer(new Matcher(set, { hostname: hostname() })), copies, history: new RequestHistory(), deployed };
   }
 
   private onLines(r: SourceRun, lines: Line[]): void | Promise<void> {
@@ -184,12 +254,12 @@ export class TailEngine {
   }
 
   private otherEvent(r: SourceRun, text: string): TailLineEvent {
-    return { type: 'line', source: r.spec.name, seq: ++r.seq, text, kind: 'other', level: null, time: null, failure: false, status: null };
+    return { type: 'line', source: r.spec.name, host: r.host, seq: ++r.seq, text, kind: 'other', level: null, time: null, failure: false, status: null };
   }
 
   private lineEvent(r: SourceRun, e: LogEntry): TailLineEvent {
     const ev: TailLineEvent = {
-      type: 'line', source: r.spec.name, seq: ++r.seq, text: e.raw, kind: e.kind,
+      type: 'line', source: r.spec.name, host: r.host, seq: ++r.seq, text: e.raw, kind: e.kind,
       level: e.kind === 'error' ? e.level : null,
       time: e.kind === 'error' ? e.time : (e.time ?? null),
       failure: false,
@@ -198,7 +268,7 @@ export class TailEngine {
     const ex = r.linker.explainer;
     if (ex) {
       if (!isUpstreamFailure(e)) return ev;
-      this.describe(ev, ex.explain(e, r.linker.history), r.linker.copies);
+      this.describe(ev, ex.explain(e, r.linker.history), r.linker);
       return ev;
     } else if (e.kind === 'error') {
       const c = classify(e);
@@ -215,7 +285,7 @@ export class TailEngine {
     return ev;
   }
 
-  private describe(ev: TailLineEvent, x: Explanation, copies: Map<string, string> | null): void {
+  private describe(ev: TailLineEvent, x: Explanation, linker: Linker): void {
     ev.failure = true;
     ev.status = x.status;
     ev.cause = { id: x.cause.id, title: x.cause.title };
@@ -224,11 +294,22 @@ export class TailEngine {
     if (x.why) ev.why = x.why;
     ev.fixes = x.fixes.slice(0, 4);
     const place = (file: string, line: number): TailPlace => {
-      const open = copies?.get(file);
-      return open ? { file, line, open } : { file, line };
+      const d = linker.deployed;
+      const cmp = d?.files.get(file);
+      // the host runs the workspace's file unchanged: link to the workspace file
+      if (d && cmp && cmp.local && cmp.differsAt === 0) return { file: cmp.local, line };
+      const open = linker.copies?.get(file);
+      const p: TailPlace = open ? { file, line, open } : { file, line };
+      if (d && cmp) p.differs = { host: d.host, workspace: cmp.local, differsAt: cmp.differsAt };
+      return p;
     };
     ev.server = x.server ? { ...place(x.server.node.file.source.path, lineOf(x.server.node)), name: x.server.loggedName } : null;
     ev.location = x.location ? { ...place(x.location.node.file.source.path, lineOf(x.location.node)), modifier: x.location.modifier, pattern: x.location.name } : null;
     this.failures.set(ev.source, (this.failures.get(ev.source) ?? 0) + 1);
   }
+}
+
+/** A folder name for a host's copies: the destination with anything but letters, digits, `. _ @ -` as `_`. */
+export function hostFolder(dest: string): string {
+  return dest.replace(/^ssh:\/\//, '').replace(/[^A-Za-z0-9._@-]/g, '_').replace(/^\.+/, '_') || '_';
 }

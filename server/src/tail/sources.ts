@@ -1,6 +1,7 @@
 // Log sources: a local file, a file on an SSH host, or a command that prints the log. Settings
 // and command-line arguments are checked here, before anything is started (SSH destinations and
 // paths by ../remote/check-input.ts).
+import { hostname } from 'node:os';
 import type { LogSourceSetting } from '../protocol/protocol';
 import { SourceError, checkDestination, checkPath } from '../remote/check-input';
 
@@ -36,4 +37,9 @@ export function sourceFromSetting(s: LogSourceSetting, index: number): SourceSpe
   if (s.sudo) throw new SourceError(`log source "${name}": "sudo" is only for SSH sources`);
   if (config === 'remote') throw new SourceError(`log source "${name}": config "remote" needs an SSH host`);
   return { kind: 'file', name, path, ...(config ? { config } : {}) };
+}
+
+/** The machine a source's lines come from (TailEvent.host): the SSH destination as given, else this machine's name. */
+export function hostOf(s: SourceSpec): string {
+  return s.kind === 'ssh' ? s.dest : hostname();
 }
