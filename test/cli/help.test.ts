@@ -27,7 +27,7 @@ const FLAGS: Record<string, string[]> = {
   // tail for Prometheus (#20): tail's flags without the printed-line ones
   exporter: ['--metrics', '--config', '--conf-dir', '--ssh', '--sudo', '--remote-config', '--remote-nginx-conf', '--remote-config-dir',
     '--from-start', '--backlog', '--ssh-config', '--sources', '--command', '--rotation-quiet', '--rotation-max', '--metrics-max-series'],
-  doctor: ['--ssh', '--sudo', '--config', '--conf-dir', '--format', '--nginx', '--nginx-conf', '--pid', '--error-log', '--lines', '--timeout', '--ssh-config', '--save-config', '--compare', '--request', '--backends'],
+  doctor: ['--ssh', '--sources', '--sudo', '--config', '--conf-dir', '--format', '--nginx', '--nginx-conf', '--pid', '--error-log', '--lines', '--timeout', '--ssh-config', '--save-config', '--compare', '--request', '--backends'],
   lsp: ['--stdio'],
   completion: [],
 };

@@ -1,7 +1,8 @@
-// `nginx-doctor doctor [--ssh DEST] [--config ROOT] [--format text|json]`: runs the 502
-// troubleshooting checklist against this machine or an SSH host (read-only). JSON:
-// {"host","checks":[{"id","title","status","found","expected","advice","location"}]}.
-// Exit 1 when a check fails, 0 otherwise, 2 on a usage error or an unreadable --config.
+// `nginx-doctor doctor [--ssh DEST]... [--sources FILE] [--config ROOT] [--format text|json]`: runs the
+// 502 troubleshooting checklist against this machine or SSH hosts (read-only). JSON:
+// {"host","checks":[{"id","title","status","found","expected","advice","location"}]}; with several
+// hosts also "hosts" (one such report each) and "fleet" (doctor-fleet.ts).
+// Exit 1 when a check fails (on any host), 0 otherwise, 2 on a usage error or an unreadable --config.
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { compareReports, isReport } from '../doctor/compare';
@@ -11,6 +12,8 @@ import { checkDestination, checkPath, SourceError } from '../remote/check-input'
 import { parseCommandArgs, one, UsageError } from './args';
 import { ConfigLoadError } from '../host/load-config';
 import { safeText } from './sanitize';
+import { readSourcesOption } from './tail';
+import { renderFleet, runFleetDoctor, type FleetHost } from './doctor-fleet';
 import { parseBackendMap, type BackendMapping } from '../doctor/backend-map';
 
 /** --backends JSON (the nginxDoctor.backends setting's shape), checked. */
@@ -46,9 +49,10 @@ export async function runDoctorCommand(argv: string[], io: DoctorIo): Promise<nu
     if (!/^\d+$/.test(v) || Number(v) < min || Number(v) > max) throw new UsageError(`--${name} must be a whole number from ${min} to ${max}`);
     return Number(v);
   };
-  const ssh = one(args, 'ssh');
+  const hosts = fleetHosts(args.options.get('ssh') ?? [], args.options.get('sources') ?? [], args.flags.has('sudo'));
+  const ssh = hosts.length === 1 ? hosts[0]!.dest : undefined;
   try {
-    if (ssh !== undefined) checkDestination(ssh);
+    for (const h of hosts) checkDestination(h.dest);
     for (const p of ['nginx', 'nginx-conf'] as const) {
       const v = one(args, p);
       if (v !== undefined) {
@@ -86,9 +90,7 @@ export async function runDoctorCommand(argv: string[], io: DoctorIo): Promise<nu
   }
   let report: DoctorReport;
   try {
-    report = await runDoctor({
-      ...(ssh ? { ssh } : {}),
-      sudo: args.flags.has('sudo'),
+    const options = {
       ...(one(args, 'ssh-config') ? { sshConfig: one(args, 'ssh-config')! } : {}),
       ...(config ? { config: resolve(config) } : {}),
       ...(one(args, 'conf-dir') ? { confDir: resolve(one(args, 'conf-dir')!) } : {}),
@@ -102,7 +104,14 @@ export async function runDoctorCommand(argv: string[], io: DoctorIo): Promise<nu
       ...(backends.length ? { backends } : {}),
       logLines: num('lines', 1000, 1, 100_000),
       timeoutMs: num('timeout', 60, 1, 3600) * 1000,
-    });
+    };
+    if (hosts.length > 1) {
+      if (previous) throw new UsageError('--compare takes one host\'s report: run it once per host (--ssh DEST)');
+      const fleet = await runFleetDoctor(hosts, options);
+      io.out(format === 'json' ? `${JSON.stringify(fleet, null, 2)}\n` : safeText(renderFleet(fleet, renderReport)));
+      return fleet.hosts.some((h) => h.checks.some((c) => c.status === 'fail')) || fleet.checks.some((c) => c.status === 'fail') ? 1 : 0;
+    }
+    report = await runDoctor({ ...options, ...(ssh ? { ssh } : {}), sudo: hosts[0]?.sudo ?? args.flags.has('sudo') });
   } catch (e) {
     if (e instanceof ConfigLoadError || e instanceof DoctorInputError) {
       io.err(`nginx-doctor: ${e.message}\n`);
@@ -116,6 +125,19 @@ export async function runDoctorCommand(argv: string[], io: DoctorIo): Promise<nu
   }
   io.out(format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : safeText(renderReport(report)));
   return report.checks.some((c) => c.status === 'fail') ? 1 : 0;
+}
+
+/** The SSH hosts of --ssh (with --sudo) and of --sources lists (their own "sudo"), each once. */
+function fleetHosts(ssh: string[], sources: string[], sudo: boolean): FleetHost[] {
+  const out = new Map<string, FleetHost>();
+  for (const d of ssh) if (!out.has(d)) out.set(d, { dest: d, sudo });
+  for (const v of sources) {
+    for (const s of readSourcesOption(v)) {
+      if (!s || typeof s !== 'object' || typeof s.host !== 'string' || !s.host || out.has(s.host)) continue;
+      out.set(s.host, { dest: s.host, sudo: s.sudo === true || sudo });
+    }
+  }
+  return [...out.values()];
 }
 
 const LABEL: Record<DoctorCheck['status'], string> = { fail: 'FAIL', warn: 'WARN', pass: 'ok  ', skip: 'skip' };

@@ -52,3 +52,8 @@ export function compareDeployed(dump: DumpedConfig, localRoot: string | null): M
   }
   return out;
 }
+
+/** A folder name for one host's copies: the destination with anything but letters, digits, `. _ @ -` as `_`. */
+export function hostFolder(dest: string): string {
+  return dest.replace(/^ssh:\/\//, '').replace(/[^A-Za-z0-9._@-]/g, '_').replace(/^\.+/, '_') || '_';
+}

@@ -385,3 +385,37 @@ export interface DoctorReport {
   instances?: DoctorInstance[];
   checks: DoctorCheck[];
 }
+
+/**
+ * `nginx-doctor doctor` over several hosts (`--ssh A --ssh B ...`): `host` names the fleet, `checks`
+ * holds the fleet summary as rows (ids "fleet-config" and "fleet-backend", so a reader of the
+ * one-host shape still sees what matters), `hosts` one report per host in the order given, `fleet`
+ * the same summary as data.
+ */
+export interface DoctorFleetReport extends DoctorReport {
+  hosts: DoctorReport[];
+  fleet: DoctorFleetSummary;
+}
+
+export interface DoctorFleetSummary {
+  /** Per host: whether the checks could run, and its deployed config against the workspace's. */
+  config: {
+    host: string;
+    /** same: nginx -T equals the workspace; differs: see `first`; unknown: not compared (no --config, or nginx -T failed); unreachable: the checks could not run. */
+    state: 'same' | 'differs' | 'unknown' | 'unreachable';
+    /** What was found, in words (the deployed-config row's finding, or why not). */
+    found: string;
+    /** The first differing line: the workspace file and line, and that line's text in the workspace (null: beyond its end). */
+    first: { file: string; line: number; workspaceText: string | null } | null;
+  }[];
+  /** Backends that fail from at least one host. */
+  backends: {
+    /** The backend row's title ("backend 10.0.0.5:8080 (upstream app) accepts connections"). */
+    backend: string;
+    /** everywhere: fails from every host that probed it; some: fails from some, works from others. */
+    scope: 'everywhere' | 'some';
+    failing: { host: string; found: string }[];
+    ok: string[];
+    location: { file: string; line: number } | null;
+  }[];
+}

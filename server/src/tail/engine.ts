@@ -9,7 +9,7 @@ import { Explainer, LogReader, Matcher, RequestHistory, classify, configSetFromD
 import type { TailEvent, TailLineEvent, TailPlace } from '../protocol/protocol';
 import { loadConfig, ConfigLoadError } from '../host/load-config';
 import { saveDump } from '../host/save-dump';
-import { compareDeployed, type DeployedFile } from '../host/deployed-files';
+import { compareDeployed, hostFolder, type DeployedFile } from '../host/deployed-files';
 import type { Line } from './frames';
 import type { FollowHooks, Follower, StateInfo } from './follow';
 import { LocalFileFollower } from './local-file';
@@ -309,7 +309,3 @@ export class TailEngine {
   }
 }
 
-/** A folder name for a host's copies: the destination with anything but letters, digits, `. _ @ -` as `_`. */
-export function hostFolder(dest: string): string {
-  return dest.replace(/^ssh:\/\//, '').replace(/[^A-Za-z0-9._@-]/g, '_').replace(/^\.+/, '_') || '_';
-}
