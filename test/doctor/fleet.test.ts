@@ -1,6 +1,8 @@
 // `nginx-doctor doctor` over several hosts: two real sshd "hosts" on 127.0.0.1 in front of one real
-// nginx deployment (test/doctor/site.ts) and one host that never answers. web1 runs the workspace's
-// config, web2 a copy with one line changed (each host's `nginx` on its session PATH adds its -c).
+// nginx deployment (test/doctor/site.ts) and one host that never answers. web1's disk is this
+// machine's: it runs the workspace's config; web2's sshd lives in a mount namespace where the
+// running nginx's config file is a copy with one line changed (as a host whose deployed file
+// differs would be). --pid keeps the checks on the test's nginx (other nginx may run on this machine).
 // One checklist per host, the silent host one failed connection row, and a fleet summary: web2's
 // config differs from the first changed line, the closed backend is down from every host.
 import { after, before, describe, test } from 'node:test';
@@ -25,19 +27,16 @@ describe('nginx-doctor doctor over several SSH hosts (real sshd x2, real nginx, 
 
   before(async () => {
     site = await startSite();
-    hosts.web1 = await startSshd();
-    hosts.web2 = await startSshd();
-    dead = await silentHost();
-    sshConfig = fleetSshConfig(join(hosts.web1.dir, 'fleet_ssh_config'), hosts, { dead });
     const text = readFileSync(site.conf, 'utf8').split('\n');
     changedLine = text.findIndex((l) => l.includes('worker_processes')) + 1;
     const changed = [...text];
     changed[changedLine - 1] = 'worker_processes 2;';
-    const web2Conf = join(hosts.web2.dir, 'nginx.conf');
+    const web2Conf = join(site.prefix, 'web2-nginx.conf');
     writeFileSync(web2Conf, changed.join('\n'));
-    for (const [name, conf] of [['web1', site.conf], ['web2', web2Conf]] as const) {
-      writeFileSync(join(hosts[name]!.binDir, 'nginx'), `#!/bin/sh\nexec ${nginxBinary()} "$@" -c ${conf}\n`, { mode: 0o755 });
-    }
+    hosts.web1 = await startSshd();
+    hosts.web2 = await startSshd({ binds: [[web2Conf, site.conf]] });
+    dead = await silentHost();
+    sshConfig = fleetSshConfig(join(hosts.web1.dir, 'fleet_ssh_config'), hosts, { dead });
   }, { timeout: 120_000 });
 
   after(async () => {
@@ -47,7 +46,7 @@ describe('nginx-doctor doctor over several SSH hosts (real sshd x2, real nginx, 
   }, { timeout: 30_000 });
 
   test('one checklist per host, the silent host one failed row, and the fleet summary', { timeout: 150_000 }, async () => {
-    const run = await runDoctor(['--config', site.conf, '--ssh', 'web1', '--ssh', 'web2', '--ssh', 'dead', '--ssh-config', sshConfig, '--timeout', '30', '--format', 'json'], 140_000);
+    const run = await runDoctor(['--config', site.conf, '--pid', String(site.masterPid), '--ssh', 'web1', '--ssh', 'web2', '--ssh', 'dead', '--ssh-config', sshConfig, '--timeout', '30', '--format', 'json'], 140_000);
     assert.equal(run.code, 1, run.stderr);
     const r = JSON.parse(run.stdout) as DoctorFleetReport;
     assertShape(r);
@@ -76,7 +75,7 @@ describe('nginx-doctor doctor over several SSH hosts (real sshd x2, real nginx, 
   });
 
   test('the text report: each host, then the fleet summary', { timeout: 120_000 }, async () => {
-    const run = await runDoctor(['--config', site.conf, '--ssh', 'web1', '--ssh', 'web2', '--ssh-config', sshConfig], 110_000);
+    const run = await runDoctor(['--config', site.conf, '--pid', String(site.masterPid), '--ssh', 'web1', '--ssh', 'web2', '--ssh-config', sshConfig], 110_000);
     assert.equal(run.code, 1, run.stderr);
     assert.match(run.stdout, /^======== web1\nnginx-doctor: 502 checklist for web1: /m);
     assert.match(run.stdout, /^======== web2\nnginx-doctor: 502 checklist for web2: /m);

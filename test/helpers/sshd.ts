@@ -86,7 +86,16 @@ process.on('exit', () => {
   for (const k of live) k();
 });
 
-export async function startSshd(): Promise<Sshd> {
+export interface SshdOptions {
+  /**
+   * Files its sessions see in place of others: [what, where] pairs bind-mounted in a mount
+   * namespace of the server's own (unshare -m), so one machine can play hosts whose disks differ
+   * (e.g. a deployed nginx.conf that is not the workspace's) while everything else is shared.
+   */
+  binds?: [string, string][];
+}
+
+export async function startSshd(opts: SshdOptions = {}): Promise<Sshd> {
   const why = sshdAvailable();
   if (why) throw new Error(why);
   const dir = realpathSync(mkdtempSync(join(tmpdir(), 'nginx-doctor-sshd-')));
@@ -153,7 +162,13 @@ export async function startSshd(): Promise<Sshd> {
     for (let attempt = 0; attempt < 20; attempt++) {
       // setpriv drops the capabilities that let root read any file, for the whole server
       const args = ['--bounding-set=-dac_override,-dac_read_search', SSHD, '-D', '-e', '-f', join(dir, 'sshd_config')];
-      const child = spawn(existsSync('/usr/bin/setpriv') ? '/usr/bin/setpriv' : SSHD, existsSync('/usr/bin/setpriv') ? args : args.slice(2), { stdio: ['ignore', 'ignore', 'pipe'] });
+      let argv = existsSync('/usr/bin/setpriv') ? ['/usr/bin/setpriv', ...args] : args.slice(1);
+      if (opts.binds?.length) {
+        // sh -c 'mount --bind "$1" "$2" && ... && shift N && exec "$@"' in a private mount namespace
+        const mounts = opts.binds.map((_, k) => `mount --bind "$${2 * k + 1}" "$${2 * k + 2}"`).join(' && ');
+        argv = ['/usr/bin/unshare', '-m', '--propagation', 'private', '/bin/sh', '-c', `${mounts} && shift ${2 * opts.binds.length} && exec "$@"`, 'sh', ...opts.binds.flat(), ...argv];
+      }
+      const child = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', 'ignore', 'pipe'] });
       child.stderr!.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-50_000)));
       let exited = false;
       child.once('exit', () => (exited = true));

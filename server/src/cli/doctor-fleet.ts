@@ -39,7 +39,9 @@ export function fleetSummary(reports: DoctorReport[], compared: boolean): Doctor
   const config: DoctorFleetSummary['config'] = reports.map((r) => {
     const down = r.checks.find((c) => c.id === 'connection' && c.status === 'fail' && r.checks.every((x) => x.id === 'connection'));
     if (down) return { host: r.host, state: 'unreachable', found: down.found, first: null };
-    const row = r.checks.find((c) => c.id === 'deployed-config');
+    // one row per running nginx instance: a differing one makes the host differ
+    const rows = r.checks.filter((c) => c.id === 'deployed-config');
+    const row = rows.find((c) => c.status === 'warn' || c.status === 'fail') ?? rows.find((c) => c.status === 'pass') ?? rows[0];
     if (!compared || !row || row.status === 'skip') return { host: r.host, state: 'unknown', found: row?.found ?? 'not compared (no --config)', first: null };
     if (row.status === 'pass') return { host: r.host, state: 'same', found: row.found, first: null };
     const first = row.location ? { ...row.location, workspaceText: lineText(row.location.file, row.location.line) } : null;
