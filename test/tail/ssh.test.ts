@@ -239,7 +239,8 @@ describe('tail over SSH (real sshd on 127.0.0.1)', { skip: skip ?? false }, () =
     try {
       await engine.start([{ kind: 'ssh', name: 'web', dest: 'nd-test', path, sudo: false, config: 'remote' }]);
       await waitFor(() => events.some((e) => e.type === 'state' && e.state === 'live'), 'live', 20_000, () => JSON.stringify(events));
-      const note = events.find((e) => e.type === 'notice' && e.kind === 'config');
+      // the deployed config is fetched while the log is followed: its notice may come after "live"
+      const note = await waitFor(() => events.find((e) => e.type === 'notice' && e.kind === 'config'), 'the config notice', 20_000, () => JSON.stringify(events));
       assert.match(note && note.type === 'notice' ? note.message : '', /deployed config of nd-test \(nginx -T: 2 file\(s\)/);
       appendFileSync(path, '2026/11/22 04:22:29 [error] 31316#31316: *7 connect() failed (111: Connection refused) while connecting to upstream, client: 127.0.0.1, server: app.test, request: "GET /api/orders HTTP/1.1", upstream: "http://127.0.0.1:9/orders", host: "app.test"\n');
       const line = await waitFor(() => events.find((e): e is TailLineEvent => e.type === 'line'), 'the 502 line', 10_000);
