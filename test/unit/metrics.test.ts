@@ -29,7 +29,7 @@ test('host label: the SSH destination as given; a file or command is this machin
 });
 
 const line = (source: string, over: Partial<Extract<TailEvent, { type: 'line' }>> = {}): TailEvent =>
-  ({ type: 'line', source, host: 'h', seq: 1, text: 'x', kind: 'error', level: 'error', time: null, failure: false, status: null, ...over });
+  ({ type: 'line', source, host: source === 'c' ? 'web2' : 'web1', seq: 1, text: 'x', kind: 'error', level: 'error', time: null, failure: false, status: null, ...over });
 
 test('counters: lines and failures per host, unlinked failures, source_up only while every log of the host is live', async () => {
   const m = new TailMetrics({ hosts: new Map([['a', 'web1'], ['b', 'web1'], ['c', 'web2']]) });
@@ -38,11 +38,11 @@ test('counters: lines and failures per host, unlinked failures, source_up only w
     return hit ? Number(hit[1]) : undefined;
   };
   assert.equal(await value('nginx_doctor_source_up', 'host="web1"'), 0, 'down until live');
-  m.observe({ type: 'state', source: 'a', host: 'h', state: 'live' });
+  m.observe({ type: 'state', source: 'a', host: 'web1', state: 'live' });
   assert.equal(await value('nginx_doctor_source_up', 'host="web1"'), 0, 'b is still connecting');
-  m.observe({ type: 'state', source: 'b', host: 'h', state: 'live' });
+  m.observe({ type: 'state', source: 'b', host: 'web1', state: 'live' });
   assert.equal(await value('nginx_doctor_source_up', 'host="web1"'), 1);
-  m.observe({ type: 'state', source: 'b', host: 'h', state: 'reconnecting' });
+  m.observe({ type: 'state', source: 'b', host: 'web1', state: 'reconnecting' });
   assert.equal(await value('nginx_doctor_source_up', 'host="web1"'), 0);
   assert.equal(await value('nginx_doctor_source_up', 'host="web2"'), 0);
 
