@@ -33,7 +33,7 @@ function link(cls: string, text: string, open: () => void, keyboard: boolean): H
 }
 
 function row(l: TailViewLine): HTMLDivElement {
-  const d = el('div', `line kind-${l.kind}${l.level ? ` lv-${l.level}` : ''}${l.failure ? ' failure' : ''}${(l.status ?? 0) >= 500 ? ' s5xx' : ''}`);
+  const d = el('div', `line kind-${l.kind}${l.level ? ` lv-${l.level}` : ''}${l.failure ? ' failure' : ''}${(l.status ?? 0) >= 500 ? ' s5xx' : ''}${l.status === 504 ? ' s504' : ''}`);
   d.dataset.id = String(l.id);
   d.appendChild(el('span', 'src', `[${l.source}]`));
   if (l.kind === 'gap') d.appendChild(el('span', 'gap-label', '\u26a0 gap: '));
@@ -75,6 +75,8 @@ function append(lines: TailViewLine[]): void {
 }
 
 function showStates(s: TailStateEvent[]): void {
+  // one source: the [source] prefix of every line says nothing the header does not
+  document.body.classList.toggle('one-source', new Set(s.map((st) => st.source)).size <= 1);
   states.textContent = '';
   problems.textContent = '';
   for (const st of s) {

@@ -44,7 +44,7 @@ function fillWorkspace(dir: string): void {
 }
 
 /** Runs a palette command whose handler opens a quick pick; picks the item labelled `pick`. */
-async function commandWithPick(page: Page, title: string, pick?: string): Promise<void> {
+async function commandWithPick(page: Page, title: string, pick?: string): Promise<string[]> {
   const input = page.locator('.quick-input-widget input');
   const first = page.locator('.quick-input-list .monaco-list-row').first();
   // the palette lists the extension's commands once the extension host has scanned it: reopen until then
@@ -60,9 +60,13 @@ async function commandWithPick(page: Page, title: string, pick?: string): Promis
   if (pick) {
     await until(async () => (await page.locator('.quick-input-widget .quick-input-title').innerText({ timeout: 1000 })).includes('Tail an nginx error log'), 'the source picker', 15_000);
     await until(async () => (await first.innerText({ timeout: 1000 })).startsWith(pick), `"${pick}" first in the picker`, 15_000);
+    const rows = (await page.locator('.quick-input-list .monaco-list-row').allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
     await page.keyboard.press('Enter');
+    await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 15_000 });
+    return rows;
   }
   await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 15_000 });
+  return [];
 }
 
 /** The webview frame that holds the tail view (webviews are nested iframes). */
@@ -101,7 +105,10 @@ describe('real editor: the tail view', { timeout: 15 * 60_000 }, () => {
     test('a 502 appended to the log appears within seconds, linked to its location, which opens the config', { timeout: 4 * 60_000 }, () =>
       s.step('tail-502', async () => {
         const page = s.page;
-        await commandWithPick(page, 'Nginx: Tail Error Log...', 'demo');
+        const picks = await commandWithPick(page, 'Nginx: Tail Error Log...', 'demo');
+        // the workspace's own log (not the configured one again), then the file dialog
+        assert.ok(picks.some((r) => r.startsWith('error.log') && r.includes('workspace log file')), `the picker: ${picks.join(' | ')}`);
+        assert.ok(!picks.some((r) => r.startsWith('logs/error.log')), `the configured log is not offered twice: ${picks.join(' | ')}`);
         const frame = await tailFrame(page);
         await until(async () => (await frame.locator('#states').innerText()).includes('demo: live'), 'the source to be live', 30_000);
         // the view starts with the recent history of the file (whole lines)
@@ -112,6 +119,18 @@ describe('real editor: the tail view', { timeout: 15 * 60_000 }, () => {
         await row.waitFor({ state: 'visible', timeout: 10_000 });
         const took = Date.now() - appended;
         assert.ok(took < 5_000, `the line took ${took} ms to appear`);
+        // how it looks: the theme's text colour on a faint tint, a 3px edge in the error colour, no
+        // [demo] prefix (one source), wrapped at word boundaries
+        const look = await row.evaluate((e) => {
+          const cs = getComputedStyle(e);
+          const alpha = /rgba?\(([^)]+)\)/.exec(cs.backgroundColor)?.[1]?.split(',')[3];
+          return { color: cs.color, body: getComputedStyle(document.body).color, edge: cs.borderLeftWidth, alpha: alpha === undefined ? 1 : Number(alpha), wordBreak: cs.wordBreak, overflowWrap: cs.overflowWrap };
+        });
+        assert.equal(look.color, look.body, 'the failure text keeps the theme colour');
+        assert.equal(look.edge, '3px');
+        assert.ok(look.alpha > 0 && look.alpha < 0.25, `a faint tint (alpha ${look.alpha})`);
+        assert.deepEqual([look.wordBreak, look.overflowWrap], ['normal', 'break-word']);
+        assert.equal(await row.locator('.src').isVisible(), false, 'no [demo] prefix with one source');
         const detail = await row.locator('.detail').innerText();
         assert.match(detail, /502 upstream-socket-missing: backend unix socket does not exist/);
         const link = row.locator('a.loc');

@@ -22,16 +22,23 @@ export function tailPage(): { title: string; style: string; body: string; bodyAt
   #problems .fix { color: var(--vscode-descriptionForeground); }
   #held { color: var(--vscode-descriptionForeground); }
   #lines { padding: 4px 8px; }
-  .line { white-space: pre-wrap; word-break: break-all; padding: 1px 0; border-bottom: 1px solid transparent; }
+  /* wrapped at word boundaries (a token longer than the line still breaks) */
+  .line { white-space: pre-wrap; overflow-wrap: break-word; word-break: normal; padding: 1px 0 1px 7px; border-left: 3px solid transparent; }
   .line .src { color: var(--vscode-descriptionForeground); margin-right: 6px; }
-  .lv-emerg, .lv-alert, .lv-crit, .lv-error { color: var(--vscode-errorForeground); }
-  .lv-warn { color: var(--vscode-editorWarning-foreground); }
+  /* one source: its name is in the header already */
+  body.one-source .line .src { display: none; }
+  /* the level is told by a dim or coloured edge, the text keeps the theme's colour */
+  .lv-emerg, .lv-alert, .lv-crit, .lv-error { border-left-color: color-mix(in srgb, var(--vscode-editorError-foreground) 45%, transparent); }
+  .lv-warn { border-left-color: color-mix(in srgb, var(--vscode-editorWarning-foreground) 45%, transparent); }
   .lv-notice, .lv-info, .lv-debug, .kind-other { color: var(--vscode-descriptionForeground); }
-  .line.failure { background: var(--vscode-inputValidation-errorBackground, rgba(255,0,0,0.08)); border-left: 3px solid var(--vscode-errorForeground); padding-left: 4px; }
+  /* a 502/504 (an upstream failure): a subtle tint of the theme's error (504: warning) colour and its full edge, like Error Lens */
+  .line.failure { color: var(--vscode-foreground); background: color-mix(in srgb, var(--vscode-editorError-foreground) 9%, transparent); border-left-color: var(--vscode-editorError-foreground); }
+  .line.failure.s504 { background: color-mix(in srgb, var(--vscode-editorWarning-foreground) 9%, transparent); border-left-color: var(--vscode-editorWarning-foreground); }
   .detail { margin: 2px 0 4px 16px; color: var(--vscode-foreground); font-family: var(--vscode-font-family); }
+  .detail .cause { font-weight: 600; }
   .detail a { color: var(--vscode-textLink-foreground); cursor: pointer; text-decoration: underline; }
   .detail button { margin-left: 8px; padding: 0 6px; }
-  .line.kind-gap { color: var(--vscode-editorWarning-foreground); border-left: 3px solid var(--vscode-editorWarning-foreground); padding-left: 4px; font-family: var(--vscode-font-family); }
+  .line.kind-gap { color: var(--vscode-editorWarning-foreground); border-left-color: var(--vscode-editorWarning-foreground); font-family: var(--vscode-font-family); }
   body[data-filter="failures"] .line:not(.failure):not(.kind-gap) { display: none; }
   body[data-filter="5xx"] .line:not(.s5xx):not(.kind-gap) { display: none; }
 `,

@@ -5,6 +5,7 @@
 // nginxDoctor.tailMaxLines lines, batches updates to the page, and refuses to start anything in
 // an untrusted workspace.
 import * as vscode from 'vscode';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { CONFIG_SECTION, DEFAULT_TAIL_SETTINGS, type LogSourceSetting, type TailEvent, type TailLineEvent, type TailPlace, type TailStateEvent } from '../../../server/src/protocol/protocol';
 import { tailMessage, type TailToHost, type TailToPage, type TailViewLine } from '../../webview/messages';
@@ -14,6 +15,9 @@ import { openPlace } from '../open-place';
 import { TailSession } from './session';
 import { tailPage } from './html';
 import { inWorkspace, workspaceRootConfig } from '../workspace-root';
+
+/** Where Debian's, Ubuntu's and nginx.org's packages write nginx's logs. */
+const NGINX_LOG_DIR = '/var/log/nginx';
 
 interface Kept {
   view: TailViewLine;
@@ -118,7 +122,14 @@ export class TailFeature implements vscode.Disposable {
       s.command ? `command: ${s.command.join(' ')}` : s.host ? `${s.host}:${s.path ?? ''}${s.sudo ? ' (sudo)' : ''}` : (s.path ?? '');
     const items: Item[] = configured.map((s) => ({ label: s.name, description: describe(s), sources: [s] }));
     if (configured.length > 1) items.push({ label: 'All configured sources', description: configured.map((s) => s.name).join(', '), sources: configured });
-    items.push({ label: 'Local log file...', description: 'choose a file', browse: true });
+    // the workspace's own *.log files, offered as they are (not the configured ones again)
+    const taken = new Set(configured.filter((s) => !s.host && s.path).map((s) => inWorkspace(s.path!, vscode.workspace.workspaceFolders?.[0]?.uri.fsPath)));
+    const logs = (await vscode.workspace.findFiles('**/*.log', '**/node_modules/**', 20)).filter((u) => !taken.has(u.fsPath)).sort((a, b) => a.fsPath.localeCompare(b.fsPath));
+    for (const u of logs.slice(0, 10)) {
+      const rel = vscode.workspace.asRelativePath(u, false);
+      items.push({ label: rel, description: 'workspace log file', sources: [{ name: rel.split('/').pop() ?? rel, path: u.fsPath }] });
+    }
+    items.push({ label: 'Local log file...', description: existsSync(NGINX_LOG_DIR) ? `choose a file (${NGINX_LOG_DIR})` : 'choose a file', browse: true });
     items.push({ label: 'Configure log sources...', description: 'nginxDoctor.logSources (SSH hosts, commands)', settings: true });
     const pick = await vscode.window.showQuickPick(items, { title: 'Tail an nginx error log', placeHolder: configured.length ? 'Which log?' : 'No log sources configured yet: pick a local file, or configure SSH hosts' });
     if (!pick) return undefined;
@@ -127,7 +138,9 @@ export class TailFeature implements vscode.Disposable {
       return undefined;
     }
     if (pick.browse) {
-      const uris = await vscode.window.showOpenDialog({ canSelectMany: true, openLabel: 'Tail', filters: { Logs: ['log', '1', 'txt'], All: ['*'] } });
+      // where nginx writes its logs on this machine, else beside the workspace's logs, else the workspace
+      const start = existsSync(NGINX_LOG_DIR) ? vscode.Uri.file(NGINX_LOG_DIR) : logs[0] ? vscode.Uri.joinPath(logs[0], '..') : vscode.workspace.workspaceFolders?.[0]?.uri;
+      const uris = await vscode.window.showOpenDialog({ canSelectMany: true, openLabel: 'Tail', ...(start ? { defaultUri: start } : {}), filters: { Logs: ['log', '1', 'txt'], All: ['*'] } });
       return uris?.map((u) => ({ name: u.path.split('/').pop() ?? u.fsPath, path: u.fsPath }));
     }
     return pick.sources;
