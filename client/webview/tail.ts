@@ -40,7 +40,7 @@ function row(l: TailViewLine): HTMLDivElement {
   d.appendChild(el('span', 'text', l.text));
   if (l.failure) {
     const x = el('div', 'detail');
-    x.appendChild(el('span', 'cause', `${l.status === null ? '-' : String(l.status)} ${l.cause || 'upstream failure'}`));
+    x.appendChild(el('span', 'cause', `${l.status === null ? '' : `${l.status} `}${l.cause || 'upstream failure'}`));
     if (l.location) {
       x.appendChild(document.createTextNode(' \u2014 '));
       x.appendChild(link('loc', l.location, () => host.post({ type: 'open', id: l.id, what: 'location' }), true));

@@ -123,12 +123,14 @@ describe('real editor: the tail view', { timeout: 15 * 60_000 }, () => {
         // [demo] prefix (one source), wrapped at word boundaries
         const look = await row.evaluate((e) => {
           const cs = getComputedStyle(e);
-          const alpha = /rgba?\(([^)]+)\)/.exec(cs.backgroundColor)?.[1]?.split(',')[3];
-          return { color: cs.color, body: getComputedStyle(document.body).color, edge: cs.borderLeftWidth, alpha: alpha === undefined ? 1 : Number(alpha), wordBreak: cs.wordBreak, overflowWrap: cs.overflowWrap };
+          // "rgba(r, g, b, a)" or, for color-mix(), "color(srgb r g b / a)"
+          const bg = cs.backgroundColor;
+          const alpha = (/\/\s*([\d.]+)\s*\)$/.exec(bg) ?? /^rgba\([^,]+,[^,]+,[^,]+,\s*([\d.]+)\)$/.exec(bg))?.[1];
+          return { color: cs.color, body: getComputedStyle(document.body).color, edge: cs.borderLeftWidth, bg, alpha: alpha === undefined ? 1 : Number(alpha), wordBreak: cs.wordBreak, overflowWrap: cs.overflowWrap };
         });
         assert.equal(look.color, look.body, 'the failure text keeps the theme colour');
         assert.equal(look.edge, '3px');
-        assert.ok(look.alpha > 0 && look.alpha < 0.25, `a faint tint (alpha ${look.alpha})`);
+        assert.ok(look.alpha > 0 && look.alpha < 0.25, `a faint tint (${look.bg})`);
         assert.deepEqual([look.wordBreak, look.overflowWrap], ['normal', 'break-word']);
         assert.equal(await row.locator('.src').isVisible(), false, 'no [demo] prefix with one source');
         const detail = await row.locator('.detail').innerText();
@@ -158,6 +160,9 @@ describe('real editor: the tail view', { timeout: 15 * 60_000 }, () => {
         await link.click();
         await until(async () => (await page.locator('.editor-group-container.active .breadcrumbs-control').first().innerText({ timeout: 1000 })).includes('admin.example.com'), 'the config file to open', 15_000);
         await until(async () => (await page.locator('#status\\.editor\\.selection').innerText({ timeout: 1000 })).includes('Ln 42,'), 'the cursor on line 42', 15_000);
+        // beside the tail view, which stays in sight (not a tab over it)
+        assert.equal(await page.locator('.editor-group-container').count(), 2, 'the config opens in the other column');
+        assert.ok(await row.isVisible(), 'the tail view is still shown');
         await s.screenshot('tail-link-opened');
 
         // rotated twice between two reads and the file in between deleted: a gap row says which

@@ -11,7 +11,7 @@ import { CONFIG_SECTION, DEFAULT_TAIL_SETTINGS, type LogSourceSetting, type Tail
 import { tailMessage, type TailToHost, type TailToPage, type TailViewLine } from '../../webview/messages';
 import { COMMANDS, STATUS_ITEMS } from '../constants';
 import type { Ctx } from '../ctx';
-import { openPlace } from '../open-place';
+import { besidePanel, openPlace } from '../open-place';
 import { TailSession } from './session';
 import { tailPage } from './html';
 import { inWorkspace, workspaceRootConfig } from '../workspace-root';
@@ -299,7 +299,8 @@ export class TailFeature implements vscode.Disposable {
         const e = this.byId.get(m.id)?.event;
         const p = e ? (m.what === 'server' ? e.server : e.location ?? e.server) : undefined;
         if (!p) return;
-        await openPlace({ file: p.open ?? p.file, line: p.line });
+        // beside the tail view, which stays in sight
+        await openPlace({ file: p.open ?? p.file, line: p.line }, besidePanel(this.panel));
         break;
       }
       case 'explain': {
