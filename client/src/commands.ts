@@ -7,6 +7,7 @@ import type { Ctx, CommandTable } from './ctx';
 import type { ExplainFeature } from './explain/index';
 import type { TailFeature } from './tail/index';
 import type { CheckServerFeature } from './doctor/index';
+import type { EffectiveSettingsFeature } from './settings/index';
 import { COMMANDS } from './constants';
 import { openPlace } from './open-place';
 import { fixAllInFile } from './fix-all';
@@ -16,6 +17,7 @@ export interface Features {
   explain: ExplainFeature;
   tail: TailFeature;
   checkServer: CheckServerFeature;
+  settings: EffectiveSettingsFeature;
 }
 
 export const COMMAND_TABLE: CommandTable<Features> = {
@@ -33,5 +35,9 @@ export const COMMAND_TABLE: CommandTable<Features> = {
   [COMMANDS.checkServer]: {
     trust: { doing: 'checking a server', runs: 'nginx, a shell and ssh', goal: 'check a server for 502 causes' },
     run: (f) => f.checkServer.run(),
+  },
+  [COMMANDS.showEffectiveSettings]: {
+    trust: { doing: 'showing effective settings', runs: 'the nginx-doctor CLI', goal: 'show the effective settings of a location' },
+    run: (f, arg) => f.settings.show(arg),
   },
 };

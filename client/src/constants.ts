@@ -9,6 +9,7 @@ export const COMMANDS = {
   matchUrl: 'nginxDoctor.matchUrl',
   checkServer: 'nginxDoctor.checkServer',
   fixAllProblems: 'nginxDoctor.fixAllProblems',
+  showEffectiveSettings: 'nginxDoctor.showEffectiveSettings',
   /** Not in the palette: CodeLenses and links open a config line with it. */
   openConfigPlace: 'nginxDoctor.openConfigPlace',
 } as const;

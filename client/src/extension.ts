@@ -7,6 +7,7 @@ import { createStatusItem } from './status';
 import { ExplainFeature } from './explain/index';
 import { TailFeature } from './tail/index';
 import { CheckServerFeature } from './doctor/index';
+import { EffectiveSettingsFeature } from './settings/index';
 import { disposeHighlight } from './open-place';
 
 let ctx: Ctx | undefined;
@@ -18,7 +19,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   ctx = c;
   context.subscriptions.push(c);
   c.pushCleanup({ dispose: disposeHighlight });
-  const features: Features = { ctx: c, explain: new ExplainFeature(c), tail: new TailFeature(c), checkServer: new CheckServerFeature(c) };
+  const features: Features = { ctx: c, explain: new ExplainFeature(c), tail: new TailFeature(c), checkServer: new CheckServerFeature(c), settings: new EffectiveSettingsFeature(c) };
   c.registerCommands(COMMAND_TABLE, features);
   try {
     createStatusItem(c);

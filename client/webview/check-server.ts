@@ -5,9 +5,11 @@ import { all, connect, dataId } from './api';
 import type { CheckServerToHost, CheckServerToPage } from './messages';
 
 const rerun = document.getElementById('rerun') as HTMLButtonElement | null;
+const rerunRequest = document.getElementById('rerun-request') as HTMLButtonElement | null;
 
 function running(on: boolean): void {
   if (rerun) rerun.disabled = on;
+  if (rerunRequest) rerunRequest.disabled = on;
   document.body.classList.toggle('running', on);
 }
 
@@ -26,5 +28,9 @@ for (const b of all<HTMLButtonElement>('button.explain')) b.addEventListener('cl
 for (const b of all<HTMLButtonElement>('button.quickfix')) b.addEventListener('click', () => host.post({ type: 'quickfix', id: dataId(b, 'data-quickfix') }));
 rerun?.addEventListener('click', () => {
   running(true);
-  host.post({ type: 'rerun' });
+  host.post({ type: 'rerun', request: false });
+});
+rerunRequest?.addEventListener('click', () => {
+  running(true);
+  host.post({ type: 'rerun', request: true });
 });

@@ -51,7 +51,7 @@ export type CheckServerToHost =
   | { type: 'open'; id: number }
   | { type: 'explain'; id: number }
   | { type: 'quickfix'; id: number }
-  | { type: 'rerun' };
+  | { type: 'rerun'; request: boolean };
 
 export type CheckServerToPage = { type: 'running' } | { type: 'idle' };
 
@@ -91,6 +91,6 @@ export function tailMessage(m: unknown): TailToHost | null {
 export function checkServerMessage(m: unknown): CheckServerToHost | null {
   const f = fields(m);
   if (!f) return null;
-  if (f.type === 'rerun') return { type: 'rerun' };
+  if (f.type === 'rerun') return { type: 'rerun', request: (m as { request?: unknown }).request === true };
   return (f.type === 'open' || f.type === 'explain' || f.type === 'quickfix') && isId(f.id) ? { type: f.type, id: f.id } : null;
 }

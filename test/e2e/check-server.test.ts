@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Frame, Locator, Page } from 'playwright-core';
 import { REPO } from '../helpers/repo';
-import { Session, buildExtensions, ensureCodeServer, numberedLines, openFile, runCommand, until, type Build } from './harness';
+import { Session, buildExtensions, ensureCodeServer, goTo, numberedLines, openFile, runCommand, until, type Build } from './harness';
 
 const DEMO = join(REPO, 'demo');
 const COMMAND = 'Nginx: Check Server for 502 Causes';
@@ -126,27 +126,33 @@ describe('real editor: Nginx: Check Server for 502 Causes', { timeout: 15 * 60_0
         const service = frame.locator('tr.check[data-id="backend-service"]').filter({ hasText: 'nd-chat.service' });
         assert.equal(await service.count(), 1, 'a backend-service row for chat_ws');
         assert.match(await service.locator('td.found').innerText(), /systemd is not running on this machine|nd-chat\.service is inactive/);
+        // #18 item 12: failures first, then warnings, passes, skips; a skip says why
+        const statuses = await frame.locator('tr.check').evaluateAll((els) => els.map((e) => e.getAttribute('data-status')));
+        const rank: Record<string, number> = { fail: 0, warn: 1, pass: 2, skip: 3 };
+        assert.deepEqual(statuses, [...statuses].sort((a, b) => rank[a!]! - rank[b!]!), `rows in status order: ${statuses.join(' ')}`);
+        for (const found of await frame.locator('tr.check[data-status="skip"] td.found').allInnerTexts()) assert.ok(found.trim().length > 3, 'a skip says why');
+        // backend-ports lists only ports the config names
+        const ports = await frame.locator('tr.check[data-id="backend-ports"] td.found').innerText();
+        assert.doesNotMatch(ports, /ports that do listen/);
+        // "Quick fix…" only where the config line has fixes: none for the down backend's server line,
+        // one for proxy_pass https:// to a plain-HTTP port (the rule's fix: Use http://)
+        assert.equal(await row.locator('button.quickfix').count(), 0, 'no Quick fix… on a line without fixes');
+        const https = frame.locator('tr.check[data-id="backend-reachable"]').filter({ hasText: '127.0.0.1:3000' });
+        assert.equal(await https.count(), 1, 'the row of backend 127.0.0.1:3000 (admin.example.com)');
+        assert.equal(await https.locator('button.quickfix').count(), 1, 'Quick fix… where the line has a fix');
         await s.screenshot('report');
-
-        // "Run again" shows the new run in the same panel
-        await frame.locator('button#rerun').click();
-        const again = await reportFrame(s, 2);
-        assert.equal(await page.locator('.tabs-container .tab').filter({ hasText: 'Nginx: 502 checklist' }).count(), 1, 'one report panel');
-        const link = chatWsRow(again).locator('td.config a.open');
-        assert.equal((await link.innerText()).trim(), `conf.d/upstreams.conf:${line}`);
-
-        await link.click();
-        await until(async () => {
-          const crumbs = (await page.locator('.editor-group-container.active .breadcrumbs-control').first().innerText({ timeout: 1000 })).replace(/\s+/g, ' ');
-          return crumbs.includes('upstreams.conf') && crumbs.includes('conf.d');
-        }, 'conf.d/upstreams.conf to be the active editor', 20_000);
-        await until(async () => (await page.locator('#status\\.editor\\.selection').innerText({ timeout: 1000 })).includes(`Ln ${line},`), `the cursor on line ${line}`, 20_000);
-        const shown = await until(async () => (await numberedLines(page)).get(line), `line ${line} to be rendered`, 10_000);
-        assert.match(shown, /server 127\.0\.0\.1:9000;/);
-        await s.screenshot('config-line-opened');
+        await https.locator('button.quickfix').click();
+        await until(async () => (await page.locator('.editor-group-container.active .breadcrumbs-control').first().innerText({ timeout: 1000 })).includes('admin.example.com'), 'admin.example.com to be the active editor', 20_000);
+        await until(async () => (await page.locator('#status\\.editor\\.selection').innerText({ timeout: 1000 })).includes('Ln 15,'), 'the cursor on line 15', 20_000);
+        const menu = page.locator('.action-widget .monaco-list-row.action');
+        const titles = await until(async () => ((await menu.count()) ? menu.allInnerTexts() : undefined), 'the code action menu at the line', 20_000);
+        assert.ok(titles.some((t) => t.includes('Use http://')), `the line's quick fixes are shown: ${JSON.stringify(titles)}`);
+        await s.screenshot('quick-fix-from-checklist');
+        await page.keyboard.press('Escape');
+        await page.locator('.action-widget').waitFor({ state: 'hidden', timeout: 10_000 });
 
         // the demo's error.log (real nginx lines, hours old): a warning row that carries its lines to "Explain"
-        const logRow = (await reportFrame(s, 2)).locator('tr.check[data-id="error-log"]').filter({ hasText: 'error.log' });
+        const logRow = (await reportFrame(s, 1)).locator('tr.check[data-id="error-log"]').filter({ hasText: 'error.log' });
         assert.equal(await logRow.count(), 1, 'one error-log row');
         assert.equal(await logRow.getAttribute('data-status'), 'warn');
         assert.match(await logRow.locator('td.found').innerText(), /upstream failure\(s\).*upstream-refused/s);
@@ -160,6 +166,46 @@ describe('real editor: Nginx: Check Server for 502 Causes', { timeout: 15 * 60_0
         }, 'the explain report for the row\'s log lines', 30_000, 300);
         assert.match(await explained.locator('body').innerText(), /refused/i);
         await s.screenshot('explain-from-checklist');
+
+        // "Run again" shows the new run in the same panel, compared with the previous one
+        await page.locator('.tabs-container .tab').filter({ hasText: 'Nginx: 502 checklist' }).click();
+        await (await reportFrame(s, 1)).locator('button#rerun').click();
+        const again = await reportFrame(s, 2);
+        assert.equal(await page.locator('.tabs-container .tab').filter({ hasText: 'Nginx: 502 checklist' }).count(), 1, 'one report panel');
+        assert.match(await again.locator('#compare').innerText(), /Since the previous run.*: \d+ now pass · \d+ still fail · \d+ new/s);
+        assert.equal(await chatWsRow(again).getAttribute('data-previous'), 'fail', 'each row knows its previous status');
+        const link = chatWsRow(again).locator('td.config a.open');
+        assert.equal((await link.innerText()).trim(), `conf.d/upstreams.conf:${line}`);
+
+        await link.click();
+        await until(async () => {
+          const crumbs = (await page.locator('.editor-group-container.active .breadcrumbs-control').first().innerText({ timeout: 1000 })).replace(/\s+/g, ' ');
+          return crumbs.includes('upstreams.conf') && crumbs.includes('conf.d');
+        }, 'conf.d/upstreams.conf to be the active editor', 20_000);
+        await until(async () => (await page.locator('#status\\.editor\\.selection').innerText({ timeout: 1000 })).includes(`Ln ${line},`), `the cursor on line ${line}`, 20_000);
+        const shown = await until(async () => (await numberedLines(page)).get(line), `line ${line} to be rendered`, 10_000);
+        assert.match(shown, /server 127\.0\.0\.1:9000;/);
+        await s.screenshot('config-line-opened');
+
+        // after "Run again" only log lines written since the first run count: none, so the row passes now
+        const logAgain = (await reportFrame(s, 2)).locator('tr.check[data-id="error-log"]').filter({ hasText: 'error.log' });
+        assert.equal(await logAgain.getAttribute('data-status'), 'pass');
+        assert.equal(await logAgain.getAttribute('data-previous'), 'warn');
+        assert.match(await logAgain.locator('td.found').innerText(), /no upstream failures since the previous run/);
+
+        // #23 item 3: "Nginx: Show Effective Settings" on a location shows the CLI's table
+        await openFile(page, 'sites-enabled/shop.example.com');
+        const apiLine = readFileSync(join(workspace, 'sites-enabled', 'shop.example.com'), 'utf8').split('\n').findIndex((l) => /^\s*location \/api\/ \{/.test(l)) + 2;
+        await goTo(page, apiLine, 1);
+        await runCommand(page, 'Nginx: Show Effective Settings');
+        const table = await until(async () => {
+          const text = (await page.locator('.editor-group-container.active .view-lines').first().innerText({ timeout: 1000 }).catch(() => '')).replace(/\u00a0/g, ' ');
+          return /effective settings of 1 block/.test(text) ? text : undefined;
+        }, 'the effective settings document', 30_000);
+        assert.match(table, /location \/api\/ \(sites-enabled\/shop\.example\.com:\d+\)/);
+        assert.match(table, /proxy_read_timeout/);
+        assert.match(table, /proxy_buffer_size\s+\S+\s+sites-enabled\/shop\.example\.com:\d+ \(location\)/);
+        await s.screenshot('effective-settings');
       });
     } finally {
       await s.close();

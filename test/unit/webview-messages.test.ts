@@ -20,8 +20,10 @@ test('tail: the commands without ids, open and explain with one; what defaults t
   for (const bad of [undefined, { type: 'explain' }, { type: 'open', id: NaN }, { type: 'append', lines: [] }, { type: 'init' }]) assert.equal(tailMessage(bad), null, String(JSON.stringify(bad)));
 });
 
-test('check server: rerun, and open/explain/quickfix with a row number', () => {
-  assert.deepEqual(checkServerMessage({ type: 'rerun' }), { type: 'rerun' });
+test('check server: rerun (with a request through nginx only when the page says true), and open/explain/quickfix with a row number', () => {
+  assert.deepEqual(checkServerMessage({ type: 'rerun' }), { type: 'rerun', request: false });
+  assert.deepEqual(checkServerMessage({ type: 'rerun', request: true }), { type: 'rerun', request: true });
+  assert.deepEqual(checkServerMessage({ type: 'rerun', request: 'yes' }), { type: 'rerun', request: false });
   assert.deepEqual(checkServerMessage({ type: 'quickfix', id: 4 }), { type: 'quickfix', id: 4 });
   for (const bad of [{ type: 'quickfix' }, { type: 'apply', id: 1 }, { type: 'idle' }, 42]) assert.equal(checkServerMessage(bad), null, JSON.stringify(bad));
 });

@@ -18,6 +18,8 @@ export interface DoctorPageModel {
   when: string;
   /** Counts the runs shown in this panel (data-run on the body). */
   run: number;
+  /** Per check (same index): whether its config line has quick fixes (the "Quick fix…" button). */
+  fixable: boolean[];
 }
 
 const LABEL: Record<DoctorStatus, string> = { fail: '✖ FAIL', warn: '⚠ WARN', pass: '✔ pass', skip: '– skip' };
@@ -28,13 +30,18 @@ export function counts(r: DoctorReport): Record<DoctorStatus, number> {
   return n;
 }
 
-/** Whether a row gets a "Quick fix…" button (the extension checks the same before acting). */
+/** Whether a row may get a "Quick fix…" button: a failed or warned row with a config line (which must also have quick fixes). */
 export function canQuickFix(c: DoctorCheck): boolean {
   return !!c.location && (c.status === 'fail' || c.status === 'warn');
 }
 
 export function canExplain(c: DoctorCheck): boolean {
   return !!c.logLines && c.logLines.length > 0;
+}
+
+/** "nginx pid 812 runs /srv/proxy/nginx.conf (command line)" or "no nginx master runs; its config: ... (nginx -V)". */
+function instanceText(i: NonNullable<DoctorReport['instances']>[number]): string {
+  return i.pid !== null ? `nginx pid ${i.pid} runs ${i.conf} (${i.confFrom})` : `no nginx master runs; its config would be ${i.conf} (${i.confFrom})`;
 }
 
 /** The page's parts; Ctx.pageHtml adds the CSP and the script. */
@@ -48,10 +55,11 @@ export function doctorPage(m: DoctorPageModel): { title: string; style: string; 
       : '<span class="muted none">—</span>';
     const actions: string[] = [];
     if (canExplain(c)) actions.push(`<button type="button" class="explain" data-explain="${i}" title="Explain the ${c.logLines!.length} log line(s) behind this row">Explain</button>`);
-    if (canQuickFix(c)) actions.push(`<button type="button" class="quickfix" data-quickfix="${i}" title="Open the config line and show its quick fixes">Quick fix…</button>`);
+    if (canQuickFix(c) && m.fixable[i]) actions.push(`<button type="button" class="quickfix" data-quickfix="${i}" title="Open the config line and show its quick fixes">Quick fix…</button>`);
     const dim = c.status === 'pass' || c.status === 'skip';
-    return `<tr class="check st-${c.status}" data-status="${c.status}" data-id="${esc(c.id)}" data-row="${i}">
-<td class="status"><span class="badge ${c.status}">${LABEL[c.status]}</span></td>
+    const was = c.previous !== undefined && c.previous !== null && c.previous !== c.status ? `<span class="was muted" title="In the previous run">was ${esc(c.previous)}</span>` : '';
+    return `<tr class="check st-${c.status}" data-status="${c.status}" data-id="${esc(c.id)}" data-row="${i}"${c.previous !== undefined ? ` data-previous="${esc(String(c.previous))}"` : ''}>
+<td class="status"><span class="badge ${c.status}">${LABEL[c.status]}</span>${was ? ` ${was}` : ''}</td>
 <td class="title">${esc(c.title)}</td>
 <td class="found" data-label="Found">${esc(c.found)}</td>
 <td class="expected${dim ? ' muted' : ''}" data-label="Expected">${esc(c.expected)}</td>
@@ -66,6 +74,14 @@ export function doctorPage(m: DoctorPageModel): { title: string; style: string; 
     : n.warn
       ? '<p class="verdict warn">No check failed; the warnings are worth a look.</p>'
       : '<p class="verdict pass">No check failed.</p>';
+  const cmp = r.compare;
+  const compared = cmp
+    ? `<section class="compare" id="compare"><p><b>Since the previous run</b>${cmp.previousDate ? ` <span class="muted">(${esc(cmp.previousDate)} on the host; older log lines do not count)</span>` : ''}: <span class="n pass">${cmp.fixed.length} now pass</span> · <span class="n fail">${cmp.stillFailing.length} still fail</span> · <span class="n warn">${cmp.newFailures.length} new</span></p>
+${cmp.fixed.length ? `<ul class="fixed">${cmp.fixed.map((t) => `<li>✔ ${esc(t)}</li>`).join('')}</ul>` : ''}${cmp.stillFailing.length ? `<ul class="still">${cmp.stillFailing.map((t) => `<li>✖ ${esc(t)}</li>`).join('')}</ul>` : ''}${cmp.newFailures.length ? `<ul class="new">${cmp.newFailures.map((t) => `<li>new: ${esc(t)}</li>`).join('')}</ul>` : ''}</section>`
+    : '';
+  const running = (r.instances ?? []).length > 1
+    ? `<p class="instances muted">${r.instances!.length} nginx instances, each checked: ${r.instances!.map((i) => esc(instanceText(i))).join('; ')}</p>`
+    : (r.instances ?? []).length === 1 ? `<p class="instances muted">${esc(instanceText(r.instances![0]!))}</p>` : '';
   return {
     title: '502 checklist',
     bodyAttributes: `data-run="${m.run}"`,
@@ -110,6 +126,9 @@ export function doctorPage(m: DoctorPageModel): { title: string; style: string; 
     table.checks td:empty, table.checks td.config:has(.none) { display: none; }
     table.checks td[data-label]::before { content: attr(data-label) ": "; color: var(--vscode-descriptionForeground); font-weight: 600; }
   }
+  .compare { border-left: 3px solid var(--vscode-textLink-foreground); padding: 2px 8px; margin: 8px 0; }
+  .compare ul { margin: 2px 0; padding-left: 1.5em; list-style: none; }
+  .was { font-size: 0.9em; }
   #running { display: none; }
   body.running #running { display: inline; }
 `,
@@ -117,8 +136,12 @@ export function doctorPage(m: DoctorPageModel): { title: string; style: string; 
   <h1>502 checklist for <span class="host">${esc(r.host)}</span></h1>
   <span class="muted">${esc(m.target)} · ${esc(m.configNote)} · ${esc(m.when)}</span>
   <span class="counts">${summary}</span>
-  <button type="button" id="rerun">Run again</button> <span id="running" class="muted">running…</span>
+  <button type="button" id="rerun" title="Run the checks again and say which failing rows pass now">Run again</button>
+  <button type="button" id="rerun-request" title="Also send one GET per failing location through nginx, from the host over loopback">Run again + request through nginx</button>
+  <span id="running" class="muted">running…</span>
 </header>
+${running}
+${compared}
 ${verdict}
 ${r.checks.length ? `<table class="checks">
 <thead><tr><th>Status</th><th>Check</th><th>Found</th><th>Expected</th><th>Advice</th><th>Config</th><th></th></tr></thead>

@@ -5,7 +5,7 @@
 // the explain report, and open the quick fixes of their config line. Refused in Restricted Mode
 // (the command table says so): the checks run programs and SSH.
 import * as vscode from 'vscode';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { CONFIG_SECTION, LANGUAGE_ID, type DoctorCheck, type DoctorReport, type LogSourceSetting } from '../../../server/src/protocol/protocol';
 import { checkServerMessage, type CheckServerToHost, type CheckServerToPage } from '../../webview/messages';
@@ -130,7 +130,8 @@ export class CheckServerFeature implements vscode.Disposable {
 
   // ----- running ----------------------------------------------------------------------------------
 
-  private async check(target: DoctorTarget): Promise<void> {
+  /** again: "Run again" (compare with the report on screen; request: also one GET per failing location). */
+  private async check(target: DoctorTarget, again?: { previous: DoctorReport; request: boolean }): Promise<void> {
     if (this.running) return;
     this.running = true;
     this.post({ type: 'running' });
@@ -144,7 +145,15 @@ export class CheckServerFeature implements vscode.Disposable {
       const saveConfigDir = join(this.ctx.extension.globalStorageUri.fsPath, 'deployed', hostDirName(target.host));
       if (!config) mkdirSync(saveConfigDir, { recursive: true });
       const nginx = target.host ? undefined : this.nginxPath(cfg);
-      const args = doctorArgs({ cli: this.ctx.cli, target, ...(config ? { config } : {}), saveConfigDir, ...(nginx ? { nginx } : {}), backends: cfg.get('backends') });
+      let compare: string | undefined;
+      if (again) {
+        // the previous report as the CLI wrote it (its rows and the host's clock then)
+        const dir = join(this.ctx.extension.globalStorageUri.fsPath, 'doctor');
+        mkdirSync(dir, { recursive: true });
+        compare = join(dir, `previous-${hostDirName(target.host)}.json`);
+        writeFileSync(compare, JSON.stringify(again.previous));
+      }
+      const args = doctorArgs({ cli: this.ctx.cli, target, ...(config ? { config } : {}), saveConfigDir, ...(nginx ? { nginx } : {}), ...(compare ? { compare } : {}), ...(again?.request ? { request: true } : {}), backends: cfg.get('backends') });
       this.output.info(`check server: ${args.slice(1).join(' ')}`);
       const outcome = await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: `nginx-doctor: checking ${target.host ?? 'this machine'} for 502 causes…`, cancellable: true },
@@ -161,7 +170,7 @@ export class CheckServerFeature implements vscode.Disposable {
       }
       const n = counts(outcome.report);
       this.output.info(`check server: ${outcome.report.host}: ${n.fail} failed, ${n.warn} warning(s), ${n.pass} passed, ${n.skip} skipped`);
-      this.show({ report: outcome.report, target }, config);
+      await this.show({ report: outcome.report, target }, config);
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
       this.output.error(`check server: ${message}`);
@@ -181,7 +190,8 @@ export class CheckServerFeature implements vscode.Disposable {
 
   // ----- the report -------------------------------------------------------------------------------
 
-  private show(shown: Shown, config: string | undefined): void {
+  private async show(shown: Shown, config: string | undefined): Promise<void> {
+    const fixable = await Promise.all(shown.report.checks.map((c) => (canQuickFix(c) ? hasQuickFixes(this.ctx, c.location!) : Promise.resolve(false))));
     if (!this.panel) {
       const panel = this.ctx.createPanel('checkServer', 'Nginx: 502 checklist', { preserveFocus: false });
       panel.onDidDispose(() => {
@@ -205,6 +215,7 @@ export class CheckServerFeature implements vscode.Disposable {
       places,
       when: new Date().toLocaleTimeString(),
       run: ++this.runs,
+      fixable,
     });
     this.render(this.panel, this.page);
     this.ctx.revealPanel(this.panel, false);
@@ -219,7 +230,7 @@ export class CheckServerFeature implements vscode.Disposable {
   /** Messages from the page: a row number, checked against the report on screen. */
   private async onMessage(m: CheckServerToHost): Promise<void> {
     if (m.type === 'rerun') {
-      if (this.shown && vscode.workspace.isTrusted) await this.check(this.shown.target);
+      if (this.shown && vscode.workspace.isTrusted) await this.check(this.shown.target, { previous: this.shown.report, request: m.request });
       else this.post({ type: 'idle' });
       return;
     }
@@ -265,5 +276,33 @@ export class CheckServerFeature implements vscode.Disposable {
     const pos = d && d.range.start.line === line ? d.range.start : new vscode.Position(line, Math.max(0, text.search(/\S/)));
     editor.selection = new vscode.Selection(pos, pos);
     await vscode.commands.executeCommand('editor.action.quickFix');
+  }
+}
+
+/** The titles an LSP code action list holds (CodeAction or Command objects). */
+interface LspAction {
+  title?: unknown;
+  kind?: unknown;
+}
+
+/**
+ * Whether a config line has quick fixes other than "Disable RULE for this line", asked of the
+ * language server directly (its answer comes from its analysis of the workspace: the file need not
+ * be open). An error or no answer: no button.
+ */
+async function hasQuickFixes(ctx: Ctx, p: { file: string; line: number }): Promise<boolean> {
+  try {
+    const line = Math.max(0, p.line - 1);
+    // the line's own end: past it the server's range would reach the next line's start
+    const text = vscode.workspace.textDocuments.find((d) => d.uri.fsPath === p.file)?.getText() ?? readFileSync(p.file, 'utf8');
+    const length = (text.split('\n')[line] ?? '').replace(/\r$/, '').length;
+    const actions = await ctx.ask<LspAction[] | null>('textDocument/codeAction', {
+      textDocument: { uri: vscode.Uri.file(p.file).toString() },
+      range: { start: { line, character: 0 }, end: { line, character: length } },
+      context: { diagnostics: [], only: ['quickfix'] },
+    });
+    return (actions ?? []).some((a) => typeof a.title === 'string' && a.kind === 'quickfix' && !/^Disable \S+ for this line$/.test(a.title));
+  } catch {
+    return false;
   }
 }

@@ -30,6 +30,10 @@ export interface DoctorArgsInput {
   nginx?: string;
   /** nginxDoctor.backends: where backends run (the CLI checks it; a failed backend's machine is looked at). */
   backends?: unknown;
+  /** "Run again": the previous report (a file), so the CLI says which rows pass now. */
+  compare?: string;
+  /** Opt-in: one GET per failing location through nginx. */
+  request?: boolean;
 }
 
 /** The argument array after process.execPath. */
@@ -45,6 +49,8 @@ export function doctorArgs(i: DoctorArgsInput): string[] {
   for (const log of i.target.errorLogs ?? []) if (log.startsWith('/')) args.push('--error-log', log);
   const b = i.backends;
   if (b && typeof b === 'object' && !Array.isArray(b) && Object.keys(b).length) args.push('--backends', JSON.stringify(b));
+  if (i.compare) args.push('--compare', i.compare);
+  if (i.request) args.push('--request');
   return args;
 }
 
@@ -91,13 +97,29 @@ export function parseReport(text: string): DoctorReport | null {
       ? { file: loc.file, line: loc.line }
       : null;
     const check: DoctorCheck = { id: str(x.id), title: str(x.title), status, found: str(x.found), expected: str(x.expected), advice: str(x.advice), location };
+    if (STATUSES.includes(x.previous as DoctorStatus) || x.previous === null) check.previous = x.previous as DoctorStatus | null;
     if (Array.isArray(x.logLines)) {
       const lines = (x.logLines as unknown[]).filter((l): l is string => typeof l === 'string').slice(0, 200).map((l) => l.slice(0, MAX_TEXT));
       if (lines.length) check.logLines = lines;
     }
     checks.push(check);
   }
-  return { host: o.host.slice(0, 500), checks };
+  const report: DoctorReport = { host: o.host.slice(0, 500), checks };
+  const r = v as { date?: unknown; compare?: unknown; instances?: unknown };
+  if (typeof r.date === 'string' && /^\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d$/.test(r.date)) report.date = r.date;
+  const list = (x: unknown): string[] => (Array.isArray(x) ? x.filter((t): t is string => typeof t === 'string').slice(0, 500).map((t) => t.slice(0, MAX_TEXT)) : []);
+  const c = r.compare as Record<string, unknown> | undefined;
+  if (c && typeof c === 'object' && typeof c.previous === 'string') {
+    report.compare = { previous: str(c.previous), previousDate: typeof c.previousDate === 'string' ? str(c.previousDate) : null, fixed: list(c.fixed), stillFailing: list(c.stillFailing), newFailures: list(c.newFailures) };
+  }
+  if (Array.isArray(r.instances)) {
+    report.instances = (r.instances as unknown[]).slice(0, 50).flatMap((x) => {
+      const i = x as Record<string, unknown>;
+      if (!i || typeof i !== 'object' || typeof i.conf !== 'string') return [];
+      return [{ pid: typeof i.pid === 'number' ? i.pid : null, binary: str(i.binary), conf: str(i.conf), prefix: str(i.prefix), confFrom: str(i.confFrom), options: list(i.options), errorLogs: list(i.errorLogs) }];
+    });
+  }
+  return report;
 }
 
 /** The first line of what the CLI said on stderr, without its "nginx-doctor: " prefix. */
