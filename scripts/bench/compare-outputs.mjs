@@ -12,11 +12,11 @@
 // The doctor is not compared: its rows depend on the live machine (processes, ports, times); its
 // test tier covers it.
 import { spawnSync, execSync } from 'node:child_process';
-import { existsSync, mkdtempSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { existsSync, lstatSync, mkdtempSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createRequire } from 'node:module';
-import { genTree, genLog, LOCATION_FORMS } from './gen.mjs';
+import { genTree, genLog, genHostingTree, LOCATION_FORMS } from './gen.mjs';
 
 const REPO = resolve(new URL('../..', import.meta.url).pathname);
 const argv = process.argv.slice(2);
@@ -53,13 +53,27 @@ genTree(small, 5);
 genTree(medium, 107);
 const benchLog = join(inputs, 'error-20000.log');
 genLog(benchLog, 20_000, 107);
+// the hosting tree of issue #19 (970 sites, one server each, names in every form) and a log over it
+const hosting = join(inputs, 'tree-hosting');
+genHostingTree(hosting, 970);
+const hostingLog = join(inputs, 'error-30000-hosting.log');
+genLog(hostingLog, 30_000, 970, 'hosting');
 
 const R = (...p) => join(REPO, ...p);
+/** Files under dir (links to directories are not followed: the fixtures hold a directory loop). */
 function files(dir, pred) {
   return readdirSync(dir).sort().flatMap((e) => {
     const p = join(dir, e);
-    return statSync(p).isDirectory() ? files(p, pred) : pred(p) ? [p] : [];
+    if (lstatSync(p).isDirectory()) return files(p, pred);
+    return pred(p) && isFile(p) ? [p] : [];
   });
+}
+function isFile(p) {
+  try {
+    return statSync(p).isFile();
+  } catch {
+    return false;
+  }
 }
 const confRoots = (dir) => readdirSync(dir).sort().map((e) => join(dir, e)).flatMap((p) => (statSync(p).isDirectory() ? (existsSync(join(p, 'nginx.conf')) ? [join(p, 'nginx.conf')] : []) : p.endsWith('.conf') ? [p] : []));
 const ruleFixtures = files(R('test', 'fixtures', 'rules'), (p) => p.endsWith('.conf') && !p.endsWith('.fixed.conf'));
@@ -70,6 +84,7 @@ const checkTargets = [
   ['demo', [R('demo', 'nginx.conf')]],
   ['bench-small', [join(small, 'nginx.conf')]],
   ['bench-medium', [join(medium, 'nginx.conf')]],
+  ['bench-hosting', [join(hosting, 'nginx.conf')]],
   ['corpus-valid', confRoots(R('test', 'corpus', 'valid'))],
   ['corpus-invalid', confRoots(R('test', 'corpus', 'invalid'))],
   ['rule-fixtures', ruleFixtures],
@@ -87,6 +102,7 @@ const logs = [
   ['real error', R('test', 'fixtures', 'logs', 'real', 'nginx.conf'), R('test', 'fixtures', 'logs', 'real', 'error.log')],
   ['real access', R('test', 'fixtures', 'logs', 'real', 'nginx.conf'), R('test', 'fixtures', 'logs', 'real', 'access.log')],
   ['bench 20k', join(medium, 'nginx.conf'), benchLog],
+  ['bench hosting 30k', join(hosting, 'nginx.conf'), hostingLog],
 ];
 for (const [name, conf, log] of logs) {
   runs.push([`explain ${name} json`, ['explain', '--config', conf, '--format', 'json', log]]);
@@ -96,7 +112,16 @@ for (const [name, conf, log] of logs) {
 const demoUrls = ['http://shop.example.com/', 'http://shop.example.com/api/orders/1', 'https://shop.example.com/ws/chat', 'http://admin.example.com/', 'http://admin.example.com/login', 'http://unknown.example/x', 'http://shop.example.com/static/a.css', 'http://[::1]:8080/x', 'https://shop.example.com:443/%2e%2e/etc'];
 const benchUrls = [];
 for (let f = 0; f < 5; f++) for (let l = 0; l < 12; l++) benchUrls.push(`http://site${f}-${l % 2}.example.test/${LOCATION_FORMS[l % LOCATION_FORMS.length].uri(f, l).replace(/^\//, '')}`);
+// the hosting tree's names in every form: exact, www., leading and trailing wildcards, regex, none
+const hostingUrls = [];
+for (const f of [0, 5, 25, 50, 333, 969]) {
+  for (const l of [0, 2, 5, 28]) {
+    const path = LOCATION_FORMS[l % LOCATION_FORMS.length].uri(f, l);
+    for (const host of [`site${f}.example.test`, `www.site${f}.example.test`, `shop.site${f}.example.test`, `site${f}.example.org`, `blog.site${f}.example.org`, 'nobody.example']) hostingUrls.push(`http://${host}${path}`);
+  }
+}
 for (const format of ['json', 'text']) {
+  runs.push([`match bench-hosting ${format}`, ['match', '--config', join(hosting, 'nginx.conf'), '--format', format, ...hostingUrls]]);
   runs.push([`match demo ${format}`, ['match', '--config', R('demo', 'nginx.conf'), '--format', format, ...demoUrls]]);
   runs.push([`match bench-small ${format}`, ['match', '--config', join(small, 'nginx.conf'), '--format', format, ...benchUrls]]);
 }

@@ -55,6 +55,12 @@ ${notes.length ? '\nNotes from the run:\n\n' + notes.map((n) => '- ' + esc(n)).j
   and its 1,077 includes), as \`check ROOT\` does. The indented rows give the warm in-process
   \`analyze()\` of the compiled core (scripts/bench/analyze-inproc.mjs, fresh ParseCache each run)
   for a start-up-free comparison.
+- **hosting rows (issue #19)**: \`check\`, \`explain\` (text report) of the 1M-line hosting log,
+  keystroke and open in the middle site file (scripts/bench/lsp.mjs, the folder is the tree) and
+  \`tail --from-start\` of the hosting log, each against the hosting tree.
+- **former timed tests**: \`explain --format json -\` of 100 MB of the CLI fixture logs on stdin
+  with a 96 MB heap (test/cli/explain.test.ts keeps the memory bound, the bench the speed), and
+  the 50 MB \`big-config\` scenario of test/hardening/worker.ts (analyse + format in-process).
 - **explain**: \`node dist/cli.js explain --config ROOT LOG\` (text report) over generated error
   logs with the line shapes of demo/error.log (connect() refused, timeouts, resets, premature close,
   too big header, no live upstreams, upgraded-connection timeouts; ~75 %) plus noise (open() failed,
@@ -77,6 +83,10 @@ Inputs (deterministic, scripts/bench/gen.mjs, git-ignored \`.bench/\`):
 ${treeLines}
 - a standalone 5,000-line root config (\`.bench/single-5000/big.conf\`) for the keystroke test
 ${logLines}
+- the hosting tree of issue #19 (\`.bench/tree-hosting\`, \`gen.mjs hosting\`): 972 files, one site (server block)
+  per file, 970 servers all on port 80 with names in every form (exact, www., leading and trailing
+  wildcards, regexes), ~205,000 directives; and a 1,000,000-line error log spread over all of its
+  servers (\`.bench/error-1000000-hosting.log\`, Host headers that only the wildcards and regexes take)
 
 The trees use IP upstreams only, every location form (prefix, \`=\`, \`~\`, \`~*\`, \`^~\`, \`@named\`,
 nested), a \`map\` per file, \`include sites/*.conf\` and a snippet included from every server.
@@ -89,6 +99,7 @@ npm run build && npx tsc -b      # or: npm run bench -- --build
 npm run bench                    # full run, a few minutes; writes this file
 npm run bench -- --quick         # CI smoke: small tree, 100k-line log, 1 run each, < 60 s; does not write this file
 npm run bench -- --profile       # also a CPU profile of check on the large tree (.bench/prof)
+npm run bench -- --only issue19  # only the rows of issue #19 (hosting tree, explain, the former timed tests)
 node scripts/bench/profile.mjs .bench/prof/*.cpuprofile 30
 \`\`\`
 

@@ -3,7 +3,8 @@
 //
 //   node scripts/bench/gen.mjs tree OUT_DIR FILES    -> root nginx.conf + FILES site files (~200 directives each)
 //   node scripts/bench/gen.mjs single OUT_FILE LINES -> one standalone root config of about LINES lines
-//   node scripts/bench/gen.mjs log OUT_FILE LINES TREE_FILES -> error log of LINES lines for a tree of TREE_FILES files
+//   node scripts/bench/gen.mjs hosting OUT_DIR FILES -> the hosting tree: one site (server block) per file, all on port 80
+//   node scripts/bench/gen.mjs log OUT_FILE LINES TREE_FILES [hosting] -> error log of LINES lines for a tree of TREE_FILES files
 //
 // Trees extend scripts/gen-tree.mjs: IP upstreams only (nginx -t needs no DNS), every location
 // form (prefix, =, ~, ~*, ^~, @named, nested), maps, and includes (a glob of site files and a
@@ -123,6 +124,65 @@ export function genSingle(outFile, target) {
   return { lines: text.split('\n').length - 1, directives, servers: f * 2 };
 }
 
+/**
+ * A hosting provider's tree: one site per file, every server on port 80 with its own names (exact,
+ * www., every 5th a leading wildcard, every 25th a trailing wildcard, every 50th a regex), so the
+ * Host and server: lookups go through nginx's name tables rather than through listen ports.
+ * 29 locations per server gives ~212 directives per file: 970 files are ~205k directives.
+ */
+export const HOSTING_LOCS = 29;
+export function hostingNames(f) {
+  const names = [`site${f}.example.test`, `www.site${f}.example.test`];
+  if (f % 5 === 0) names.push(`*.site${f}.example.test`);
+  if (f % 25 === 0) names.push(`site${f}.example.*`);
+  if (f % 50 === 0) names.push(`~^(?<sub>[a-z]+)\\.site${f}\\.example\\.org$`);
+  return names;
+}
+function hostingSite(f) {
+  let d = 0;
+  const up = `app_${f}`;
+  const port = 10000 + (f % 5000);
+  const lines = [`upstream ${up} {`, `    server 127.0.0.1:${port} max_fails=3 fail_timeout=10s;`, `    server 127.0.0.2:${port} backup;`, `    keepalive 16;`, `}`,
+    `map $request_uri $cache_${f} {`, `    default off;`, `    ~^/static on;`, `    /exact0 off;`, `}`,
+    `server {`, `    listen 80;`, `    server_name ${hostingNames(f).join(' ')};`, `    root /srv/site${f};`, `    client_max_body_size 10m;`,
+    `    include snippets/proxy.conf;`, `    error_page 502 504 @down;`];
+  d += 8 + 7;
+  for (let l = 0; l < HOSTING_LOCS; l++) {
+    const form = LOCATION_FORMS[l % LOCATION_FORMS.length];
+    lines.push(`    ${form.head(f, l)} {`);
+    d += 1;
+    if (form.nested) {
+      lines.push(`        try_files $uri $uri/ @down;`, `        location ~ \\.php$ {`, `            proxy_pass http://${up};`, `            proxy_read_timeout 60s;`, `        }`);
+      d += 4;
+    } else {
+      lines.push(`        proxy_pass http://${up};`, `        proxy_http_version 1.1;`, `        proxy_set_header Connection "";`, `        proxy_set_header Host $host;`, `        proxy_read_timeout 30s;`, `        limit_req zone=perip burst=20;`);
+      d += 6;
+    }
+    lines.push(`    }`);
+  }
+  lines.push(`    location @down {`, `        proxy_pass http://127.0.0.3:${port};`, `    }`, `}`);
+  d += 2;
+  return { text: lines.join('\n') + '\n', directives: d };
+}
+
+/** Writes the hosting tree (one server per site file); returns { files, directives, lines, servers }. */
+export function genHostingTree(out, files) {
+  mkdirSync(join(out, 'sites'), { recursive: true });
+  mkdirSync(join(out, 'snippets'), { recursive: true });
+  mkdirSync(join(out, 'logs'), { recursive: true });
+  writeFileSync(join(out, 'nginx.conf'), ROOT);
+  writeFileSync(join(out, 'snippets', 'proxy.conf'), SNIPPET);
+  let directives = ROOT_DIRECTIVES + 3;
+  let lines = ROOT.split('\n').length + 3;
+  for (let f = 0; f < files; f++) {
+    const s = hostingSite(f);
+    directives += s.directives;
+    lines += s.text.split('\n').length - 1;
+    writeFileSync(join(out, 'sites', `site${String(f).padStart(5, '0')}.conf`), s.text);
+  }
+  return { files: files + 2, directives, lines, servers: files };
+}
+
 const CLIENTS = ['10.0.0.7', '10.0.3.41', '192.168.1.20', '172.16.5.9', '203.0.113.50', '198.51.100.23'];
 const METHODS = ['GET', 'GET', 'GET', 'POST', 'PUT', 'GET'];
 
@@ -143,7 +203,9 @@ const FAILURES = [
  * failures referencing generated servers/URIs/upstreams, ~25% noise (open() failed, buffering
  * warnings, signals, limit_req, a few lines that are not log lines at all).
  */
-export function genLog(outFile, count, treeFiles) {
+export function genLog(outFile, count, treeFiles, shape = 'sites') {
+  const hosting = shape === 'hosting';
+  const locs = hosting ? HOSTING_LOCS : LOCS_PER_SERVER;
   mkdirSync(dirname(outFile), { recursive: true });
   const rnd = prng(0x5eed + count);
   const fd = openSync(outFile, 'w');
@@ -158,9 +220,13 @@ export function genLog(outFile, count, treeFiles) {
     const ts = `${d.getUTCFullYear()}/${pad(d.getUTCMonth() + 1)}/${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`;
     const f = Math.floor(rnd() * treeFiles);
     const s = rnd() < 0.5 ? 0 : 1;
-    const l = Math.floor(rnd() * LOCS_PER_SERVER);
+    const l = Math.floor(rnd() * locs);
     const uri = LOCATION_FORMS[l % LOCATION_FORMS.length].uri(f, l);
-    const host = `site${f}-${s}.example.test`;
+    // hosting: the server: field is the block's first name; Host is that name, www., a name only
+    // the leading wildcard takes, or one only the regex takes
+    const server = hosting ? `site${f}.example.test` : `site${f}-${s}.example.test`;
+    const hv = hosting ? s * 4 + (i % 4) : 0;
+    const host = !hosting ? server : hv === 1 ? `www.${server}` : hv === 2 && f % 5 === 0 ? `shop.${server}` : hv === 3 && f % 50 === 0 ? `blog.site${f}.example.org` : server;
     const client = CLIENTS[i % CLIENTS.length];
     const method = METHODS[i % METHODS.length];
     const port = 10000 + (f % 5000);
@@ -171,14 +237,14 @@ export function genLog(outFile, count, treeFiles) {
     if (r < 0.75) {
       const [level, msg] = FAILURES[Math.floor(rnd() * FAILURES.length)]();
       const upIp = rnd() < 0.9 ? '127.0.0.1' : '127.0.0.2';
-      line = `${ts} [${level}] ${pid}#${pid}: *${conn} ${msg}, client: ${client}, server: ${host}, request: "${method} ${uri} HTTP/1.1", upstream: "http://${upIp}:${port}${uri}", host: "${host}"`;
+      line = `${ts} [${level}] ${pid}#${pid}: *${conn} ${msg}, client: ${client}, server: ${server}, request: "${method} ${uri} HTTP/1.1", upstream: "http://${upIp}:${port}${uri}", host: "${host}"`;
       failures++;
     } else if (r < 0.85) {
-      line = `${ts} [error] ${pid}#${pid}: *${conn} open() "/srv/site${f}/favicon.ico" failed (2: No such file or directory), client: ${client}, server: ${host}, request: "GET /favicon.ico HTTP/1.1", host: "${host}", referrer: "https://${host}/"`;
+      line = `${ts} [error] ${pid}#${pid}: *${conn} open() "/srv/site${f}/favicon.ico" failed (2: No such file or directory), client: ${client}, server: ${server}, request: "GET /favicon.ico HTTP/1.1", host: "${host}", referrer: "https://${host}/"`;
     } else if (r < 0.92) {
-      line = `${ts} [warn] ${pid}#${pid}: *${conn} an upstream response is buffered to a temporary file /var/cache/nginx/proxy_temp/${i % 10}/00/00000${i % 1000} while reading upstream, client: ${client}, server: ${host}, request: "GET ${uri} HTTP/1.1", upstream: "http://127.0.0.1:${port}${uri}", host: "${host}"`;
+      line = `${ts} [warn] ${pid}#${pid}: *${conn} an upstream response is buffered to a temporary file /var/cache/nginx/proxy_temp/${i % 10}/00/00000${i % 1000} while reading upstream, client: ${client}, server: ${server}, request: "GET ${uri} HTTP/1.1", upstream: "http://127.0.0.1:${port}${uri}", host: "${host}"`;
     } else if (r < 0.97) {
-      line = `${ts} [error] ${pid}#${pid}: *${conn} limiting requests, excess: 20.${i % 1000} by zone "perip", client: ${client}, server: ${host}, request: "GET ${uri} HTTP/1.1", host: "${host}"`;
+      line = `${ts} [error] ${pid}#${pid}: *${conn} limiting requests, excess: 20.${i % 1000} by zone "perip", client: ${client}, server: ${server}, request: "GET ${uri} HTTP/1.1", host: "${host}"`;
     } else if (r < 0.99) {
       line = `${ts} [notice] ${pid}#${pid}: signal process started`;
     } else {
@@ -198,10 +264,11 @@ export function genLog(outFile, count, treeFiles) {
 if (import.meta.url === `file://${process.argv[1]}`) {
   const [kind, out, a, b] = process.argv.slice(2);
   if (kind === 'tree' && out) console.log(JSON.stringify(genTree(out, Number(a ?? 100))));
+  else if (kind === 'hosting' && out) console.log(JSON.stringify(genHostingTree(out, Number(a ?? 970))));
   else if (kind === 'single' && out) console.log(JSON.stringify(genSingle(out, Number(a ?? 5000))));
-  else if (kind === 'log' && out) console.log(JSON.stringify(genLog(out, Number(a ?? 100000), Number(b ?? 100))));
+  else if (kind === 'log' && out) console.log(JSON.stringify(genLog(out, Number(a ?? 100000), Number(b ?? 100), process.argv[6] ?? 'sites')));
   else {
-    console.error('usage: node scripts/bench/gen.mjs tree OUT_DIR FILES | single OUT_FILE LINES | log OUT_FILE LINES TREE_FILES');
+    console.error('usage: node scripts/bench/gen.mjs tree OUT_DIR FILES | hosting OUT_DIR FILES | single OUT_FILE LINES | log OUT_FILE LINES TREE_FILES [hosting]');
     process.exit(2);
   }
 }

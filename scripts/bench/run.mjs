@@ -5,7 +5,9 @@
 //   npm run bench -- --quick       CI smoke (< 60 s): small tree, 100k-line log, 1 run each; does not write the doc
 //   npm run bench -- --runs N      runs per measurement (default 5 full, 1 quick)
 //   npm run bench -- --build       run `npm run build && npx tsc -b` first (otherwise the existing dist/ and out/ are used)
-//   npm run bench -- --only check,lsp,explain,tail,hostile,ext   only these sections (does not write the doc)
+//   npm run bench -- --only check,lsp,explain,tail,hostile,ext,hosting,big   only these sections (does not write the doc)
+//   npm run bench -- --only issue19   the rows of issue #19: hosting (check, keystroke, open, tail, explain of
+//                                     the hosting tree), explain (1M lines vs medium), big (the former timed tests)
 //   npm run bench -- --no-doc      do not write docs/benchmarks.md
 //   npm run bench -- --profile     also write a CPU profile of `check` on the large tree and list the top functions
 //   npm run bench -- --no-package  do not package the .vsix (in .bench/pkg); measure the newest *.vsix in the repo root
@@ -16,7 +18,7 @@ import { spawnSync, spawn, execSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync, rmSync, cpSync } from 'node:fs';
 import { cpus, totalmem, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { genTree, genSingle, genLog } from './gen.mjs';
+import { genTree, genSingle, genLog, genHostingTree } from './gen.mjs';
 import { summarizeProfile } from './profile.mjs';
 
 const REPO = resolve(new URL('../..', import.meta.url).pathname);
@@ -24,7 +26,9 @@ process.chdir(REPO);
 const argv = process.argv.slice(2);
 const QUICK = argv.includes('--quick');
 const RUNS = Number(argv[argv.indexOf('--runs') + 1]) || (QUICK ? 1 : 5);
-const ONLY = argv.includes('--only') ? argv[argv.indexOf('--only') + 1].split(',') : null;
+// --only issue19: the rows of issue #19 only (the hosting tree, explain, the former timed tests)
+const ALIASES = { issue19: ['hosting', 'explain', 'big'] };
+const ONLY = argv.includes('--only') ? argv[argv.indexOf('--only') + 1].split(',').flatMap((x) => ALIASES[x] ?? [x]) : null;
 const want = (section) => !ONLY || ONLY.includes(section);
 const WRITE_DOC = !QUICK && !ONLY && !argv.includes('--no-doc');
 const BENCH = join(REPO, '.bench');
@@ -113,6 +117,28 @@ for (const n of LOGS) {
 }
 const single = join(BENCH, 'single-5000', 'big.conf');
 if (!existsSync(single)) genSingle(single, 5000);
+// the hosting tree of issue #19: 970 files, one site (server block, distinct names) per file, ~205k
+// directives, all on port 80; and a 1M-line error log spread over all of its servers
+const HOSTING_FILES = 970;
+const hosting = { dir: join(BENCH, 'tree-hosting') };
+if (want('hosting')) {
+  const meta = join(hosting.dir, 'meta.json');
+  if (!existsSync(meta)) {
+    rmSync(hosting.dir, { recursive: true, force: true });
+    const info = genHostingTree(hosting.dir, HOSTING_FILES);
+    writeFileSync(meta, JSON.stringify(info));
+    log(`generated ${hosting.dir}: ${info.files} files, ${info.servers} servers, ${info.directives} directives`);
+  }
+  Object.assign(hosting, { root: join(hosting.dir, 'nginx.conf') }, JSON.parse(readFileSync(meta, 'utf8')));
+  const n = QUICK ? 100_000 : 1_000_000;
+  const file = join(BENCH, `error-${n}-hosting.log`);
+  if (!existsSync(file + '.json')) {
+    const info = genLog(file, n, HOSTING_FILES, 'hosting');
+    writeFileSync(file + '.json', JSON.stringify(info));
+    log(`generated ${file}`);
+  }
+  hosting.log = { n, file, bytes: statSync(file).size, ...JSON.parse(readFileSync(file + '.json', 'utf8')) };
+}
 
 const rows = []; // { area, what, value, reference, ratio, goal, met }
 const notes = [];
@@ -231,16 +257,17 @@ for (const n of want('explain') ? LOGS : []) {
   const r = ratio(median(ms), median(gr.map((g) => g.ms)));
   const big = n >= 1_000_000;
   row({ area: 'explain', what: `explain ${n.toLocaleString('en')} lines (${(lg.bytes / 1e6).toFixed(0)} MB, ${LOG_TREE} tree)`, value: `${fmt(lps.map((x) => x / 1000), 'k lines/s')}, ${fmt(ms)}, ${fmt(ex.map((e) => e.rssMB), 'MB')}`, reference: `grep -c upstream ${fmt(gr.map((g) => g.ms))}`, ratio: rx(r), goal: big ? '≤ 5x' : '', met: big ? verdict(r <= 5) : '' });
+  if (big && LOG_TREE === 'medium') row({ area: 'explain', what: `explain 1,000,000 lines, medium tree: wall (issue #19)`, value: fmt(ms), reference: `grep -c upstream ${fmt(gr.map((g) => g.ms))}`, ratio: rx(r), goal: '≤ 1.5 s', met: verdict(median(ms) <= 1500) });
   loadSamples.push(load());
 }
 
 // ---------- 4. tail ----------
-async function tailBench(lg, seconds, ssh = null) {
+async function tailBench(lg, seconds, ssh = null, root = trees[LOG_TREE]?.root) {
   const help = spawnSync(NODE, [CLI, '--help'], { encoding: 'utf8' }).stdout;
   if (!/\btail\b/.test(help)) return null;
   return new Promise((resolvePromise) => {
     const via = ssh ? ['--ssh', 'nd-test', '--ssh-config', ssh.clientConfig] : [];
-    const p = spawn(NODE, [CLI, 'tail', ...via, '--from-start', '--format', 'json', '--config', trees[LOG_TREE].root, lg.file], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const p = spawn(NODE, [CLI, 'tail', ...via, '--from-start', '--format', 'json', '--config', root, lg.file], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = 0;
     let lastOut = performance.now();
     const t0 = performance.now();
@@ -375,6 +402,98 @@ if (want('ext')) {
     if (act.some((a) => a.activateError)) notes.push(`activate() with stubs threw (${label}): ${act.find((a) => a.activateError).activateError}`);
     row({ area: 'ext', what: `activation estimate (${label}): require(extension.js) with stub vscode`, value: fmt(req, 'ms', 1), reference: actv.length ? `+ activate() with stubs ${fmt(actv, 'ms', 1)}` : '', ratio: '', goal: '< 100 ms', met: verdict(median(req) + (actv.length ? median(actv) : 0) < 100) });
   }
+}
+
+// ---------- 5b. issue #19: the hosting tree (one site per file, ~1,000 distinctly named servers) ----------
+if (want('hosting')) {
+  const tree = hosting;
+  const tag = `hosting (${tree.directives} dirs / ${tree.files} files / ${tree.servers} servers)`;
+  log(`check ${tag} x${RUNS}`);
+  const ours = repeat(RUNS, () => timed(NODE, [CLI, 'check', '--format', 'json', tree.root], { stdout: 'ignore' }));
+  if (ours.some((r) => r.status !== 0 && r.status !== 1)) notes.push(`check hosting exited ${ours.map((r) => r.status).join(',')}`);
+  const ng = nginxBin ? repeat(RUNS, () => nginxT(tree)) : [];
+  if (ng.some((r) => r.status !== 0)) notes.push(`nginx -t on hosting failed: ${ng.find((r) => r.status !== 0).stderr.slice(0, 300)}`);
+  const ms = ours.map((r) => r.ms);
+  const ngMs = ng.filter((r) => r.status === 0).map((r) => r.ms);
+  const r1 = ratio(median(ms), median(ngMs));
+  row({ area: 'hosting', what: `check ${tag}: wall vs nginx -t`, value: fmt(ms), reference: `nginx -t ${fmt(ngMs)}`, ratio: rx(r1), goal: '≤ 0.5x (compass 0.25x)', met: verdict(r1 <= 0.5) });
+  const mb = ours.map((r) => r.rssMB);
+  row({ area: 'hosting', what: `check hosting: peak RSS`, value: fmt(mb, 'MB'), reference: `nginx -t ${fmt(ng.map((r) => r.rssMB), 'MB')}`, ratio: rx(ratio(median(mb), median(ng.map((r) => r.rssMB)))), goal: '< 250 MB', met: verdict(median(mb) < 250) });
+  loadSamples.push(load());
+
+  const lg = tree.log;
+  const runs = Math.min(RUNS, 3);
+  log(`explain ${lg.n} lines vs the hosting tree x${runs}`);
+  const ex = repeat(runs, () => timed(NODE, [CLI, 'explain', '--config', tree.root, lg.file], { stdout: 'ignore' }));
+  if (ex.some((r) => r.status !== 0)) notes.push(`explain hosting exited ${ex.map((r) => r.status)}: ${ex[0].stderr.slice(0, 200)}`);
+  const gr = repeat(runs, () => timed('grep', ['-c', 'upstream', lg.file]));
+  const exMs = ex.map((r) => r.ms);
+  const exMb = ex.map((r) => r.rssMB);
+  const r2 = ratio(median(exMs), median(gr.map((g) => g.ms)));
+  row({ area: 'hosting', what: `explain ${lg.n.toLocaleString('en')} lines (${(lg.bytes / 1e6).toFixed(0)} MB) vs the hosting tree`, value: `${fmt(exMs)}, ${fmt(exMb, 'MB')}`, reference: `grep -c upstream ${fmt(gr.map((g) => g.ms))}`, ratio: rx(r2), goal: '≤ 5 s, ≤ 300 MB', met: verdict(median(exMs) <= 5000 && median(exMb) <= 300) });
+  loadSamples.push(load());
+
+  const sites = readdirSync(join(tree.dir, 'sites')).sort();
+  const site = join(tree.dir, 'sites', sites[Math.floor(sites.length / 2)]);
+  log(`lsp: site file ${site} of the hosting tree x${EDITS} edits`);
+  const l = lsp(tree.dir, site, EDITS);
+  if (l) {
+    const med = median(l.samples);
+    const p95 = quantile(l.samples, 0.95);
+    row({ area: 'hosting', what: `keystroke → diagnostics, site file of the hosting tree (median / p95)`, value: `${med.toFixed(0)} / ${p95.toFixed(0)} ms (n=${l.samples.length}, ${Math.min(...l.samples).toFixed(0)}–${Math.max(...l.samples).toFixed(0)})`, reference: `check whole tree ${fmt(ms)}`, ratio: rx(ratio(med, median(ms))), goal: '≤ 50 / ≤ 100 ms', met: verdict(med <= 50 && p95 <= 100) });
+    row({ area: 'hosting', what: `open site file of the hosting tree → its first diagnostics`, value: `${l.openMs.toFixed(0)} ms`, reference: `check whole tree ${fmt(ms)}`, ratio: rx(ratio(l.openMs, median(ms))), goal: '≤ 1 s', met: verdict(l.openMs <= 1000) });
+  }
+  loadSamples.push(load());
+
+  log(`tail ${lg.n} lines vs the hosting tree`);
+  const t = await tailBench(lg, QUICK ? 30 : 180, null, tree.root);
+  if (t && t.out > 0) {
+    const mbs = t.rss.map((x) => x.mb);
+    const early = t.rss.filter((x) => x.t <= t.ms / 2 && x.t > 1000).map((x) => x.mb);
+    const late = t.rss.filter((x) => x.t > t.ms / 2).map((x) => x.mb);
+    const flat = early.length && late.length ? median(late) - median(early) : NaN;
+    const lps = t.out / (t.ms / 1000);
+    row({ area: 'hosting', what: `tail --from-start ${lg.n.toLocaleString('en')} lines (json) vs the hosting tree`, value: `${(lps / 1000).toFixed(1)}k lines/s out (${t.out} lines in ${(t.ms / 1000).toFixed(1)} s)`, reference: `RSS ${Math.min(...mbs).toFixed(0)}–${Math.max(...mbs).toFixed(0)} MB, 2nd-half median − 1st-half median ${flat.toFixed(1)} MB`, ratio: '', goal: '≥ 100k lines/s, RSS flat', met: verdict(lps >= 100_000 && Math.abs(flat) < 20) });
+  } else notes.push(`tail vs the hosting tree printed nothing: ${t?.stderr.slice(0, 300)}`);
+  loadSamples.push(load());
+}
+
+// ---------- 5c. what the tests no longer time (issue #19): a 100 MB log on stdin, a 50 MB config ----------
+if (want('big')) {
+  // test/cli/explain.test.ts streams this through a 96 MB heap (bounded memory); its speed is measured here
+  const dir = join(REPO, 'test', 'fixtures', 'logs', 'cli');
+  const file = join(BENCH, 'stdin-100mb.log');
+  if (!existsSync(file)) {
+    const block = Buffer.from((readFileSync(join(dir, 'error.log'), 'utf8') + readFileSync(join(dir, 'access.log'), 'utf8')).repeat(400));
+    const { openSync, writeSync, closeSync } = await import('node:fs');
+    const fd = openSync(file, 'w');
+    for (let n = 0; n < 100 * 1024 * 1024; n += block.length) writeSync(fd, block);
+    closeSync(fd);
+  }
+  const { openSync, closeSync } = await import('node:fs');
+  const runs = Math.min(RUNS, 3);
+  log(`explain 100 MB from stdin x${runs}`);
+  const st = repeat(runs, () => {
+    const fd = openSync(file, 'r');
+    try {
+      return timed(NODE, ['--max-old-space-size=96', CLI, 'explain', '--config', 'nginx.conf', '--format', 'json', '-'], { stdout: 'ignore', spawn: { cwd: dir, stdio: [fd, 'ignore', 'pipe'] } });
+    } finally {
+      closeSync(fd);
+    }
+  });
+  const mbps = st.map((r) => statSync(file).size / 1024 / 1024 / (r.ms / 1000));
+  if (st.some((r) => r.status !== 0)) notes.push(`explain from stdin exited ${st.map((r) => r.status)}: ${st[0].stderr.slice(0, 200)}`);
+  row({ area: 'big', what: `explain ${(statSync(file).size / 1024 / 1024).toFixed(0)} MB of the CLI fixture logs from stdin, 96 MB heap (test/cli/explain.test.ts)`, value: fmt(mbps, 'MB/s', 1), reference: `${fmt(st.map((r) => r.ms))}, ${fmt(st.map((r) => r.rssMB), 'MB')}`, ratio: '', goal: '> 5 MB/s', met: verdict(median(mbps) > 5) });
+  loadSamples.push(load());
+  const w = join(REPO, 'out', 'test', 'hardening', 'worker.js');
+  if (!QUICK && existsSync(w)) {
+    log('50 MB config (analyse + format) x1');
+    const r = spawnSync(NODE, [w, 'big-config'], { encoding: 'utf8', timeout: 900_000, env: { ...process.env, NGINX_DOCTOR_BIG_MB: '50' } });
+    let res = null;
+    try { res = JSON.parse(r.stdout.trim().split('\n').pop()); } catch { notes.push(`50 MB config scenario failed: ${(r.stderr || '').slice(-300)}`); }
+    if (res) row({ area: 'big', what: '50 MB config (229,000 server blocks): analyse + format in-process (test/hardening/pathological.test.ts)', value: `${(res.ms / 1000).toFixed(1)} s, ${res.maxRssMb} MB`, reference: '', ratio: '', goal: '≤ 120 s, < 3.5 GB', met: verdict(res.ms <= 120_000 && res.maxRssMb < 3584) });
+  }
+  loadSamples.push(load());
 }
 
 // ---------- 6. profile ----------

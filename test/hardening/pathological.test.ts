@@ -33,9 +33,10 @@ test('1 MB single lines (50,000 statements on one line, a 1 MB string, comment a
 });
 
 // 50 MB used to take > 170 s and 2.8 GB (fixes of every diagnostic built eagerly, each scanning
-// the whole file for its line endings); now ~20 s and ~2.7 GB, most of it the formatter's.
-test('a 50 MB config (229,000 server blocks) is analysed and formatted within 120 s and under 3.5 GB', () => {
-  const r = scenario('big-config', 120_000, { NGINX_DOCTOR_BIG_MB: '50' });
+// the whole file for its line endings); now ~20 s and ~2.7 GB, most of it the formatter's. The
+// time is a bench row (npm run bench: "50 MB config"); the 15-minute limit only catches a hang.
+test('a 50 MB config (229,000 server blocks) is analysed and formatted under 3.5 GB', () => {
+  const r = scenario('big-config', 900_000, { NGINX_DOCTOR_BIG_MB: '50' });
   assert.ok(r.maxRssMb < 3584, `${r.maxRssMb} MB`);
 });
 

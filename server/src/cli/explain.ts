@@ -108,9 +108,14 @@ export async function runExplain(argv: string[], io: AsyncIo): Promise<number> {
     return 2;
   }
   lines.end(report);
-  if (format === 'json') {
-    if (pending) io.out(pending);
-  } else io.out(safeText(renderGroups(groups, reported, reader.stats.lines, all)));
+  if (format === 'text') {
+    // the report of a big log is big (130 MB for 1M lines over 1,000 servers): written in pieces
+    for (const piece of renderGroups(groups, reported, reader.stats.lines, all)) {
+      pending += safeText(piece);
+      await flush();
+    }
+  }
+  if (pending) io.out(pending);
   const s = reader.stats;
   if (s.garbage) {
     io.err(`nginx-doctor: skipped ${s.garbage} line(s) that are neither error-log nor access-log lines${s.garbageSamples.length ? ` (first at line ${s.garbageSamples[0]!.line}: ${JSON.stringify(s.garbageSamples[0]!.text.slice(0, 80))})` : ''}\n`);
@@ -194,13 +199,17 @@ function groupTitle(x: LineExplanation): string {
   return 'not linked to the config';
 }
 
-function renderGroups(groups: Map<string, Group>, reported: number, lines: number, all: boolean): string {
-  if (!reported) return `No ${all ? '' : 'upstream failure '}lines found in ${lines} line(s).\n`;
+/** The text report, one piece per place (the pieces joined are the report). */
+function* renderGroups(groups: Map<string, Group>, reported: number, lines: number, all: boolean): Generator<string> {
+  if (!reported) {
+    yield `No ${all ? '' : 'upstream failure '}lines found in ${lines} line(s).\n`;
+    return;
+  }
   const list = [...groups.values()].sort((a, b) => a.order - b.order || b.count - a.count);
-  let out = `${reported} ${all ? 'line(s)' : 'upstream failure(s)'} in ${lines} line(s), ${list.length} place(s) in the config\n`;
+  yield `${reported} ${all ? 'line(s)' : 'upstream failure(s)'} in ${lines} line(s), ${list.length} place(s) in the config\n`;
   const shown = new Set<Confidence>();
   for (const g of list) {
-    out += `\n${g.count}x ${g.title}\n`;
+    let out = `\n${g.count}x ${g.title}\n`;
     for (const [id, c] of [...g.causes.entries()].sort((a, b) => b[1].count - a[1].count)) {
       const conf = [...c.confidence].join('/');
       out += `  ${String(c.count).padStart(5)}  ${id} (${c.status}): ${c.title}  [${conf}]\n`;
@@ -212,8 +221,8 @@ function renderGroups(groups: Map<string, Group>, reported: number, lines: numbe
       if (c.why && !(c.confidence.size === 1 && c.confidence.has('exact'))) out += `         why ${[...c.confidence].filter((k) => k !== 'exact').join('/')}: ${c.why}\n`;
       for (const f of c.fixes) out += `         - ${f}\n`;
     }
+    yield out;
   }
   // what the confidences shown mean, once each
-  if (shown.size) out += `\n${(['exact', 'likely', 'ambiguous'] as const).filter((k) => shown.has(k)).map((k) => `[${CONFIDENCE_MEANING[k].replace(/^(\w+): /, '$1] ')}`).join('\n')}\n`;
-  return out;
+  if (shown.size) yield `\n${(['exact', 'likely', 'ambiguous'] as const).filter((k) => shown.has(k)).map((k) => `[${CONFIDENCE_MEANING[k].replace(/^(\w+): /, '$1] ')}`).join('\n')}\n`;
 }

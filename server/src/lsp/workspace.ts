@@ -324,7 +324,11 @@ export class Workspace {
       if (this.sent.get(f) === sig) send.delete(f);
       else this.sent.set(f, sig);
     }
-    this.hooks.publish(send, active);
+    // open documents first: a unit of 1,000 files sends 1,000 notifications, and the one the user
+    // looks at should not wait behind the others
+    const ordered = new Map([...send].filter(([f]) => this.open.has(f)));
+    for (const [f, list] of send) if (!ordered.has(f)) ordered.set(f, list);
+    this.hooks.publish(ordered, active);
   }
 }
 

@@ -28,7 +28,8 @@ export interface LineKey {
 /**
  * One reported entry. Lines with the same `same` object share everything but the line number,
  * time and client: their cause, status, server block, location and confidence, and the text of
- * the full explanation (built on demand by `explanation()`, with this line's own values).
+ * the full explanation (built on demand by `explanation()`, with this line's own values, on every
+ * call: a consumer keeps what it needs of it in `same.memo`).
  */
 export interface LineExplanation {
   line: number;
@@ -69,10 +70,12 @@ interface Tail {
   lastPair: Pair | null;
 }
 
-/** Lines with one head and one tail: `x` is the explanation of one of them, once built. */
-interface Pair extends SameLines {
-  x: Explanation | null;
-}
+/**
+ * Lines with one head and one tail. Their explanation is not kept here: it is built when a
+ * consumer asks for it (once per pair, as the consumers keep what they need in `memo`), so a big
+ * log does not hold one full explanation per pair.
+ */
+type Pair = SameLines;
 
 /** Bound of the caches, in characters of keys (lines are up to 2 KB): about 16 MB of keys at most. */
 const MAX_KEY_CHARS = 8_000_000;
@@ -204,7 +207,7 @@ export class CachedLineExplainer {
         const l = this.explainer.locate(e, this.history);
         if (l.orderDependent) {
           // the answer depends on the lines before: never cached
-          report(fromExplanation(this.explainer.explainLinked(e, l)));
+          report(fromExplanation(this.explainer.explainLinked(e, l), null));
           return;
         }
         this.budget(tailText.length);
@@ -212,7 +215,7 @@ export class CachedLineExplainer {
         report(new CachedLine(this.explainer, head, tail, lineNo, text, bytes, clientStart, clientEnd));
         return;
       }
-      for (const en of entries) if (isUpstreamFailure(en)) report(fromExplanation(this.explainer.explain(en, this.history)));
+      for (const en of entries) if (isUpstreamFailure(en)) report(fromExplanation(this.explainer.explain(en, this.history), null));
       return;
     }
     const lineNo = this.reader.stats.lines + 1;
@@ -220,22 +223,25 @@ export class CachedLineExplainer {
     for (const e of this.reader.push(text, bytes)) {
       const failure = this.all || isUpstreamFailure(e);
       const x = failure ? this.explainer.explain(e, this.history) : null;
-      if (x) report(fromExplanation(x));
-      if (!heads || !this.describes(text, clientStart, clientEnd, e, lineNo)) continue;
-      this.budget(headText.length + text.length - clientEnd);
-      let h = heads.get(headText);
-      if (!h) {
-        const c = classify(e as ErrorLogEntry);
-        heads.set(headText, (h = { failure, cause: c.cause, status: c.status, bodyPhase: c.bodyPhase }));
+      // the line's pair, when later lines can share its explanation: the line is reported as one
+      // of the pair, so what the consumer keeps for it (memo) serves the pair's later lines
+      let pair: Pair | null = null;
+      if (heads && this.describes(text, clientStart, clientEnd, e, lineNo)) {
+        this.budget(headText.length + text.length - clientEnd);
+        let h = heads.get(headText);
+        if (!h) {
+          const c = classify(e as ErrorLogEntry);
+          heads.set(headText, (h = { failure, cause: c.cause, status: c.status, bodyPhase: c.bodyPhase }));
+        }
+        if (x && !x.orderDependent) {
+          const tailText = text.slice(clientEnd);
+          let tail = this.tails.get(tailText);
+          if (!tail) this.tails.set(tailText, (tail = { server: x.server, location: x.location, confidence: x.confidence, pairs: new Map(), lastHead: null, lastPair: null }));
+          pair = tail.pairs.get(h) ?? null;
+          if (!pair) tail.pairs.set(h, (pair = { memo: undefined }));
+        }
       }
-      if (x && !x.orderDependent) {
-        const tailText = text.slice(clientEnd);
-        let tail = this.tails.get(tailText);
-        if (!tail) this.tails.set(tailText, (tail = { server: x.server, location: x.location, confidence: x.confidence, pairs: new Map(), lastHead: null, lastPair: null }));
-        const pair = tail.pairs.get(h);
-        if (!pair) tail.pairs.set(h, { x, memo: undefined });
-        else pair.x ??= x;
-      }
+      if (x) report(fromExplanation(x, pair));
     }
   }
 
@@ -255,7 +261,7 @@ export class CachedLineExplainer {
 
   end(report: (e: LineExplanation) => void): void {
     for (const e of this.reader.end()) {
-      if (this.all || isUpstreamFailure(e)) report(fromExplanation(this.explainer.explain(e, this.history)));
+      if (this.all || isUpstreamFailure(e)) report(fromExplanation(this.explainer.explain(e, this.history), null));
     }
   }
 }
@@ -282,7 +288,7 @@ class CachedLine implements LineExplanation {
     private readonly clientEnd: number,
   ) {
     let pair = tail.lastHead === head ? tail.lastPair : tail.pairs.get(head);
-    if (!pair) tail.pairs.set(head, (pair = { x: null, memo: undefined }));
+    if (!pair) tail.pairs.set(head, (pair = { memo: undefined }));
     tail.lastHead = head;
     tail.lastPair = pair;
     this.same = pair;
@@ -321,15 +327,14 @@ class CachedLine implements LineExplanation {
   }
 
   explanation(): Explanation {
-    // first request for this pair: read the line the normal way (the result the reader gives)
-    this.same.x ??= this.explainer.explain(parseErrorText(this.text, this.line, this.bytes)!);
-    return this.same.x;
+    // read the line the normal way (the result the reader gives); not kept (see Pair)
+    return this.explainer.explain(parseErrorText(this.text, this.line, this.bytes)!);
   }
 }
 
-function fromExplanation(x: Explanation): LineExplanation {
+function fromExplanation(x: Explanation, same: SameLines | null): LineExplanation {
   return {
-    line: x.entry.line, time: x.time, client: x.client, same: { memo: undefined },
+    line: x.entry.line, time: x.time, client: x.client, same: same ?? { memo: undefined },
     cause: x.cause, status: x.status, bodyPhase: x.bodyPhase, server: x.server, location: x.location, confidence: x.confidence,
     explanation: () => x,
   };

@@ -22,8 +22,9 @@ import type { ServerInfo } from '../match/servers';
 import type { RequestLine } from '../match/uri';
 import { validateHost } from '../match/uri';
 import { toBytes } from '../match/bytes';
-import { lineOf } from '../workspace/config-set';
-import { attemptSites, type AttemptSite } from './attempts';
+import { lineOf, type ConfigNode } from '../workspace/config-set';
+import { attemptSites, type AttemptSite, type Attempts } from './attempts';
+import { BoundedCache } from './bounded-cache';
 import { parseUpstream, peerFit, uriFit, type PeerFit, type UpstreamField, type UriFit } from './fit';
 
 export { parseUpstream, type UpstreamField } from './fit';
@@ -98,7 +99,14 @@ const RESOLVER_CAUSES = new Set(['no-resolver', 'upstream-unresolved']);
 /** Links log lines to the blocks of one config. */
 export class Linker {
   /** Links depend only on server name, host, path and upstream: big logs repeat them a lot. */
-  private readonly cache = new Map<string, Base>();
+  private readonly cache = new BoundedCache<string, Base>(80_000);
+  /**
+   * The attempt sites per (server block, request target, merge_slashes, and Host where the block
+   * has rewrite-module directives that could read $host): a log with many distinct hosts, peers
+   * and clients still asks about the same few URIs of each block.
+   */
+  private readonly attempts = new BoundedCache<string, Attempts>(30_000);
+  private readonly readsHost = new Map<ServerInfo, boolean>();
 
   constructor(readonly matcher: Matcher) {}
 
@@ -116,10 +124,7 @@ export class Linker {
     let base = key ? this.cache.get(key) : undefined;
     if (!base) {
       base = this.linkUncached(x, path, needsPass, resolver);
-      if (key) {
-        if (this.cache.size >= 20_000) this.cache.clear();
-        this.cache.set(key, base);
-      }
+      if (key) this.cache.set(key, base);
     }
     if (base.tie) return this.byOrder(x, base, history ?? null);
     const l = copy(base.link);
@@ -145,7 +150,7 @@ export class Linker {
     const hostBytes = effectiveHost !== null ? validateHost(toBytes(effectiveHost)) : null;
     const port = effectiveHost !== null ? hostPort(effectiveHost) : null;
     // 1. server blocks
-    let servers: ServerInfo[];
+    let servers: readonly ServerInfo[];
     let serverHow: string;
     let byName = true;
     if (x.serverName !== null) {
@@ -186,7 +191,7 @@ export class Linker {
       const merges = [...new Set((onPort.length ? onPort : entries).map((en) => m.flag(en.defaultServer.node, 'merge_slashes', true)))];
       const h = hostFit(s);
       for (const merge of merges.length ? merges : [true]) {
-        const a = attemptSites(m, s, target, x.host ?? '', merge);
+        const a = this.attemptsOf(s, target, x.host ?? '', merge);
         if (!a.sites.length) {
           options.push({ server: s, site: null, location: a.result.location, result: a.result, peer: 'none', uri: 'unknown', host: h });
           noAttempt.set(s, whyNoAttempt(a.result));
@@ -383,6 +388,19 @@ export class Linker {
     }
   }
 
+  /** attemptSites(), cached; results that could not be evaluated in full are not kept. */
+  private attemptsOf(s: ServerInfo, target: string, host: string, merge: boolean): Attempts {
+    let reads = this.readsHost.get(s);
+    if (reads === undefined) this.readsHost.set(s, (reads = hasRewrites(s.node)));
+    const key = `${s.index}\0${merge ? 1 : 0}\0${reads ? host : ''}\0${target}`;
+    let a = this.attempts.get(key);
+    if (!a) {
+      a = attemptSites(this.matcher, s, target, host, merge);
+      if (a.result.certain && a.sites.every((x) => x.certain)) this.attempts.set(key, a);
+    }
+    return a;
+  }
+
   private byHost(host: string | null): ServerInfo[] {
     const m = this.matcher;
     if (host === null) return [...m.table.servers];
@@ -456,6 +474,22 @@ export class RequestHistory {
 }
 
 // ----- helpers ------------------------------------------------------------------------------------
+
+/** The rewrite-module directives that can read a variable ($host among them) on a request's way. */
+const READS_VARIABLES = new Set(['rewrite', 'return', 'set', 'if']);
+
+/** Whether a block or anything in it (locations, includes) has one of READS_VARIABLES. */
+function hasRewrites(node: ConfigNode): boolean {
+  const stack = [node];
+  while (stack.length) {
+    const n = stack.pop()!;
+    for (const c of n.children) {
+      if (READS_VARIABLES.has(c.d.name)) return true;
+      if (c.children.length) stack.push(c);
+    }
+  }
+  return false;
+}
 
 function copy(l: Link): Link {
   return { ...l, reasons: [...l.reasons], candidates: [...l.candidates], via: [...l.via] };

@@ -65,20 +65,24 @@ interface Ctx {
 }
 
 const MAX_URI_CHANGES = 10;
+const NONE: readonly ServerInfo[] = [];
+const NO_ENTRIES: readonly AddrEntry[] = [];
 const REWRITE_DIRECTIVES = new Set(['rewrite', 'return', 'break', 'set', 'if']);
 
 export class Matcher {
   readonly model: Model;
   readonly table: ServerTable;
   private readonly levels = new Map<ServerInfo, Level>();
-  private readonly orderOf = new Map<ConfigNode, number>();
+  /** Config order of every directive, for locations(); built on first use (big configs: 200k entries). */
+  private orderOf: Map<ConfigNode, number> | null = null;
+  private byLoggedName: Map<string, ServerInfo[]> | null = null;
+  private entriesOf: Map<ServerInfo, AddrEntry[]> | null = null;
 
   constructor(
     readonly set: ConfigSet,
     readonly opts: MatcherOptions = {},
   ) {
     this.model = new Model(set);
-    set.all.forEach((n, i) => this.orderOf.set(n, i));
     this.table = new ServerTable(
       this.model.servers.filter((s) => s.ctx === 'http'),
       opts,
@@ -105,7 +109,13 @@ export class Matcher {
       }
     };
     walk(this.level(server));
-    return out.sort((a, b) => (this.orderOf.get(a.node) ?? 0) - (this.orderOf.get(b.node) ?? 0));
+    if (!this.orderOf) {
+      const order = new Map<ConfigNode, number>();
+      this.set.all.forEach((n, i) => order.set(n, i));
+      this.orderOf = order;
+    }
+    const order = this.orderOf;
+    return out.sort((a, b) => (order.get(a.node) ?? 0) - (order.get(b.node) ?? 0));
   }
 
   /**
@@ -226,13 +236,32 @@ export class Matcher {
     return result;
   }
 
-  /** Server blocks whose `server:` log value is `name`. */
-  serversLogging(name: string): ServerInfo[] {
-    return this.table.servers.filter((s) => s.loggedName === name);
+  /** Server blocks whose `server:` log value is `name` (a hash of every block by logged name, built once; do not modify). */
+  serversLogging(name: string): readonly ServerInfo[] {
+    if (!this.byLoggedName) {
+      this.byLoggedName = new Map();
+      for (const s of this.table.servers) {
+        const list = this.byLoggedName.get(s.loggedName);
+        if (list) list.push(s);
+        else this.byLoggedName.set(s.loggedName, [s]);
+      }
+    }
+    return this.byLoggedName.get(name) ?? NONE;
   }
 
-  entries(server: ServerInfo): AddrEntry[] {
-    return this.table.addrs.filter((a) => a.servers.includes(server));
+  /** The address entries a server block is in, in table order (built once for every block; do not modify). */
+  entries(server: ServerInfo): readonly AddrEntry[] {
+    if (!this.entriesOf) {
+      this.entriesOf = new Map();
+      for (const a of this.table.addrs) {
+        for (const s of a.servers) {
+          const list = this.entriesOf.get(s);
+          if (!list) this.entriesOf.set(s, [a]);
+          else if (list[list.length - 1] !== a) list.push(a);
+        }
+      }
+    }
+    return this.entriesOf.get(server) ?? NO_ENTRIES;
   }
 
   namedLocation(server: ServerInfo, name: string): LocationInfo | null {
