@@ -17,7 +17,7 @@
 // then its workers run as "nobody"); all its paths point into the prefix.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyze, defaultCatalog, fixAll, type Diagnostic, type FixAllResult } from '../../server/src/core/index';
 import { DiskHost } from '../../server/src/host/disk-host';
@@ -381,6 +381,77 @@ test('proxy-headers-dropped-by-inheritance: Host, X-Real-IP, X-Forwarded-For mis
   });
 });
 
+test('proxy-headers-dropped-by-inheritance with the headers in a snippet: Fix all repeats the include, and the backend gets the headers again', async (t) => {
+  await withCase(async (c) => {
+    const app = await backend(c, 'echo');
+    const port = await freePort();
+    mkdirSync(join(c.prefix, 'snippets'), { recursive: true });
+    const snippet = join(c.prefix, 'snippets', 'proxy-headers.conf');
+    const snippetText = `proxy_set_header Host              $host;
+proxy_set_header X-Real-IP         $remote_addr;
+proxy_set_header X-Forwarded-For   $proxy_add_x_forwarded_for;
+proxy_set_header X-Forwarded-Proto $scheme;
+`;
+    writeFileSync(snippet, snippetText);
+    writeFileSync(
+      c.conf,
+      rootConfig(`
+    upstream api {
+        server 127.0.0.1:${app.port};
+        keepalive 8;
+    }
+
+    server {
+        listen 127.0.0.1:${port};
+
+        location /api/ {
+            include snippets/proxy-headers.conf;
+            proxy_http_version 1.1;
+            proxy_pass http://api;
+
+            location /api/uploads/ {
+                proxy_set_header X-Upload-Size $content_length;
+                proxy_pass http://api;
+            }
+        }
+    }`),
+    );
+    assertReported(c.conf, 'proxy-headers-dropped-by-inheritance', 'keepalive-connection-header');
+    assertNginxAccepts(c);
+
+    const get = async (path: string): Promise<Record<string, string>> => {
+      const r = await httpRequest(port, path, { host: 'shop.example' });
+      assert.equal(r.status, 200);
+      return JSON.parse(r.body).headers;
+    };
+    await startNginx(c.conf, c.prefix, { waitPort: port });
+    const before = await get('/api/uploads/x');
+    assert.equal(before['x-real-ip'], undefined);
+    assert.equal(before['x-forwarded-proto'], undefined);
+    assert.equal(before.host, 'api', 'nginx sent its default Host ($proxy_host)');
+    await stopNginx();
+
+    const { text } = fixAllOnDisk(c, 'proxy-headers-dropped-by-inheritance', 'keepalive-connection-header', 'duplicate-proxy-header');
+    // the nested location repeats the include, it does not get the snippet's lines pasted in;
+    // the snippet itself is untouched
+    const nested = text.slice(text.indexOf('location /api/uploads/'));
+    assert.match(nested, /^ {16}include snippets\/proxy-headers\.conf;$/m, text);
+    assert.doesNotMatch(text, /proxy_set_header (Host|X-Real-IP|X-Forwarded-For|X-Forwarded-Proto) /, text);
+    assert.equal(readFileSync(snippet, 'utf8'), snippetText);
+    assertNginxAccepts(c);
+
+    await startNginx(c.conf, c.prefix, { waitPort: port });
+    const afterFix = await get('/api/uploads/x');
+    assert.equal(afterFix.host, 'shop.example');
+    assert.equal(afterFix['x-real-ip'], '127.0.0.1');
+    assert.equal(afterFix['x-forwarded-for'], '127.0.0.1');
+    assert.equal(afterFix['x-forwarded-proto'], 'http');
+    assert.equal(afterFix['x-upload-size'], undefined, 'a GET has no body, so $content_length is empty and nginx drops the header');
+    assert.equal(afterFix.connection, undefined, 'Connection "" was added too (keepalive)');
+    t.diagnostic(`snippet headers at the nested location: before ${JSON.stringify([before.host, before['x-real-ip'] ?? null])}, after ${JSON.stringify([afterFix.host, afterFix['x-real-ip']])}`);
+  });
+});
+
 test('variable-proxy-pass-without-resolver: 502 "no resolver defined" before the fix, 200 after the user completes the resolver line', async (t) => {
   await withCase(async (c) => {
     const app = await backend(c, 'app');
@@ -410,7 +481,8 @@ test('variable-proxy-pass-without-resolver: 502 "no resolver defined" before the
 
     const { text } = fixAllOnDisk(c, 'variable-proxy-pass-without-resolver');
     const inserted = 'resolver 127.0.0.53 valid=30s;  # nginx-doctor: put your DNS server here';
-    assert.ok(text.includes(inserted), text);
+    // among the server's own settings at its start, before the location that needs it (issue #18)
+    assert.ok(text.includes(`listen 127.0.0.1:${port};\n        ${inserted}\n\n        location / {`), text);
     assertNginxAccepts(c); // the line as inserted is valid already
     // Simulate the user completing the inserted line: their DNS server here is the test's own
     // (a tiny UDP server on 127.0.0.1 that knows app.harm.test). This is the one textual edit
@@ -452,7 +524,8 @@ test('upstream-buffers-invalid: "proxy_buffer_size 16k;" alone fails nginx -t be
     await assert.rejects(startNginx(c.conf, c.prefix, { waitPort: port, timeoutMs: 5_000 }), /nginx exited early/);
 
     const { text } = fixAllOnDisk(c, 'upstream-buffers-invalid');
-    assert.match(text, /proxy_buffer_size 16k;\n {8}proxy_buffers 9 4k;/);
+    // the value people write (issue #18): 8 buffers as large as proxy_buffer_size, not "9 4k"
+    assert.match(text, /proxy_buffer_size 16k;\n {8}proxy_buffers 8 16k;/);
     assertNginxAccepts(c);
 
     await startNginx(c.conf, c.prefix, { waitPort: port });

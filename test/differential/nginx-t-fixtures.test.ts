@@ -96,6 +96,25 @@ test('rule fixtures get the verdict from nginx -t that their annotations claim',
   assert.equal(problems.length, 0, `${problems.length} fixture(s) where nginx disagrees:\n  ${problems.join('\n  ')}`);
 });
 
+// A folder fixture (name/nginx.conf with the snippets it includes) fixed by its rule is judged in
+// place, so its includes resolve against its own folder as nginx's conf prefix.
+test('fixed folder fixtures (name/nginx.fixed.conf, with their snippets) are accepted by nginx -t', () => {
+  assert.ok(nginxBinary(), 'nginx is not installed: run .ci/run (it installs Debian\'s nginx)');
+  const own = makePrefix();
+  try {
+    const fixed = readdirSync(RULES_DIR).sort().flatMap((rule) =>
+      readdirSync(join(RULES_DIR, rule)).sort().map((f) => join(RULES_DIR, rule, f, 'nginx.fixed.conf')).filter((p) => existsSync(p)));
+    const problems = fixed.flatMap((path) => {
+      const r = nginxTest(path, own);
+      return r.ok ? [] : [`${relative(FIXTURES, path)}: ${r.raw.trim()}`];
+    });
+    assert.ok(fixed.length >= 2, `only ${fixed.length} fixed folder fixtures`);
+    assert.deepEqual(problems, []);
+  } finally {
+    removePrefix(own);
+  }
+});
+
 test('the rule fixture folder exists', () => {
   assert.ok(existsSync(RULES_DIR));
 });

@@ -249,32 +249,31 @@ describe('real editor: quick fixes (code-server + Chromium)', { timeout: 15 * 60
       const titles = await actionMenuTitles(s.page);
       const fixAll = titles.find((t) => FIX_ALL.test(t));
       assert.ok(fixAll, `the source action menu offers "Fix all nginx-doctor problems in this file": ${JSON.stringify(titles)}`);
-      // upstream-buffers-invalid, proxy-headers-dropped-by-inheritance (which copies /api/'s list,
-      // Connection "" included, into the nested location: that settles its keepalive-connection-header
-      // and upstream-host-header too), websocket-read-timeout.
+      // upstream-buffers-invalid, proxy-headers-dropped-by-inheritance (which copies /api/'s list
+      // into the nested location, as /api/ wrote it: its include, then Connection "": that settles
+      // its keepalive-connection-header and upstream-host-header too), websocket-read-timeout.
       assert.equal(FIX_ALL.exec(fixAll)![1], '3', `the number of fixes in "${fixAll}"`);
       await s.screenshot('source-action-menu');
       await chooseAction(s.page, FIX_ALL);
 
       // The edits of `nginx-doctor fix` for this file, applied to the (unsaved) quick-fixed text.
       // /api/ takes its proxy_set_header lines from an included snippet: Connection "" was added in
-      // the location itself (after proxy_pass), never in the shared snippet.
+      // the location itself (after proxy_pass), never in the shared snippet, and the nested location
+      // gets that include again, not the snippet's four lines pasted in (issue #18). The buffers are
+      // the ones people write: 8 as large as proxy_buffer_size, not "9 4k".
       let expected = insertAfter(original, 'proxy_pass http://api_backend;', [`${INDENT}proxy_http_version 1.1;`, `${INDENT}proxy_set_header Connection "";`]);
-      expected = insertAfter(expected, 'proxy_buffer_size 16k;', [`${INDENT}proxy_buffers 9 4k;`]);
+      expected = insertAfter(expected, 'proxy_buffer_size 16k;', [`${INDENT}proxy_buffers 8 16k;`]);
       expected = insertAfter(expected, 'proxy_set_header X-Upload-Size $content_length;', [
-        `${INDENT}    proxy_set_header Host              $host;`,
-        `${INDENT}    proxy_set_header X-Real-IP         $remote_addr;`,
-        `${INDENT}    proxy_set_header X-Forwarded-For   $proxy_add_x_forwarded_for;`,
-        `${INDENT}    proxy_set_header X-Forwarded-Proto $scheme;`,
+        `${INDENT}    include snippets/proxy-headers.conf;`,
         `${INDENT}    proxy_set_header Connection "";`,
       ]);
       expected = insertAfter(expected, 'proxy_pass http://chat_ws;', [`${INDENT}proxy_read_timeout 3600s;`, `${INDENT}proxy_send_timeout 3600s;`]);
       const expectedLines = expected.split('\n');
-      const buffersLine = expectedLines.findIndex((l) => l.trim() === 'proxy_buffers 9 4k;') + 1;
+      const buffersLine = expectedLines.findIndex((l) => l.trim() === 'proxy_buffers 8 16k;') + 1;
       await goTo(s.page, buffersLine, 1);
       await expectLines(s.page, {
         [buffersLine - 1]: `${INDENT}proxy_buffer_size 16k;`,
-        [buffersLine]: `${INDENT}proxy_buffers 9 4k;`,
+        [buffersLine]: `${INDENT}proxy_buffers 8 16k;`,
       }, 'the fix-all edits in the editor');
 
       const text = await waitForProblems(

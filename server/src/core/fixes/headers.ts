@@ -1,47 +1,78 @@
 // Adds proxy_set_header lines without breaking nginx's inheritance: a block that sets any
 // proxy_set_header loses every header set above it, so when the block has none of its own yet,
-// the inherited headers are copied down together with the new ones.
+// the inherited headers are copied down together with the new ones (an inherited
+// `include snippets/proxy-headers.conf;` is repeated as that include: inherited-lines.ts).
 import type { TextEdit } from '../diagnostic';
 import type { ConfigNode } from '../workspace/config-set';
 import type { Model } from '../model/model';
-import { insertAfter, insertIntoBlock, quoteArg } from './builders';
+import { insertAfter, insertIntoBlock } from './builders';
+import { completeStatement, copyInherited } from './inherited-lines';
 import { editableBlock } from './guard';
 
-/** True when a directive is a complete simple statement: ended by ";", no block. */
-export function completeStatement(node: ConfigNode): boolean {
-  return node.d.terminator === ';' && !node.d.block;
-}
+export { completeStatement, directiveText } from './inherited-lines';
 
-/**
- * Source text of a directive, e.g. `proxy_set_header Host $host;`. Only a complete statement is
- * copied as written. One that opens a block or was cut off (broken syntax) is rebuilt from its
- * name and arguments, quoted where needed: its raw text may run on to the end of the file or hold
- * the very block being fixed.
- */
-export function directiveText(node: ConfigNode): string {
-  if (completeStatement(node)) return node.file.source.text.slice(node.d.start, node.d.end);
-  return `${[node.d.name, ...node.d.args.map((a) => a.value)].map(quoteArg).join(' ')};`;
+/** An edit that adds list directives, and the inherited lines it repeats with them (see inheritedNote). */
+export interface ListEdit {
+  edit: TextEdit;
+  /** A short name per inherited line repeated: a header name, or "include <file>". */
+  copied: string[];
 }
 
 /**
  * Edits that add `lines` (full directive texts) to `block`, next to its proxy_pass if it has one.
- * `directive` is the list directive whose inheritance must be preserved.
+ * `directive` is the list directive whose inheritance must be preserved: when the block has no
+ * list of its own yet, the inherited lines are repeated with the new ones (an inherited include
+ * as that include).
  */
-export function addListDirectives(model: Model, block: ConfigNode, lines: string[], directive = 'proxy_set_header'): TextEdit | null {
+export function addListLines(model: Model, block: ConfigNode, lines: string[], directive = 'proxy_set_header'): ListEdit | null {
   if (!editableBlock(block)) return null;
-  const own = model.directivesIn(block, directive);
-  // Only lines written in the block itself: one from an included snippet is shared with
-  // every other block that includes it.
-  const written = own.filter((n) => writtenIn(n, block));
-  if (written.length) return insertAfter(written[written.length - 1]!, lines);
-  if (own.length) return addDirectives(model, block, lines);
+  if (model.directivesIn(block, directive).length) {
+    const edit = addToOwnList(model, block, lines, directive);
+    return edit ? { edit, copied: [] } : null;
+  }
   const inherited = model.effective(block.parent, directive).nodes.filter((n) => !lines.some((l) => sameHeader(l, n)));
   // an inherited line that is broken cannot be copied faithfully
   if (!inherited.every(completeStatement)) return null;
-  const all = [...inherited.map(directiveText), ...lines];
+  const copy = copyInherited(model, block, inherited, lines, directive);
+  const all = [...copy.lines, ...lines];
   const anchor = model.directivesIn(block, 'proxy_pass')[0] ?? model.directivesIn(block, 'grpc_pass')[0];
-  if (anchor && anchor.file === block.file) return insertAfter(anchor, all);
-  return insertIntoBlock(block, all);
+  const edit = anchor && anchor.file === block.file ? insertAfter(anchor, all) : insertIntoBlock(block, all);
+  return edit ? { edit, copied: copy.names } : null;
+}
+
+/**
+ * Adds lines to a block that has a list of its own: after its last line written there, else (its
+ * list comes from an included snippet) after its proxy_pass. Every fix that adds to a block's
+ * list goes through here, so two of them in one Fix all round aim at the same place and wait for
+ * each other instead of adding the same header twice.
+ */
+export function addToOwnList(model: Model, block: ConfigNode, lines: string[], directive = 'proxy_set_header'): TextEdit | null {
+  if (!editableBlock(block)) return null;
+  // Only lines written in the block itself: one from an included snippet is shared with
+  // every other block that includes it.
+  const written = model.directivesIn(block, directive).filter((n) => writtenIn(n, block));
+  if (written.length) return insertAfter(written[written.length - 1]!, lines);
+  return addDirectives(model, block, lines);
+}
+
+/** addListLines without the names of what it repeats. */
+export function addListDirectives(model: Model, block: ConfigNode, lines: string[], directive = 'proxy_set_header'): TextEdit | null {
+  return addListLines(model, block, lines, directive)?.edit ?? null;
+}
+
+/**
+ * The part of a fix title that says which inherited lines the fix repeats besides the ones it
+ * names (empty when none), after any `extras`: ` (and repeat the inherited "include snippets/proxy-headers.conf;")`.
+ */
+export function inheritedNote(copied: readonly string[], extras: readonly string[] = []): string {
+  const includes = copied.filter((c) => c.startsWith('include ')).map((c) => `"${c};"`);
+  const headers = copied.filter((c) => !c.startsWith('include '));
+  const parts = [
+    ...extras,
+    ...(includes.length ? [`repeat the inherited ${includes.join(', ')}`] : []),
+    ...(headers.length ? [`copy the inherited ${headers.join(', ')} down`] : []),
+  ];
+  return parts.length ? ` (and ${parts.join(' and ')})` : '';
 }
 
 /** True when the directive is written in the block's own text (not brought in by an include). */
@@ -87,7 +118,12 @@ export function setDirectives(model: Model, block: ConfigNode, settings: [name: 
 
 /** Like addListDirectives, but a header the block already sets gets its value replaced. */
 export function setHeaders(model: Model, block: ConfigNode, headers: [name: string, value: string][], directive = 'proxy_set_header'): TextEdit[] {
-  if (!editableBlock(block)) return [];
+  return setHeaderLines(model, block, headers, directive).edits;
+}
+
+/** setHeaders, with the names of the inherited lines it repeats (for the fix's title: inheritedNote). */
+export function setHeaderLines(model: Model, block: ConfigNode, headers: [name: string, value: string][], directive = 'proxy_set_header'): { edits: TextEdit[]; copied: string[] } {
+  if (!editableBlock(block)) return { edits: [], copied: [] };
   const edits: TextEdit[] = [];
   const add: string[] = [];
   for (const [name, value] of headers) {
@@ -96,9 +132,9 @@ export function setHeaders(model: Model, block: ConfigNode, headers: [name: stri
     if (own && arg) edits.push({ file: own.file.source.path, start: arg.start, end: arg.end, newText: value });
     else add.push(`${directive} ${name} ${value};`);
   }
-  const inserted = add.length ? addListDirectives(model, block, add, directive) : null;
-  if (inserted) edits.push(inserted);
-  return edits;
+  const inserted = add.length ? addListLines(model, block, add, directive) : null;
+  if (inserted) edits.push(inserted.edit);
+  return { edits, copied: inserted?.copied ?? [] };
 }
 
 /** The block a fix for a directive inside "if" or "limit_except" goes to: the enclosing location. */

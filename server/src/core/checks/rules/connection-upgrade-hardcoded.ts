@@ -25,7 +25,7 @@ export const rule: Rule = {
       ctx.report(node, 'Connection "upgrade" is sent with every request here, not only with WebSocket handshakes; use a map on $http_upgrade', {
         start: value.start,
         end: value.end,
-        ...(map !== 'impossible' ? { fixes: [{ title: `Use ${MAP_VARIABLE} (map added if missing)`, edits, isPreferred: true }] } : {}),
+        ...(map !== 'impossible' ? { fixes: [{ title: `Use ${MAP_VARIABLE}${map ? ' (and add its map to http)' : ''}`, edits, isPreferred: true }] } : {}),
       });
     }
   },

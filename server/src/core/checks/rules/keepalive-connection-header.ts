@@ -4,7 +4,7 @@
 // HTTP/1.0 is keepalive-without-http11's (one diagnostic for both lines).
 import type { Rule } from '../rule';
 import { effectiveHeaders, isWebSocketBlock, passTarget, versionView } from '../proxy';
-import { addListDirectives, fixBlock } from '../../fixes/headers';
+import { addListLines, fixBlock, inheritedNote } from '../../fixes/headers';
 import { replaceText } from '../../fixes/builders';
 
 export const rule: Rule = {
@@ -36,8 +36,8 @@ export const rule: Rule = {
       ctx.report(node, `upstream "${target!.host}" has keepalive, but this location sends "Connection: close". Add proxy_set_header Connection "" to keep connections open${view.note}`, {
         fixes: () => {
           const block = fixBlock(node);
-          const edit = block ? addListDirectives(ctx.model, block, ['proxy_set_header Connection "";']) : null;
-          return edit ? [{ title: 'Add proxy_set_header Connection "" (inherited headers copied down)', edits: [edit], isPreferred: true }] : [];
+          const add = block ? addListLines(ctx.model, block, ['proxy_set_header Connection "";']) : null;
+          return add ? [{ title: `Add proxy_set_header Connection ""${inheritedNote(add.copied)}`, edits: [add.edit], isPreferred: true }] : [];
         },
       });
     }

@@ -7,7 +7,7 @@
 // A nested location that inherits the problem is listed in relatedInformation, not repeated.
 import type { Rule } from '../rule';
 import { effectiveHeaders, isWebSocketBlock, passTarget, versionView } from '../proxy';
-import { addListDirectives, fixBlock, setDirectives, writtenIn } from '../../fixes/headers';
+import { addListLines, fixBlock, inheritedNote, setDirectives, writtenIn } from '../../fixes/headers';
 import { foldNested, type Finding } from '../fold';
 import type { ConfigNode } from '../../workspace/config-set';
 import type { TextEdit } from '../../diagnostic';
@@ -55,16 +55,19 @@ export const rule: Rule = {
           const block = fixBlock(node);
           if (!block) return [];
           let edits: TextEdit[];
+          let copied: string[] = [];
           if (!data.needsConnection) edits = setDirectives(ctx.model, block, [['proxy_http_version', '1.1']]);
           else if (ctx.model.directivesIn(block, 'proxy_http_version').some((d) => writtenIn(d, block))) {
-            const conn = addListDirectives(ctx.model, block, ['proxy_set_header Connection "";']);
-            edits = conn ? [...setDirectives(ctx.model, block, [['proxy_http_version', '1.1']]), conn] : [];
+            const conn = addListLines(ctx.model, block, ['proxy_set_header Connection "";']);
+            edits = conn ? [...setDirectives(ctx.model, block, [['proxy_http_version', '1.1']]), conn.edit] : [];
+            copied = conn?.copied ?? [];
           } else if (ctx.model.directivesIn(block, 'proxy_http_version').length) edits = [];
           else {
-            const both = addListDirectives(ctx.model, block, ['proxy_http_version 1.1;', 'proxy_set_header Connection "";']);
-            edits = both ? [both] : [];
+            const both = addListLines(ctx.model, block, ['proxy_http_version 1.1;', 'proxy_set_header Connection "";']);
+            edits = both ? [both.edit] : [];
+            copied = both?.copied ?? [];
           }
-          const title = data.needsConnection ? 'Add proxy_http_version 1.1 and proxy_set_header Connection ""' : 'Use "proxy_http_version 1.1;"';
+          const title = data.needsConnection ? `Add proxy_http_version 1.1 and proxy_set_header Connection ""${inheritedNote(copied)}` : 'Use "proxy_http_version 1.1;"';
           return edits.length ? [{ title, edits, isPreferred: true }] : [];
         },
       });

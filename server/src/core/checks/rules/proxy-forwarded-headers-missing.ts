@@ -5,7 +5,7 @@
 // "nginxDoctor.rules": { "proxy-forwarded-headers-missing": "hint" } or --rule ...=hint.
 import type { Rule } from '../rule';
 import { effectiveHeaders } from '../proxy';
-import { addListDirectives, fixBlock } from '../../fixes/headers';
+import { addListLines, fixBlock, inheritedNote } from '../../fixes/headers';
 
 const LINES: Record<string, string> = {
   'x-forwarded-for': 'proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;',
@@ -32,8 +32,8 @@ export const rule: Rule = {
       ctx.report(node, `No ${noClient ? 'X-Forwarded-For or X-Real-IP' : 'X-Forwarded-Proto'} is passed: ${what}`, {
         fixes: () => {
           const block = fixBlock(node);
-          const edit = block ? addListDirectives(ctx.model, block, missing.map((h) => LINES[h]!)) : null;
-          return edit ? [{ title: `Pass ${missing.map((h) => LINES[h]!.split(' ')[1]).join(', ')}`, edits: [edit], isPreferred: true }] : [];
+          const add = block ? addListLines(ctx.model, block, missing.map((h) => LINES[h]!)) : null;
+          return add ? [{ title: `Pass ${missing.map((h) => LINES[h]!.split(' ')[1]).join(', ')}${inheritedNote(add.copied)}`, edits: [add.edit], isPreferred: true }] : [];
         },
       });
     }

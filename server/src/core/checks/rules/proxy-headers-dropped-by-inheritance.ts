@@ -3,8 +3,8 @@
 // X-Forwarded-For, Upgrade ... that the server or http level set.
 import type { ConfigNode } from '../../workspace/config-set';
 import type { Rule } from '../rule';
-import { directiveText } from '../../fixes/headers';
-import { insertAfter } from '../../fixes/builders';
+import { copyInherited } from '../../fixes/inherited-lines';
+import { addToOwnList } from '../../fixes/headers';
 
 const LEVEL: Record<string, string> = { http: 'http', server: 'server', location: 'location', if_location: '"if"' };
 
@@ -35,7 +35,16 @@ export const rule: Rule = {
         start: first.d.nameStart,
         end: first.d.nameEnd,
         related: dropped.map((n) => ({ file: n.file.source.path, start: n.d.start, end: n.d.headEnd, message: 'dropped here' })),
-        fixes: () => [{ title: `Copy the ${dropped.length} dropped header${dropped.length > 1 ? 's' : ''} into this block`, edits: [insertAfter(own[own.length - 1]!, dropped.map(directiveText))], isPreferred: true }],
+        fixes: () => {
+          // the dropped lines as the outer level wrote them (an include there is repeated), where
+          // every fix adds to this block's list (never inside a snippet the block includes)
+          const copy = copyInherited(ctx.model, block, dropped, [], 'proxy_set_header');
+          // an include repeated is named in the title: the block gets that line, not the headers
+          const as = copy.names.some((n) => n.startsWith('include ')) ? ` (as ${copy.names.map((n) => (n.startsWith('include ') ? `"${n};"` : n)).join(', ')})` : '';
+          const edit = addToOwnList(ctx.model, block, copy.lines);
+          const what = dropped.length > 1 ? `the ${dropped.length} dropped headers` : 'the dropped header';
+          return edit ? [{ title: `Copy ${what} into this block${as}`, edits: [edit], isPreferred: true }] : [];
+        },
       });
     }
   },

@@ -86,11 +86,10 @@ function checkLevel(ctx: RuleContext, level: ConfigNode | null, p: string): void
   }
   if (busySize > (n - 1) * b) {
     const detail = `${busy ? '' : `the default ${p}_busy_buffers_size is ${fmt(busySize)}, `}${n - 1} of ${n} buffers make ${fmt((n - 1) * b)}`;
-    // More buffers of the same size always satisfy both busy-size bounds.
-    const count = Math.ceil(busySize / b) + 1;
+    const choice = conventionalBuffers(p, { n, b, bufferSize, busy: busy?.value ?? null, temp: temp?.value ?? null, maxTemp: maxTemp?.value ?? null });
     const target = busy?.node ?? bufsNode ?? size?.node ?? null;
-    const fix = buffersFix(ctx, level, bufsNode, p, count, b);
-    return report(ctx, target, `"${p}_busy_buffers_size" must be less than the size of all "${p}_buffers" minus one buffer (${detail}); use e.g. "${p}_buffers ${count} ${fmt(b)}"`, fix);
+    const fix = buffersFix(ctx, level, bufsNode, p, choice);
+    return report(ctx, target, `"${p}_busy_buffers_size" must be less than the size of all "${p}_buffers" minus one buffer (${detail}); use e.g. "${p}_buffers ${choice.count} ${fmt(choice.size)}"`, fix);
   }
   if ((temp?.value ?? 2 * s) < s) {
     return report(ctx, culprit(temp), `"${p}_temp_file_write_size" must be equal to or greater than the maximum of the value of "${p}_buffer_size" and one of the "${p}_buffers" ${why}`);
@@ -104,13 +103,65 @@ function report(ctx: RuleContext, node: ConfigNode | null, message: string, fix?
   if (node) ctx.report(node, message, fix ? { fixes: [fix] } : {});
 }
 
-/** Sets "<p>_buffers COUNT SIZE": replaces the effective directive when it is in this level, else adds one. */
-function buffersFix(ctx: RuleContext, level: ConfigNode | null, bufs: ConfigNode | null, p: string, count: number, size: number): Fix | null {
-  const line = `${p}_buffers ${count} ${fmt(size)};`;
-  if (bufs) {
-    return { title: `Use "${line}"`, isPreferred: true, edits: [{ file: bufs.file.source.path, start: bufs.d.start, end: bufs.d.end, newText: line }] };
+interface Limits {
+  /** The current count and size of one buffer (nginx's 8 x one page when not set). */
+  n: number;
+  b: number;
+  bufferSize: number;
+  /** Explicit settings (null: nginx's default, derived from the buffer sizes). */
+  busy: number | null;
+  temp: number | null;
+  maxTemp: number | null;
+}
+
+/** A "<p>_buffers COUNT SIZE" that nginx accepts, and why it was chosen (for the fix's title). */
+interface Choice {
+  count: number;
+  size: number;
+  why: string;
+}
+
+/** True when nginx's merge (ngx_http_proxy_merge_loc_conf and twins) accepts COUNT x SIZE buffers. */
+function accepted(l: Limits, count: number, size: number): boolean {
+  const s = Math.max(l.bufferSize, size);
+  const busy = l.busy ?? 2 * s;
+  const temp = l.temp ?? 2 * s;
+  return count >= 2 && busy >= s && busy <= (count - 1) * size && temp >= s && (l.maxTemp === null || l.maxTemp === 0 || l.maxTemp >= s);
+}
+
+const MAX_SIZE = 1024 * 1024;
+const MAX_COUNT = 1024;
+
+/**
+ * The buffers a person would write: the count kept (nginx's default 8 when not set), each buffer
+ * the smallest power of two (so a whole number of pages) that is at least proxy_buffer_size, as
+ * in nginx's own default where both are one page: "proxy_buffer_size 16k" gets "proxy_buffers 8
+ * 16k". When no such size is accepted (an explicit busy or temp size caps it), the size is kept and
+ * the count becomes the smallest power of two that fits. Last resort: just enough buffers.
+ */
+function conventionalBuffers(p: string, l: Limits): Choice {
+  const busyText = `${l.busy === null ? 'the default busy size' : 'the busy size'} ${fmt(l.busy ?? 2 * Math.max(l.bufferSize, l.b))}`;
+  for (let size = PAGE; size <= MAX_SIZE; size *= 2) {
+    if (size < l.b || size < l.bufferSize || !accepted(l, l.n, size)) continue;
+    const shape = size === l.bufferSize ? `as large as ${p}_buffer_size` : 'of the smallest power-of-two size';
+    const busy = `${l.busy === null ? 'the default busy size' : 'the busy size'} ${fmt(l.busy ?? 2 * Math.max(l.bufferSize, size))}`;
+    return { count: l.n, size, why: `${l.n} buffers ${shape}: ${busy} fits in ${l.n - 1} of them` };
   }
-  const anchor = ctx.model.first(level, `${p}_buffer_size`);
+  for (let count = 2; count <= MAX_COUNT; count *= 2) {
+    if (count > l.n && accepted(l, count, l.b)) return { count, size: l.b, why: `the smallest power-of-two count of ${fmt(l.b)} buffers: ${busyText} fits in ${count - 1} of them` };
+  }
+  const count = Math.ceil((l.busy ?? 2 * Math.max(l.bufferSize, l.b)) / l.b) + 1;
+  return { count, size: l.b, why: `${busyText} fits in ${count - 1} of them` };
+}
+
+/** Sets "<p>_buffers COUNT SIZE": replaces the effective directive when it is in this level, else adds one. */
+function buffersFix(ctx: RuleContext, level: ConfigNode | null, bufs: ConfigNode | null, p: string, choice: Choice): Fix | null {
+  const line = `${p}_buffers ${choice.count} ${fmt(choice.size)};`;
+  if (bufs) {
+    return { title: `Use "${line}" (${choice.why})`, isPreferred: true, edits: [{ file: bufs.file.source.path, start: bufs.d.start, end: bufs.d.end, newText: line }] };
+  }
+  // beside the buffer setting that made the default buffers too small
+  const anchor = ctx.model.first(level, `${p}_buffer_size`) ?? ctx.model.first(level, `${p}_busy_buffers_size`);
   if (!anchor) return null;
-  return { title: `Add "${line}"`, isPreferred: true, edits: [insertAfter(anchor, [line])] };
+  return { title: `Add "${line}" (${choice.why})`, isPreferred: true, edits: [insertAfter(anchor, [line])] };
 }

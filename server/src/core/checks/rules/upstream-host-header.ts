@@ -3,7 +3,7 @@
 // then answer 404/421 or route to the wrong site.
 import type { Rule } from '../rule';
 import { effectiveHeaders, passTarget } from '../proxy';
-import { addListDirectives, fixBlock } from '../../fixes/headers';
+import { addListLines, fixBlock, inheritedNote } from '../../fixes/headers';
 
 export const rule: Rule = {
   id: 'upstream-host-header',
@@ -17,8 +17,8 @@ export const rule: Rule = {
       ctx.report(node, `requests reach upstream "${t.host}" with "Host: ${t.host}"; backends that route by name need proxy_set_header Host $host`, {
         fixes: () => {
           const block = fixBlock(node);
-          const edit = block ? addListDirectives(ctx.model, block, ['proxy_set_header Host $host;']) : null;
-          return edit ? [{ title: 'Send the client\'s Host header', edits: [edit], isPreferred: true }] : [];
+          const add = block ? addListLines(ctx.model, block, ['proxy_set_header Host $host;']) : null;
+          return add ? [{ title: `Add proxy_set_header Host $host${inheritedNote(add.copied)}`, edits: [add.edit], isPreferred: true }] : [];
         },
       });
     }

@@ -2,7 +2,7 @@
 // resolved per request, which needs a resolver: without one every request that does not name an
 // upstream block ends in 502 with "no resolver defined to resolve ...".
 import type { Rule, RuleContext } from '../rule';
-import { addDirectives } from '../../fixes/headers';
+import { addResolver, RESOLVER_LINE } from '../../fixes/resolver';
 
 const PASSES = ['proxy_pass', 'fastcgi_pass', 'uwsgi_pass', 'scgi_pass', 'grpc_pass'];
 const URI_VARIABLES = /\$(request_uri|uri|document_uri|is_args|args|query_string)\b.*$/;
@@ -57,10 +57,10 @@ export const rule: Rule = {
       const host = hostPart(url);
       if (host.startsWith('unix:') || (host.includes('$') ? variablesResolveStatically(ctx, host) : isStaticHost(ctx, host))) continue;
       if (ctx.model.effectiveNodes(node.parent, 'resolver').length) continue;
-      const server = ctx.model.enclosing(node, ['server']);
-      const edit = server ? addDirectives(ctx.model, server, ['resolver 127.0.0.53 valid=30s;  # nginx-doctor: put your DNS server here']) : null;
+      const add = addResolver(ctx.model, node);
+      const where = add?.block.body === 'if_location' ? 'location' : add?.block.body;
       ctx.report(node, `"${url}" is resolved per request, but no resolver is set. Requests whose host is no upstream block get 502 ("no resolver defined to resolve")`, {
-        ...(edit ? { fixes: [{ title: 'Add a resolver line to complete', edits: [edit], isPreferred: true }] } : {}),
+        ...(add ? { fixes: [{ title: `Add "${RESOLVER_LINE.split(';')[0]};" to the ${where} (put your DNS server there)`, edits: [add.edit], isPreferred: true }] } : {}),
       });
     }
   },

@@ -5,7 +5,7 @@
 // Connection header that says "upgrade". The handshake fails (400, or a 502 from the backend).
 import type { Rule } from '../rule';
 import { effectiveHeaders, isUpgradeConnection, isWebSocketBlock, passTarget, versionView } from '../proxy';
-import { fixBlock, setDirectives, setHeaders } from '../../fixes/headers';
+import { fixBlock, inheritedNote, setDirectives, setHeaderLines } from '../../fixes/headers';
 import { connectionUpgradeMap, MAP_VARIABLE } from '../../fixes/connection-map';
 import type { TextEdit } from '../../diagnostic';
 
@@ -46,11 +46,15 @@ export const rule: Rule = {
       ctx.report(node, `WebSocket location lacks ${missing.join(', ')}: the upgrade is not passed on${version === '1.0' ? view.note : ''}`, {
         fixes: () => {
           const target = fixBlock(node);
-          const edits: TextEdit[] = target ? [...setDirectives(ctx.model, target, settings), ...setHeaders(ctx.model, target, headerSets)] : [];
+          const headers = target ? setHeaderLines(ctx.model, target, headerSets) : { edits: [], copied: [] };
+          const edits: TextEdit[] = target ? [...setDirectives(ctx.model, target, settings), ...headers.edits] : [];
           const map = !hasConn ? connectionUpgradeMap(ctx.set, ctx.model.definedVariables.has('connection_upgrade')) : null;
           if (map && map !== 'impossible') edits.push(map);
           const fixable = map !== 'impossible' && edits.length > 0;
-          return fixable ? [{ title: `Add ${missing.join(', ')} for WebSocket`, edits, isPreferred: true }] : [];
+          // the title names every line the fix writes: the map in http and inherited headers repeated too
+          const what = [...settings.map(([n, v]) => `${n} ${v}`), ...headerSets.map(([h, v]) => `${h} ${v}`)];
+          const title = `Add ${what.join(', ')} for WebSocket${inheritedNote(headers.copied, map && map !== 'impossible' ? [`add the ${MAP_VARIABLE} map to http`] : [])}`;
+          return fixable ? [{ title, edits, isPreferred: true }] : [];
         },
       });
     }

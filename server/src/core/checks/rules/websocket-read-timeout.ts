@@ -29,7 +29,7 @@ export const rule: Rule = {
       const edits = target ? setDirectives(ctx.model, target, settings) : [];
       const own = timeout && timeout.parent === target;
       ctx.report(own ? timeout : node, `WebSocket location: nginx closes a socket quiet for proxy_read_timeout ${shown}. Raise it above the longest silence`, {
-        ...(edits.length ? { fixes: [{ title: `Raise proxy_read_timeout to ${wanted}`, edits, isPreferred: true }] } : {}),
+        ...(edits.length ? { fixes: [{ title: `Raise ${settings.map(([name]) => name).join(' and ')} to ${wanted}`, edits, isPreferred: true }] } : {}),
       });
     }
   },
