@@ -8,6 +8,7 @@ const rerun = document.getElementById('rerun') as HTMLButtonElement | null;
 const rerunRequest = document.getElementById('rerun-request') as HTMLButtonElement | null;
 
 function running(on: boolean): void {
+  for (const b of all<HTMLButtonElement>('button.instance')) b.disabled = on;
   if (rerun) rerun.disabled = on;
   if (rerunRequest) rerunRequest.disabled = on;
   document.body.classList.toggle('running', on);
@@ -26,6 +27,13 @@ for (const a of all<HTMLAnchorElement>('a.open')) {
 }
 for (const b of all<HTMLButtonElement>('button.explain')) b.addEventListener('click', () => host.post({ type: 'explain', id: dataId(b, 'data-explain') }));
 for (const b of all<HTMLButtonElement>('button.quickfix')) b.addEventListener('click', () => host.post({ type: 'quickfix', id: dataId(b, 'data-quickfix') }));
+for (const b of all<HTMLButtonElement>('button.instance')) {
+  b.addEventListener('click', () => {
+    running(true);
+    const pid = b.getAttribute('data-pid');
+    host.post({ type: 'instance', pid: pid ? Number(pid) : null });
+  });
+}
 rerun?.addEventListener('click', () => {
   running(true);
   host.post({ type: 'rerun', request: false });

@@ -51,7 +51,9 @@ export type CheckServerToHost =
   | { type: 'open'; id: number }
   | { type: 'explain'; id: number }
   | { type: 'quickfix'; id: number }
-  | { type: 'rerun'; request: boolean };
+  | { type: 'rerun'; request: boolean }
+  /** Check only the nginx master with this pid (null: every instance again). */
+  | { type: 'instance'; pid: number | null };
 
 export type CheckServerToPage = { type: 'running' } | { type: 'idle' };
 
@@ -92,5 +94,9 @@ export function checkServerMessage(m: unknown): CheckServerToHost | null {
   const f = fields(m);
   if (!f) return null;
   if (f.type === 'rerun') return { type: 'rerun', request: (m as { request?: unknown }).request === true };
+  if (f.type === 'instance') {
+    const pid = (m as { pid?: unknown }).pid;
+    return pid === null || (typeof pid === 'number' && Number.isInteger(pid) && pid > 0) ? { type: 'instance', pid } : null;
+  }
   return (f.type === 'open' || f.type === 'explain' || f.type === 'quickfix') && isId(f.id) ? { type: f.type, id: f.id } : null;
 }

@@ -14,6 +14,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Frame, Locator, Page } from 'playwright-core';
 import { REPO } from '../helpers/repo';
+import { nginxBinary } from '../helpers/nginx-oracle';
+import { startSite, type Site } from '../doctor/site';
 import { Session, buildExtensions, ensureCodeServer, goTo, numberedLines, openFile, runCommand, until, type Build } from './harness';
 
 const DEMO = join(REPO, 'demo');
@@ -209,6 +211,41 @@ describe('real editor: Nginx: Check Server for 502 Causes', { timeout: 15 * 60_0
       });
     } finally {
       await s.close();
+    }
+  });
+
+  test('several nginx masters: each is listed and checked; "Check only this one" runs the checks for that master (--pid)', {
+    timeout: 6 * 60_000,
+    skip: !nginxBinary() ? 'nginx is not installed' : process.getuid?.() !== 0 ? 'needs root (nginx workers switch to nobody)' : false,
+  }, async () => {
+    // two real nginx masters on loopback, each with its own -c (other programs' masters may run too)
+    const sites: Site[] = [];
+    const s = await Session.start({ name: 'check-server-instances', trusted: true, vsixes: [build.vsix], workspace });
+    try {
+      sites.push(await startSite(), await startSite());
+      await s.step('instances', async () => {
+        const page = s.page;
+        await openNginxConf(page);
+        await runCommand(page, COMMAND);
+        await quickPickRows(page, 'This machine');
+        await page.locator('.quick-input-widget input').fill('This machine');
+        await page.keyboard.press('Enter');
+        const frame = await reportFrame(s, 1);
+        const listed = (await frame.locator('ul.instances li').allInnerTexts()).join('\n');
+        for (const site of sites) assert.match(listed, new RegExp(`nginx pid ${site.masterPid} runs ${site.conf.replace(/[.]/g, '\\.')} \\(command line\\)`), listed);
+        await s.screenshot('instances');
+        await frame.locator(`button.instance[data-pid="${sites[0]!.masterPid}"]`).click();
+        const one = await reportFrame(s, 2);
+        const picked = await one.locator('p.instances').innerText();
+        assert.match(picked, new RegExp(`nginx pid ${sites[0]!.masterPid} runs .*\\(picked\\)`));
+        assert.doesNotMatch(picked, new RegExp(`pid ${sites[1]!.masterPid}\\b`), 'only the picked master');
+        assert.equal(await one.locator('ul.instances').count(), 0);
+        assert.equal(await one.locator('button.instance[data-pid=""]').count(), 1, 'a way back to every instance');
+        await s.screenshot('one-instance');
+      });
+    } finally {
+      await s.close();
+      for (const site of sites) await site.stop();
     }
   });
 

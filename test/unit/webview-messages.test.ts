@@ -24,6 +24,10 @@ test('check server: rerun (with a request through nginx only when the page says 
   assert.deepEqual(checkServerMessage({ type: 'rerun' }), { type: 'rerun', request: false });
   assert.deepEqual(checkServerMessage({ type: 'rerun', request: true }), { type: 'rerun', request: true });
   assert.deepEqual(checkServerMessage({ type: 'rerun', request: 'yes' }), { type: 'rerun', request: false });
+  // several nginx masters: check one (a pid) or all again (null); nothing else
+  assert.deepEqual(checkServerMessage({ type: 'instance', pid: 812 }), { type: 'instance', pid: 812 });
+  assert.deepEqual(checkServerMessage({ type: 'instance', pid: null }), { type: 'instance', pid: null });
+  for (const bad of [{ type: 'instance' }, { type: 'instance', pid: '812' }, { type: 'instance', pid: 0 }, { type: 'instance', pid: 1.5 }]) assert.equal(checkServerMessage(bad), null, JSON.stringify(bad));
   assert.deepEqual(checkServerMessage({ type: 'quickfix', id: 4 }), { type: 'quickfix', id: 4 });
   for (const bad of [{ type: 'quickfix' }, { type: 'apply', id: 1 }, { type: 'idle' }, 42]) assert.equal(checkServerMessage(bad), null, JSON.stringify(bad));
 });

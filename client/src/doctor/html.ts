@@ -20,6 +20,8 @@ export interface DoctorPageModel {
   run: number;
   /** Per check (same index): whether its config line has quick fixes (the "Quick fix…" button). */
   fixable: boolean[];
+  /** The nginx master picked (--pid), if one was. */
+  pid?: number;
 }
 
 const LABEL: Record<DoctorStatus, string> = { fail: '✖ FAIL', warn: '⚠ WARN', pass: '✔ pass', skip: '– skip' };
@@ -80,7 +82,9 @@ export function doctorPage(m: DoctorPageModel): { title: string; style: string; 
 ${cmp.fixed.length ? `<ul class="fixed">${cmp.fixed.map((t) => `<li>✔ ${esc(t)}</li>`).join('')}</ul>` : ''}${cmp.stillFailing.length ? `<ul class="still">${cmp.stillFailing.map((t) => `<li>✖ ${esc(t)}</li>`).join('')}</ul>` : ''}${cmp.newFailures.length ? `<ul class="new">${cmp.newFailures.map((t) => `<li>new: ${esc(t)}</li>`).join('')}</ul>` : ''}</section>`
     : '';
   const running = (r.instances ?? []).length > 1
-    ? `<p class="instances muted">${r.instances!.length} nginx instances, each checked: ${r.instances!.map((i) => esc(instanceText(i))).join('; ')}</p>`
+    ? `<p class="instances muted">${r.instances!.length} nginx instances, each checked:</p><ul class="instances">${r.instances!.map((i) => `<li>${esc(instanceText(i))}${i.pid !== null ? ` <button type="button" class="instance" data-pid="${i.pid}" title="Run the checks again for this nginx only (--pid ${i.pid})">Check only this one</button>` : ''}</li>`).join('')}</ul>`
+    : m.pid !== undefined
+      ? `<p class="instances muted">${esc((r.instances ?? []).map(instanceText).join('; '))} (picked) <button type="button" class="instance" data-pid="" title="Run the checks again for every running nginx">Check every instance</button></p>`
     : (r.instances ?? []).length === 1 ? `<p class="instances muted">${esc(instanceText(r.instances![0]!))}</p>` : '';
   return {
     title: '502 checklist',
@@ -129,6 +133,8 @@ ${cmp.fixed.length ? `<ul class="fixed">${cmp.fixed.map((t) => `<li>✔ ${esc(t)
   .compare { border-left: 3px solid var(--vscode-textLink-foreground); padding: 2px 8px; margin: 8px 0; }
   .compare ul { margin: 2px 0; padding-left: 1.5em; list-style: none; }
   .was { font-size: 0.9em; }
+  ul.instances { margin: 2px 0; padding-left: 1.5em; }
+  button.instance { padding: 0 6px; margin-left: 6px; }
   #running { display: none; }
   body.running #running { display: inline; }
 `,

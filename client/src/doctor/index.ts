@@ -23,6 +23,8 @@ const RUN_LIMIT_MS = 180_000;
 interface Shown {
   report: DoctorReport;
   target: DoctorTarget;
+  /** The nginx master picked in the report (when several run). */
+  pid?: number;
 }
 
 export class CheckServerFeature implements vscode.Disposable {
@@ -131,7 +133,7 @@ export class CheckServerFeature implements vscode.Disposable {
   // ----- running ----------------------------------------------------------------------------------
 
   /** again: "Run again" (compare with the report on screen; request: also one GET per failing location). */
-  private async check(target: DoctorTarget, again?: { previous: DoctorReport; request: boolean }): Promise<void> {
+  private async check(target: DoctorTarget, again?: { previous: DoctorReport; request: boolean }, pid?: number): Promise<void> {
     if (this.running) return;
     this.running = true;
     this.post({ type: 'running' });
@@ -153,7 +155,7 @@ export class CheckServerFeature implements vscode.Disposable {
         compare = join(dir, `previous-${hostDirName(target.host)}.json`);
         writeFileSync(compare, JSON.stringify(again.previous));
       }
-      const args = doctorArgs({ cli: this.ctx.cli, target, ...(config ? { config } : {}), saveConfigDir, ...(nginx ? { nginx } : {}), ...(compare ? { compare } : {}), ...(again?.request ? { request: true } : {}), backends: cfg.get('backends') });
+      const args = doctorArgs({ cli: this.ctx.cli, target, ...(config ? { config } : {}), saveConfigDir, ...(nginx ? { nginx } : {}), ...(compare ? { compare } : {}), ...(again?.request ? { request: true } : {}), ...(pid !== undefined ? { pid } : {}), backends: cfg.get('backends') });
       this.output.info(`check server: ${args.slice(1).join(' ')}`);
       const outcome = await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: `nginx-doctor: checking ${target.host ?? 'this machine'} for 502 causes…`, cancellable: true },
@@ -170,7 +172,7 @@ export class CheckServerFeature implements vscode.Disposable {
       }
       const n = counts(outcome.report);
       this.output.info(`check server: ${outcome.report.host}: ${n.fail} failed, ${n.warn} warning(s), ${n.pass} passed, ${n.skip} skipped`);
-      await this.show({ report: outcome.report, target }, config);
+      await this.show({ report: outcome.report, target, ...(pid !== undefined ? { pid } : {}) }, config);
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
       this.output.error(`check server: ${message}`);
@@ -216,6 +218,7 @@ export class CheckServerFeature implements vscode.Disposable {
       when: new Date().toLocaleTimeString(),
       run: ++this.runs,
       fixable,
+      ...(shown.pid !== undefined ? { pid: shown.pid } : {}),
     });
     this.render(this.panel, this.page);
     this.ctx.revealPanel(this.panel, false);
@@ -230,7 +233,14 @@ export class CheckServerFeature implements vscode.Disposable {
   /** Messages from the page: a row number, checked against the report on screen. */
   private async onMessage(m: CheckServerToHost): Promise<void> {
     if (m.type === 'rerun') {
-      if (this.shown && vscode.workspace.isTrusted) await this.check(this.shown.target, { previous: this.shown.report, request: m.request });
+      if (this.shown && vscode.workspace.isTrusted) await this.check(this.shown.target, { previous: this.shown.report, request: m.request }, this.shown.pid);
+      else this.post({ type: 'idle' });
+      return;
+    }
+    if (m.type === 'instance') {
+      // only a master the report on screen lists (or every one again)
+      const ok = m.pid === null || (this.shown?.report.instances ?? []).some((i) => i.pid === m.pid);
+      if (this.shown && ok && vscode.workspace.isTrusted) await this.check(this.shown.target, undefined, m.pid ?? undefined);
       else this.post({ type: 'idle' });
       return;
     }

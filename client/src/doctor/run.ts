@@ -34,6 +34,8 @@ export interface DoctorArgsInput {
   compare?: string;
   /** Opt-in: one GET per failing location through nginx. */
   request?: boolean;
+  /** Only the nginx master with this pid. */
+  pid?: number;
 }
 
 /** The argument array after process.execPath. */
@@ -51,6 +53,7 @@ export function doctorArgs(i: DoctorArgsInput): string[] {
   if (b && typeof b === 'object' && !Array.isArray(b) && Object.keys(b).length) args.push('--backends', JSON.stringify(b));
   if (i.compare) args.push('--compare', i.compare);
   if (i.request) args.push('--request');
+  if (i.pid !== undefined) args.push('--pid', String(i.pid));
   return args;
 }
 
