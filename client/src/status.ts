@@ -8,7 +8,6 @@ import type { Ctx } from './ctx';
 export function createStatusItem(ctx: Ctx): void {
   const item = vscode.languages.createLanguageStatusItem(STATUS_ITEMS.language, { language: LANGUAGE_ID });
   item.name = 'nginx-doctor';
-  item.command = { title: 'Show output', command: COMMANDS.showOutput };
   const update = async (): Promise<void> => {
     const editor = vscode.window.activeTextEditor;
     const client = ctx.client;
@@ -39,11 +38,19 @@ function describe(item: vscode.LanguageStatusItem, info: FileInfo, uri: vscode.U
       : 'checked as a root config';
   item.text = `$(pulse) ${version}`;
   item.detail = where;
+  item.command = { title: 'Show output', command: COMMANDS.showOutput };
   if (!info.trusted) {
     item.severity = vscode.LanguageStatusSeverity.Warning;
     item.text = `$(shield) ${version} · restricted`;
+    // the hover shows text, detail and command on one line: the detail stays short, the whole
+    // story is the command's tooltip
     const ignored = info.ignoredSettings?.length ? ` Ignored: ${info.ignoredSettings.join('; ')}.` : '';
-    item.detail = `${where}. Restricted mode: nginx -v, nginx -t and SSH are off, and files outside the workspace are not read, until you trust this workspace; so are Tail Error Log and Check Server for 502 Causes.${ignored}`;
+    item.detail = `${where}; runs nothing until trusted${info.ignoredSettings?.length ? `; ignored: ${info.ignoredSettings.map((x) => x.split(' ')[0]).join(', ')}` : ''}`;
+    item.command = {
+      title: 'Trust...',
+      command: 'workbench.trust.manage',
+      tooltip: `Restricted mode: nginx -v, nginx -t and SSH are off, and files outside the workspace are not read, until you trust this workspace; so are Tail Error Log and Check Server for 502 Causes.${ignored}`,
+    };
   } else {
     item.severity = vscode.LanguageStatusSeverity.Information;
   }

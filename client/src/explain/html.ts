@@ -164,6 +164,8 @@ export function reportPage(m: ReportModel, t: Targets): { title: string; style: 
   .refreshed { border-left: 3px solid var(--vscode-notificationsInfoIcon-foreground, var(--vscode-textLink-foreground)); padding: 4px 8px; background: var(--vscode-textBlockQuote-background); }
   details { margin: 6px 0; } summary { cursor: pointer; color: var(--vscode-textLink-foreground); }
   table.facts th { white-space: nowrap; }
+  /* a narrow column wraps long values (URLs, paths) instead of cutting them off */
+  td, li, code { overflow-wrap: anywhere; }
 `,
     body: body.join('\n'),
   };
