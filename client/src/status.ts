@@ -45,11 +45,11 @@ function describe(item: vscode.LanguageStatusItem, info: FileInfo, uri: vscode.U
     // the hover shows text, detail and command on one line: the detail stays short, the whole
     // story is the command's tooltip
     const ignored = info.ignoredSettings?.length ? ` Ignored: ${info.ignoredSettings.join('; ')}.` : '';
-    item.detail = `${where}; runs nothing until trusted${info.ignoredSettings?.length ? `; ignored: ${info.ignoredSettings.map((x) => x.split(' ')[0]).join(', ')}` : ''}`;
+    item.detail = `runs nothing until trusted${info.ignoredSettings?.length ? `; ignored: ${info.ignoredSettings.map((x) => x.split(' ')[0]).join(', ')}` : ''}`;
     item.command = {
       title: 'Trust...',
       command: 'workbench.trust.manage',
-      tooltip: `Restricted mode: nginx -v, nginx -t and SSH are off, and files outside the workspace are not read, until you trust this workspace; so are Tail Error Log and Check Server for 502 Causes.${ignored}`,
+      tooltip: `${where[0]!.toUpperCase()}${where.slice(1)}. Restricted mode: nginx -v, nginx -t and SSH are off, and files outside the workspace are not read, until you trust this workspace; so are Tail Error Log and Check Server for 502 Causes.${ignored}`,
     };
   } else {
     item.severity = vscode.LanguageStatusSeverity.Information;

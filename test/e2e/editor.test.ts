@@ -262,7 +262,7 @@ describe('real editor: code-server + Chromium', { timeout: 15 * 60_000 }, () => 
         }, 'the language status hover', 15_000);
         assert.match(hover, /nginx 1\.24\.0 · restricted/);
         // short enough for the hover's one line; the whole story is the tooltip of its "Trust..." link
-        assert.match(hover, /checked as a root config; runs nothing until trusted; ignored: nginxDoctor\.confDir/);
+        assert.match(hover, /restricted\W+runs nothing until trusted; ignored: nginxDoctor\.confDir/);
         assert.match(hover, /Trust\.\.\./);
         await s.screenshot('restricted-language-status');
         assert.match(await problemsText(s.page), /include-not-found/);

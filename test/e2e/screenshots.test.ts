@@ -163,7 +163,7 @@ for (const { key, theme } of THEMES) {
           await waitForProblems(page, (t) => t.includes('invalid value "yes" in "gzip" directive'), 'the problems in Restricted Mode');
           await until(async () => /restricted/.test((await page.locator('#status\\.languageStatus').getAttribute('aria-label')) ?? ''), 'the language status to say "restricted"');
           await page.locator('#status\\.languageStatus').hover();
-          await until(async () => (await page.locator('.monaco-hover').allInnerTexts()).some((t) => t.includes('Restricted mode')), 'the language status hover', 15_000);
+          await until(async () => (await page.locator('.monaco-hover').allInnerTexts()).some((t) => t.includes('runs nothing until trusted')), 'the language status hover', 15_000);
           await s.screenshot('restricted');
         });
       } finally {

@@ -24,6 +24,8 @@ export interface ReportModel {
   error?: string;
   /** A location handed over by the tail view when the workspace config cannot link the line. */
   given?: ConfigPlace;
+  /** How the root config is named to the user (relative to the workspace); default: its path. */
+  rootLabel?: string;
   /** Set when the report was made again after the config changed (by Apply, or an edit). */
   refreshed?: string;
 }
@@ -141,7 +143,7 @@ export function reportPage(m: ReportModel, t: Targets): { title: string; style: 
     h.push('</section>');
     body.push(h.join('\n'));
   }
-  if (m.root) body.push(`<p class="muted">Config: ${esc(m.root)}</p>`);
+  if (m.root) body.push(`<p class="muted">Config: ${esc(m.rootLabel ?? m.root)}</p>`);
   return {
     title: esc(m.title),
     style: `

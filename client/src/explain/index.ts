@@ -203,7 +203,7 @@ export class ExplainFeature {
     const list = [...groups.values()].sort((a, b) => b.count - a.count);
     const one: ExplainedLine | undefined = list.length === 1 ? list[0]!.sample : undefined;
     const title = one ? `Nginx: ${one.status ?? ''} ${one.cause.title}`.replace(/\s+/g, ' ') : `Nginx: ${r.explanations.length} log line(s) explained`;
-    this.show({ title, root: r.root, groups: list, skipped: lines.length - r.explanations.length, trusted: vscode.workspace.isTrusted, ...(r.error ? { error: r.error } : {}), ...(given ? { given } : {}), ...(refreshed ? { refreshed } : {}) });
+    this.show({ title, root: r.root, ...(r.root ? { rootLabel: vscode.workspace.asRelativePath(r.root) } : {}), groups: list, skipped: lines.length - r.explanations.length, trusted: vscode.workspace.isTrusted, ...(r.error ? { error: r.error } : {}), ...(given ? { given } : {}), ...(refreshed ? { refreshed } : {}) });
   }
 
   /** The command: which location handles a URL (asked for when not passed). */

@@ -32,7 +32,7 @@ export function tailPage(): { title: string; style: string; body: string; bodyAt
   .lv-warn { border-left-color: color-mix(in srgb, var(--vscode-editorWarning-foreground) 45%, transparent); }
   .lv-notice, .lv-info, .lv-debug, .kind-other { color: var(--vscode-descriptionForeground); }
   /* a 502/504 (an upstream failure): a subtle tint of the theme's error (504: warning) colour and its full edge, like Error Lens */
-  .line.failure { color: var(--vscode-foreground); background: color-mix(in srgb, var(--vscode-editorError-foreground) 9%, transparent); border-left-color: var(--vscode-editorError-foreground); }
+  .line.failure { margin: 3px 0; color: var(--vscode-foreground); background: color-mix(in srgb, var(--vscode-editorError-foreground) 9%, transparent); border-left-color: var(--vscode-editorError-foreground); }
   .line.failure.s504 { background: color-mix(in srgb, var(--vscode-editorWarning-foreground) 9%, transparent); border-left-color: var(--vscode-editorWarning-foreground); }
   .detail { margin: 2px 0 4px 16px; color: var(--vscode-foreground); font-family: var(--vscode-font-family); }
   .detail .cause { font-weight: 600; }

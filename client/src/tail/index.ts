@@ -199,7 +199,7 @@ export class TailFeature implements vscode.Disposable {
   }
 
   private toView(e: TailLineEvent): TailViewLine {
-    const place = (p: TailPlace | null | undefined, what: string): string | undefined => (p ? `${what}  ${vscode.workspace.asRelativePath(p.file)}:${p.line}` : undefined);
+    const place = (p: TailPlace | null | undefined, what: string): string | undefined => (p ? `${what} (${vscode.workspace.asRelativePath(p.file)}:${p.line})` : undefined);
     const loc = e.location ? place(e.location, `location ${e.location.modifier ? `${e.location.modifier} ` : ''}${e.location.pattern}`) : undefined;
     const srv = e.server ? place(e.server, `server ${e.server.name || '""'}`) : undefined;
     return {
