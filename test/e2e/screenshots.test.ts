@@ -83,6 +83,8 @@ for (const { key, theme } of THEMES) {
           await openFile(page, 'nginx.conf');
           await waitForProblems(page, (t) => t.includes('invalid value "yes" in "gzip" directive') && t.includes('duplicate-default-server'), 'the first problems');
           await s.screenshot('first-open');
+          // the Problems panel has been seen: the editor and the reports below get the width
+          await runCommand(page, 'View: Hide Panel');
         });
 
         await s.step('hover-quick-fix', async () => {
@@ -109,8 +111,6 @@ for (const { key, theme } of THEMES) {
           await page.keyboard.press('Escape');
         });
 
-        // the Problems panel has been seen: the reports below get the width
-        await runCommand(page, 'View: Hide Panel');
         await s.step('fix-all', async () => {
           const squiggles = () => page.locator('.editor-group-container.active .monaco-editor .squiggly-warning').count();
           const before = await squiggles();
