@@ -7,7 +7,7 @@
 // A nested location that inherits the problem is listed in relatedInformation, not repeated.
 import type { Rule } from '../rule';
 import { effectiveHeaders, isWebSocketBlock, passTarget, versionView } from '../proxy';
-import { addListLines, fixBlock, inheritedNote, setDirectives, writtenIn } from '../../fixes/headers';
+import { addDirectives, addListLines, fixBlock, inheritedNote, setDirectives, writtenIn } from '../../fixes/headers';
 import { foldNested, type Finding } from '../fold';
 import type { ConfigNode } from '../../workspace/config-set';
 import type { TextEdit } from '../../diagnostic';
@@ -62,7 +62,12 @@ export const rule: Rule = {
             edits = conn ? [...setDirectives(ctx.model, block, [['proxy_http_version', '1.1']]), conn.edit] : [];
             copied = conn?.copied ?? [];
           } else if (ctx.model.directivesIn(block, 'proxy_http_version').length) edits = [];
-          else {
+          else if (ctx.model.directivesIn(block, 'proxy_set_header').some((d) => writtenIn(d, block))) {
+            // each line beside its kind: the version after proxy_pass, the header after the block's own headers
+            const version = addDirectives(ctx.model, block, ['proxy_http_version 1.1;']);
+            const conn = addListLines(ctx.model, block, ['proxy_set_header Connection "";']);
+            edits = version && conn ? [version, conn.edit] : [];
+          } else {
             const both = addListLines(ctx.model, block, ['proxy_http_version 1.1;', 'proxy_set_header Connection "";']);
             edits = both ? [both.edit] : [];
             copied = both?.copied ?? [];
