@@ -130,7 +130,10 @@ describe('real editor: Nginx: Explain this 502', { timeout: 15 * 60_000 }, () =>
       const base = relative(DEMO, m.location.file).split('/').pop()!;
       await until(async () => (await page.locator('.editor-group-container.active .breadcrumbs-control').allInnerTexts()).some((t) => t.includes(base)), `${base} to open`, 20_000);
       await until(async () => (await page.locator('#status\\.editor\\.selection').innerText({ timeout: 1000 })).includes(`Ln ${m.location.line},`), `the cursor on line ${m.location.line}`, 20_000);
-      await until(async () => (await page.locator('.notification-toast').allInnerTexts()).some((t) => t.includes(`location ${m.location.pattern}`)), 'the notification naming the location', 15_000);
+      const toast = await until(async () => (await page.locator('.notification-toast').allInnerTexts()).find((t) => t.includes(`location ${m.location.pattern}`)), 'the notification naming the location', 15_000);
+      // the place is said once (it used to come twice: in the answer and again in the reason)
+      const place = `${relative(DEMO, m.location.file)}:${m.location.line}`;
+      assert.equal(toast.split(place).length - 1, 1, `"${place}" once in: ${toast}`);
       await s.screenshot('match-url');
     }));
 

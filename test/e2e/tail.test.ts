@@ -113,12 +113,10 @@ describe('real editor: the tail view', { timeout: 15 * 60_000 }, () => {
         await until(async () => (await frame.locator('#states').innerText()).includes('demo: live'), 'the source to be live', 30_000);
         // the view starts with the recent history of the file (whole lines)
         await until(async () => (await frame.locator('.line').count()) >= 2, 'the history lines', 10_000);
-        const appended = Date.now();
         appendFileSync(join(s.folder, LOG), `${demoLine(11)}\n`);
         const row = frame.locator('.line.failure', { hasText: 'unix:/run/grafana/grafana.sock' });
         await row.waitFor({ state: 'visible', timeout: 10_000 });
-        const took = Date.now() - appended;
-        assert.ok(took < 5_000, `the line took ${took} ms to appear`);
+        // (how fast is measured in npm run bench, not asserted here: the wait above is only a deadline)
         // how it looks: the theme's text colour on a faint tint, a 3px edge in the error colour, no
         // [demo] prefix (one source), wrapped at word boundaries
         const look = await row.evaluate((e) => {
