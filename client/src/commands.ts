@@ -30,6 +30,10 @@ export const COMMAND_TABLE: CommandTable<Features> = {
     trust: { doing: 'tailing logs', runs: 'ssh and other programs', goal: 'tail logs' },
     run: (f, arg) => f.tail.start(arg),
   },
+  [COMMANDS.tailAllHosts]: {
+    trust: { doing: 'tailing logs', runs: 'ssh and other programs', goal: 'tail logs' },
+    run: (f) => f.tail.startAllHosts(),
+  },
   [COMMANDS.stopTail]: { run: (f) => f.tail.stop() },
   [COMMANDS.fixAllProblems]: { run: () => fixAllInFile() },
   [COMMANDS.checkServer]: {

@@ -4,6 +4,7 @@ export const COMMANDS = {
   restartServer: 'nginxDoctor.restartServer',
   showOutput: 'nginxDoctor.showOutput',
   tailErrorLog: 'nginxDoctor.tailErrorLog',
+  tailAllHosts: 'nginxDoctor.tailAllHosts',
   stopTail: 'nginxDoctor.stopTail',
   explain502: 'nginxDoctor.explain502',
   matchUrl: 'nginxDoctor.matchUrl',

@@ -8,6 +8,8 @@ export interface Place {
   file: string;
   /** 1-based. */
   line: number;
+  /** A document that is not the file on disk (e.g. a read-only deployed copy); `file` is then its name. */
+  uri?: vscode.Uri;
 }
 
 export function disposeHighlight(): void {
@@ -15,7 +17,7 @@ export function disposeHighlight(): void {
 }
 
 export async function openPlace(p: Place, viewColumn: vscode.ViewColumn = vscode.ViewColumn.One): Promise<vscode.TextEditor> {
-  const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(p.file));
+  const doc = await vscode.workspace.openTextDocument(p.uri ?? vscode.Uri.file(p.file));
   const line = Math.min(Math.max(0, p.line - 1), doc.lineCount - 1);
   const range = new vscode.Range(line, 0, line, doc.lineAt(line).text.length);
   const editor = await vscode.window.showTextDocument(doc, { viewColumn, selection: new vscode.Range(line, 0, line, 0) });

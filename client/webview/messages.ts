@@ -20,6 +20,8 @@ export type ExplainToPage = { type: 'probed'; id: number; ok: boolean; text: str
 export interface TailViewLine {
   id: number;
   source: string;
+  /** The machine the line comes from (TailEvent.host). */
+  host: string;
   text: string;
   kind: string;
   level: string | null;
@@ -29,6 +31,8 @@ export interface TailViewLine {
   summary?: string;
   location?: string;
   server?: string;
+  /** The link goes to a host's deployed file that is not the workspace's ("deployed on web2, differs from line 4"). */
+  differs?: string;
 }
 
 export type TailToHost =

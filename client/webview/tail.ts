@@ -10,6 +10,11 @@ const states = document.getElementById('states')!;
 const problems = document.getElementById('problems')!;
 const held = document.getElementById('held')!;
 const pause = document.getElementById('pause') as HTMLButtonElement;
+const hostFilter = document.getElementById('host') as HTMLSelectElement;
+const hostLabel = document.getElementById('host-label')!;
+/** Hosts seen so far, in order; the host column and filter appear once there are two. */
+const hostsSeen: string[] = [];
+let onlyHost = '';
 let max = 10000;
 let canExplain = false;
 let paused = false;
@@ -35,6 +40,9 @@ function link(cls: string, text: string, open: () => void, keyboard: boolean): H
 function row(l: TailViewLine): HTMLDivElement {
   const d = el('div', `line kind-${l.kind}${l.level ? ` lv-${l.level}` : ''}${l.failure ? ' failure' : ''}${(l.status ?? 0) >= 500 ? ' s5xx' : ''}${l.status === 504 ? ' s504' : ''}`);
   d.dataset.id = String(l.id);
+  d.dataset.host = l.host;
+  if (onlyHost && l.host !== onlyHost) d.hidden = true;
+  d.appendChild(el('span', 'host', l.host));
   d.appendChild(el('span', 'src', `[${l.source}]`));
   if (l.kind === 'gap') d.appendChild(el('span', 'gap-label', '\u26a0 gap: '));
   d.appendChild(el('span', 'text', l.text));
@@ -50,6 +58,7 @@ function row(l: TailViewLine): HTMLDivElement {
     } else if (l.summary) {
       x.appendChild(el('span', 'summary', ` \u2014 ${l.summary}`));
     }
+    if (l.differs) x.appendChild(el('span', 'differs', ` (${l.differs})`));
     if (canExplain) {
       const b = el('button', 'explain', 'Explain');
       b.type = 'button';
@@ -65,7 +74,22 @@ function atBottom(): boolean {
   return window.innerHeight + window.scrollY >= document.body.scrollHeight - 40;
 }
 
+/** A new host: an option of the filter; from the second one on, the host column shows. */
+function noteHosts(hosts: string[]): void {
+  for (const h of hosts) {
+    if (hostsSeen.includes(h)) continue;
+    hostsSeen.push(h);
+    const o = el('option', '', h);
+    o.value = h;
+    hostFilter.appendChild(o);
+  }
+  const many = hostsSeen.length > 1;
+  hostLabel.hidden = !many;
+  document.body.classList.toggle('hosts', many);
+}
+
 function append(lines: TailViewLine[]): void {
+  noteHosts(lines.map((l) => l.host));
   const stick = atBottom();
   const frag = document.createDocumentFragment();
   for (const l of lines) frag.appendChild(row(l));
@@ -79,6 +103,7 @@ function showStates(s: TailStateEvent[]): void {
   document.body.classList.toggle('one-source', new Set(s.map((st) => st.source)).size <= 1);
   states.textContent = '';
   problems.textContent = '';
+  noteHosts(s.map((st) => st.host ?? st.source));
   for (const st of s) {
     const chip = el('span', `state ${st.state}`, `${st.source}: ${st.state}${st.state === 'reconnecting' && (st.attempt ?? 0) > 1 ? ` (attempt ${st.attempt})` : ''}`);
     if (st.message) chip.title = st.message;
@@ -114,6 +139,11 @@ const host = connect<TailToHost, TailToPage>((m) => {
 
 document.getElementById('filter')!.addEventListener('change', (ev) => {
   document.body.dataset.filter = (ev.target as HTMLSelectElement).value;
+});
+hostFilter.addEventListener('change', () => {
+  onlyHost = hostFilter.value;
+  for (const r of Array.from(list.children) as HTMLElement[]) r.hidden = !!onlyHost && r.dataset.host !== onlyHost;
+  window.scrollTo(0, document.body.scrollHeight);
 });
 document.getElementById('clear')!.addEventListener('click', () => {
   list.textContent = '';

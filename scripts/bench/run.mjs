@@ -20,6 +20,7 @@ import { cpus, totalmem, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { genTree, genSingle, genLog, genHostingTree } from './gen.mjs';
 import { summarizeProfile } from './profile.mjs';
+import { tailFleetBench } from './tail-fleet.mjs';
 
 const REPO = resolve(new URL('../..', import.meta.url).pathname);
 process.chdir(REPO);
@@ -339,6 +340,28 @@ if (want('tail')) {
       await sshd.stop();
     }
   }
+}
+
+// ---------- 4b. tail over a fleet: 4 real sshd hosts x 250,000 lines each, one process ----------
+if (want('tail')) {
+  const perHost = QUICK ? 25_000 : 250_000;
+  const file = join(BENCH, `error-${perHost}-${LOG_TREE}.log`);
+  if (!existsSync(file + '.json')) writeFileSync(file + '.json', JSON.stringify(genLog(file, perHost, SIZES.find(([s]) => s === LOG_TREE)[1])));
+  log(`tail 4 hosts x ${perHost} lines over SSH`);
+  const f = await tailFleetBench({ node: NODE, cli: CLI, repo: REPO, root: trees[LOG_TREE].root, log: file, perHost, seconds: QUICK ? 60 : 300 });
+  const what = `tail, 4 SSH hosts (real sshd x4 on 127.0.0.1) x ${perHost.toLocaleString('en')} lines, one process (json)`;
+  if (f.skipped) {
+    row({ area: 'tail', what, value: `not measured: ${f.skipped}`, reference: '', ratio: '', goal: '', met: '' });
+  } else {
+    const mbs = f.rss.map((x) => x.mb);
+    const early = f.rss.filter((x) => x.t <= f.ms / 2 && x.t > 1000).map((x) => x.mb);
+    const late = f.rss.filter((x) => x.t > f.ms / 2).map((x) => x.mb);
+    const flat = early.length && late.length ? median(late) - median(early) : NaN;
+    const lps = f.out / (f.ms / 1000);
+    if (f.out < f.total) notes.push(`tail over 4 hosts delivered ${f.out} of ${f.total} lines: ${f.stderr.slice(0, 300)}`);
+    row({ area: 'tail', what, value: `${(lps / 1000).toFixed(1)}k lines/s in total (${f.out} lines in ${(f.ms / 1000).toFixed(1)} s)`, reference: `RSS ${Math.min(...mbs).toFixed(0)}–${Math.max(...mbs).toFixed(0)} MB, 2nd-half median − 1st-half median ${flat.toFixed(1)} MB`, ratio: '', goal: '≥ 100k lines/s in total, halves within 32 MB', met: verdict(lps >= 100_000 && Math.abs(flat) < 32 && f.out >= f.total) });
+  }
+  loadSamples.push(load());
 }
 
 // ---------- 5. hostile inputs (docs/security.md): catastrophic regexes, a glob bomb, a 50 MB document ----------

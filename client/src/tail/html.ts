@@ -30,6 +30,9 @@ export function tailPage(): { title: string; style: string; body: string; bodyAt
   /* the level is told by a dim or coloured edge, the text keeps the theme's colour */
   .lv-emerg, .lv-alert, .lv-crit, .lv-error { border-left-color: color-mix(in srgb, var(--vscode-editorError-foreground) 45%, transparent); }
   .lv-warn { border-left-color: color-mix(in srgb, var(--vscode-editorWarning-foreground) 45%, transparent); }
+  .line .host { display: none; }
+  body.hosts .line .host { display: inline-block; min-width: 10ch; margin-right: 6px; font-weight: bold; color: var(--vscode-textPreformat-foreground, var(--vscode-foreground)); }
+  .detail .differs { color: var(--vscode-editorWarning-foreground); }
   .lv-notice, .lv-info, .lv-debug, .kind-other { color: var(--vscode-descriptionForeground); }
   /* a 502/504 (an upstream failure): a subtle tint of the theme's error (504: warning) colour and its full edge, like Error Lens */
   .line.failure { margin: 3px 0; color: var(--vscode-foreground); background: color-mix(in srgb, var(--vscode-editorError-foreground) 9%, transparent); border-left-color: var(--vscode-editorError-foreground); }
@@ -47,6 +50,9 @@ export function tailPage(): { title: string; style: string; body: string; bodyAt
     <option value="all">all lines</option>
     <option value="failures">upstream failures</option>
     <option value="5xx">5xx only</option>
+  </select></label>
+  <label id="host-label" hidden>Host <select id="host" aria-label="Host">
+    <option value="">all hosts</option>
   </select></label>
   <button id="pause" type="button">Pause</button>
   <button id="clear" type="button">Clear</button>

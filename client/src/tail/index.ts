@@ -15,6 +15,7 @@ import { besidePanel, openPlace } from '../open-place';
 import { TailSession } from './session';
 import { tailPage } from './html';
 import { inWorkspace, workspaceRootConfig } from '../workspace-root';
+import { DeployedDocuments } from './deployed';
 
 /** Where Debian's, Ubuntu's and nginx.org's packages write nginx's logs. */
 const NGINX_LOG_DIR = '/var/log/nginx';
@@ -36,7 +37,9 @@ export class TailFeature implements vscode.Disposable {
   private paused = false;
   private flushTimer: NodeJS.Timeout | undefined;
   private readonly states = new Map<string, TailStateEvent>();
+  /** Per source: when its 502/504s came (the status bar counts the last minute). */
   private readonly hits = new Map<string, number[]>();
+  private readonly deployed = new DeployedDocuments();
   private readonly status: vscode.StatusBarItem;
   private readonly ticker: NodeJS.Timeout;
   private maxLines = DEFAULT_TAIL_SETTINGS.tailMaxLines;
@@ -58,14 +61,37 @@ export class TailFeature implements vscode.Disposable {
     void this.session?.stop();
     this.panel?.dispose();
     this.status.dispose();
+    this.deployed.dispose();
   }
 
   /** The command (the command table refuses it in Restricted Mode). */
   async start(arg?: unknown): Promise<void> {
     const cfg = vscode.workspace.getConfiguration(CONFIG_SECTION);
-    this.maxLines = Math.max(100, Math.min(1_000_000, cfg.get<number>('tailMaxLines') ?? DEFAULT_TAIL_SETTINGS.tailMaxLines));
     const sources = await this.pickSources(arg, cfg.get<LogSourceSetting[]>('logSources') ?? []);
     if (!sources?.length) return;
+    await this.follow(sources);
+  }
+
+  /**
+   * "Nginx: Tail Error Logs (All Hosts)": every configured source in one view; an SSH source
+   * without its own `config` is linked to its host's deployed config (nginx -T), so each host's
+   * lines go to the config that host runs.
+   */
+  async startAllHosts(): Promise<void> {
+    const cfg = vscode.workspace.getConfiguration(CONFIG_SECTION);
+    const configured = (cfg.get<LogSourceSetting[]>('logSources') ?? []).filter((s) => s && typeof s === 'object');
+    if (!configured.length) {
+      const open = 'Configure Log Sources';
+      const pick = await vscode.window.showInformationMessage('nginx-doctor: no log sources configured (nginxDoctor.logSources): add your hosts first.', open);
+      if (pick === open) await vscode.commands.executeCommand('workbench.action.openSettings', `${CONFIG_SECTION}.logSources`);
+      return;
+    }
+    await this.follow(configured.map((s) => (typeof s.host === 'string' && s.host && !s.config ? { ...s, config: 'remote' } : s)));
+  }
+
+  private async follow(sources: LogSourceSetting[]): Promise<void> {
+    const cfg = vscode.workspace.getConfiguration(CONFIG_SECTION);
+    this.maxLines = Math.max(100, Math.min(1_000_000, cfg.get<number>('tailMaxLines') ?? DEFAULT_TAIL_SETTINGS.tailMaxLines));
     await this.session?.stop();
     this.reset();
     const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
@@ -168,7 +194,7 @@ export class TailFeature implements vscode.Disposable {
         }
       }
       // lines that cannot be shown get a row where they are missing, in every filter
-      if (e.kind === 'gap') this.addRow({ view: { id: this.nextId++, source: e.source, text: e.message, kind: 'gap', level: null, failure: false, status: null } });
+      if (e.kind === 'gap') this.addRow({ view: { id: this.nextId++, source: e.source, host: e.host ?? e.source, text: e.message, kind: 'gap', level: null, failure: false, status: null } });
       return;
     }
     const view = this.toView(e);
@@ -202,8 +228,11 @@ export class TailFeature implements vscode.Disposable {
     const place = (p: TailPlace | null | undefined, what: string): string | undefined => (p ? `${what} (${vscode.workspace.asRelativePath(p.file)}:${p.line})` : undefined);
     const loc = e.location ? place(e.location, `location ${e.location.modifier ? `${e.location.modifier} ` : ''}${e.location.pattern}`) : undefined;
     const srv = e.server ? place(e.server, `server ${e.server.name || '""'}`) : undefined;
+    const d = (e.location ?? e.server)?.differs;
+    const differs = d ? `deployed on ${d.host}: ${d.differsAt > 0 ? `differs from the workspace from line ${d.differsAt}` : 'not in the workspace'}` : undefined;
     return {
-      id: this.nextId++, source: e.source, text: e.text, kind: e.kind, level: e.level, failure: e.failure, status: e.status,
+      id: this.nextId++, source: e.source, host: e.host ?? e.source, text: e.text, kind: e.kind, level: e.level, failure: e.failure, status: e.status,
+      ...(differs ? { differs } : {}),
       ...(e.cause ? { cause: `${e.cause.id}: ${e.cause.title}` } : {}),
       ...(e.summary ? { summary: e.summary } : {}),
       ...(loc ? { location: loc } : {}),
@@ -300,7 +329,8 @@ export class TailFeature implements vscode.Disposable {
         const p = e ? (m.what === 'server' ? e.server : e.location ?? e.server) : undefined;
         if (!p) return;
         // beside the tail view, which stays in sight
-        await openPlace({ file: p.open ?? p.file, line: p.line }, besidePanel(this.panel));
+        if (p.differs) await this.deployed.open({ ...p, differs: p.differs }, besidePanel(this.panel));
+        else await openPlace({ file: p.open ?? p.file, line: p.line }, besidePanel(this.panel));
         break;
       }
       case 'explain': {
@@ -325,15 +355,37 @@ export class TailFeature implements vscode.Disposable {
       return;
     }
     const now = Date.now();
+    const rate = (source: string): number => {
+      const list = (this.hits.get(source) ?? []).filter((t) => now - t < 60_000);
+      this.hits.set(source, list);
+      return list.length;
+    };
+    // per host: its sources' states (several logs of one host count once)
+    const hosts = new Map<string, TailStateEvent[]>();
+    for (const st of this.states.values()) {
+      const h = st.host ?? st.source;
+      hosts.set(h, [...(hosts.get(h) ?? []), st]);
+    }
+    const failed = [...this.states.values()].some((s) => s.state === 'failed');
+    if (hosts.size > 1) {
+      // a fleet: the total across hosts, and the hosts that are down
+      const isDown = (list: TailStateEvent[]): boolean => list.every((s) => s.state === 'failed' || s.state === 'reconnecting');
+      const hostRate = (list: TailStateEvent[]): number => list.reduce((n, s) => n + rate(s.source), 0);
+      const down = [...hosts].filter(([, list]) => isDown(list)).map(([h]) => h);
+      const tips = [...hosts].map(([h, list]) => `${h}: ${hostRate(list)} 502/504 in the last minute; ${isDown(list) ? `DOWN${list[0]?.message ? ` (${list[0].message})` : ''}` : list.map((s) => s.state).join(', ')}`);
+      const total = [...hosts.values()].reduce((n, list) => n + hostRate(list), 0);
+      this.status.text = `${failed || down.length ? '$(error)' : '$(pulse)'} 502/504/min: ${total} across ${hosts.size} hosts${down.length ? ` (${down.length} down)` : ''}`;
+      this.status.tooltip = tips.join('\n');
+      this.status.show();
+      return;
+    }
     const parts: string[] = [];
     const tips: string[] = [];
     for (const [name, st] of this.states) {
-      const list = (this.hits.get(name) ?? []).filter((t) => now - t < 60_000);
-      this.hits.set(name, list);
-      parts.push(`${name} ${list.length}`);
-      tips.push(`${name}: ${list.length} 502/504 in the last minute; ${st.state}${st.message ? ` (${st.message})` : ''}`);
+      const n = rate(name);
+      parts.push(`${name} ${n}`);
+      tips.push(`${name}: ${n} 502/504 in the last minute; ${st.state}${st.message ? ` (${st.message})` : ''}`);
     }
-    const failed = [...this.states.values()].some((s) => s.state === 'failed');
     this.status.text = `${failed ? '$(error)' : '$(pulse)'} 502/504/min: ${parts.join(' · ') || 'starting'}`;
     this.status.tooltip = tips.join('\n') || 'nginx-doctor is tailing error logs';
     this.status.show();
