@@ -59,12 +59,22 @@ interface Linker {
 }
 
 /** A host's deployed config, fetched once for all of its sources. */
-interface Deployed {
-  set: ConfigSet;
+interface Deployed extends Shared {
   files: number;
   root: string;
   copies: Map<string, string> | null;
   compared: Map<string, DeployedFile> | null;
+}
+
+/** What every source linked to one config shares: the config, its log formats, one Explainer (and so one link cache). */
+interface Shared {
+  set: ConfigSet;
+  formats: ReturnType<typeof logFormatsFromConfig>;
+  explainer: Explainer;
+}
+
+function shared(set: ConfigSet): Shared {
+  return { set, formats: logFormatsFromConfig(set), explainer: new Explainer(new Matcher(set, { hostname: hostname() })) };
 }
 
 const NO_LINKER: Linker = { reader: new LogReader(), explainer: null, copies: null, history: null, deployed: null };
@@ -115,6 +125,8 @@ export class TailEngine {
   }
 
   private readonly deployed = new Map<string, Promise<Deployed | Error>>();
+  /** Local configs by root (and conf dir), loaded once for all the sources linked to them. */
+  private readonly locals = new Map<string, Shared | Error>();
 
   followers(): Follower[] {
     return this.runs.flatMap((r) => (r.follower ? [r.follower] : []));
@@ -195,7 +207,7 @@ export class TailEngine {
         const dump = parseNginxDump(text);
         if (!dump) throw new Error('nginx -T printed no configuration files');
         const copies = o.remoteConfigDir ? saveDump(dump, join(o.remoteConfigDir, hostFolder(dest))) : null;
-        return { set: configSetFromDump(dump), files: dump.files.size, root: dump.root, copies, compared: o.configRoot ? compareDeployed(dump, o.configRoot) : null };
+        return { ...shared(configSetFromDump(dump)), files: dump.files.size, root: dump.root, copies, compared: o.configRoot ? compareDeployed(dump, o.configRoot) : null };
       }).catch((e: unknown) => (e instanceof Error ? e : new Error(String(e))));
       this.deployed.set(key, p);
     }
@@ -204,7 +216,7 @@ export class TailEngine {
 
   private async linkerFor(r: SourceRun): Promise<Linker> {
     const s = r.spec;
-    let set: ConfigSet | null = null;
+    let set: Shared | null = null;
     let copies: Map<string, string> | null = null;
     let deployed: Linker['deployed'] = null;
     const note = (message: string): void => this.emit({ type: 'notice', source: s.name, host: r.host, kind: 'config', message });
@@ -213,7 +225,7 @@ export class TailEngine {
       if (d instanceof Error) {
         note(`could not fetch the deployed config with nginx -T (${d.message})${this.opts.configRoot ? '; linking to the local config instead' : '; lines are explained without links'}`);
       } else {
-        set = d.set;
+        set = d;
         copies = d.copies;
         let same = '';
         if (d.compared) {
@@ -226,14 +238,24 @@ export class TailEngine {
     }
     const root = s.config && s.config !== 'remote' ? s.config : this.opts.configRoot;
     if (!set && root) {
-      try {
-        set = loadConfig(root, this.opts.confDir);
-      } catch (e) {
-        note(e instanceof ConfigLoadError ? `${e.message}; lines are explained without links` : String(e));
+      const key = `${root}\0${this.opts.confDir ?? ''}`;
+      let local = this.locals.get(key);
+      if (!local) {
+        try {
+          local = shared(loadConfig(root, this.opts.confDir));
+        } catch (e) {
+          local = e instanceof Error ? e : new Error(String(e));
+        }
+        this.locals.set(key, local);
       }
+      if (local instanceof Error) note(local instanceof ConfigLoadError ? `${local.message}; lines are explained without links` : local.message);
+      else set = local;
     }
     if (!set) return { ...NO_LINKER, reader: new LogReader() };
-    return { reader: new LogReader({ formats: logFormatsFromConfig(set) }), explainer: new Explainer(new Matcher(set, { hostname: hostname() })), copies, history: new RequestHistory(), deployed };
+    // per source: the reader (continuation lines) and the request history; the explainer is shared
+    // memory stays that of one log whatever the number of sources: they share the history budget
+    const history = new RequestHistory(Math.max(2_000, Math.floor(50_000 / Math.max(1, this.runs.length))));
+    return { reader: new LogReader({ formats: set.formats }), explainer: set.explainer, copies, history, deployed };
   }
 
   private onLines(r: SourceRun, lines: Line[]): void | Promise<void> {

@@ -422,6 +422,9 @@ export class Linker {
 export class RequestHistory {
   private readonly requests = new Map<string, { request: string; step: number; failed: Set<string>; tried: Set<string>; noLive: boolean }>();
 
+  /** `limit`: connections remembered before the history starts again (a tail of many logs gives each a share). */
+  constructor(private readonly limit = 50_000) {}
+
   private keys(x: LogFacts): { conn: string; request: string; peer: string; cause: string } | null {
     const e = x.entry;
     if (e.kind !== 'error' || e.connection === undefined || !x.request) return null;
@@ -456,7 +459,7 @@ export class RequestHistory {
     if (!k || !l.location) return;
     let r = this.requests.get(k.conn);
     if (!r || r.request !== k.request || step < r.step) {
-      if (this.requests.size >= 50_000) this.requests.clear();
+      if (this.requests.size >= this.limit) this.requests.clear();
       this.requests.set(k.conn, (r = { request: k.request, step, failed: new Set(), tried: new Set(), noLive: false }));
     }
     if (step !== r.step) {
