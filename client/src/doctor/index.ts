@@ -113,7 +113,8 @@ export class CheckServerFeature implements vscode.Disposable {
     const last = this.ctx.extension.workspaceState.get<string>(STATE_KEYS.lastCheckServerTarget);
     const lastIndex = all.findIndex((t) => t.key === last);
     if (lastIndex > 0) all.unshift(...all.splice(lastIndex, 1));
-    type Item = vscode.QuickPickItem & { target: DoctorTarget };
+    type Item = vscode.QuickPickItem & { target?: DoctorTarget };
+    const ssh = all.filter((t) => t.host);
     const items: Item[] = all.map((t) => ({
       label: t.label,
       description: [
@@ -123,11 +124,30 @@ export class CheckServerFeature implements vscode.Disposable {
       ].filter(Boolean).join(' · '),
       target: t,
     }));
+    if (ssh.length > 1) items.push({ label: 'Several hosts...', description: 'one checklist per host and a fleet summary' });
     const pick = await vscode.window.showQuickPick(items, {
       title: 'Nginx: Check Server for 502 Causes',
       placeHolder: all.length > 1 ? 'Where should the checks run?' : 'Where should the checks run? (SSH hosts come from nginxDoctor.logSources)',
     });
-    return pick?.target;
+    if (!pick || pick.target) return pick?.target;
+    return this.pickHosts(ssh);
+  }
+
+  /** Several SSH hosts: a multi-select pick; one host chosen is a normal run. */
+  private async pickHosts(ssh: DoctorTarget[]): Promise<DoctorTarget | undefined> {
+    type Item = vscode.QuickPickItem & { target: DoctorTarget };
+    const picked = await vscode.window.showQuickPick<Item>(ssh.map((t) => ({ label: t.label, description: t.sudo ? 'with sudo -n' : '', picked: true, target: t })), {
+      title: 'Nginx: Check Server for 502 Causes — several hosts',
+      placeHolder: 'The hosts to check (each with its own checklist; a summary says what differs between them)',
+      canPickMany: true,
+    });
+    if (!picked?.length) return undefined;
+    if (picked.length === 1) return picked[0]!.target;
+    const hosts = picked.map((p) => p.target);
+    return {
+      key: `fleet:${hosts.map((h) => h.host).join(',')}`, label: `${hosts.length} hosts`, sudo: false,
+      fleet: hosts.map((h) => ({ host: h.host!, sudo: h.sudo })),
+    };
   }
 
   // ----- running ----------------------------------------------------------------------------------
@@ -144,7 +164,7 @@ export class CheckServerFeature implements vscode.Disposable {
       if (target.config === 'remote') config = undefined;
       else if (target.config) config = inWorkspace(target.config, folder);
       else config = await workspaceRootConfig(cfg, folder);
-      const saveConfigDir = join(this.ctx.extension.globalStorageUri.fsPath, 'deployed', hostDirName(target.host));
+      const saveConfigDir = join(this.ctx.extension.globalStorageUri.fsPath, 'deployed', target.fleet ? 'fleet' : hostDirName(target.host));
       if (!config) mkdirSync(saveConfigDir, { recursive: true });
       const nginx = target.host ? undefined : this.nginxPath(cfg);
       let compare: string | undefined;
@@ -158,7 +178,7 @@ export class CheckServerFeature implements vscode.Disposable {
       const args = doctorArgs({ cli: this.ctx.cli, target, ...(config ? { config } : {}), saveConfigDir, ...(nginx ? { nginx } : {}), ...(compare ? { compare } : {}), ...(again?.request ? { request: true } : {}), ...(pid !== undefined ? { pid } : {}), backends: cfg.get('backends') });
       this.output.info(`check server: ${args.slice(1).join(' ')}`);
       const outcome = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: `nginx-doctor: checking ${target.host ?? 'this machine'} for 502 causes…`, cancellable: true },
+        { location: vscode.ProgressLocation.Notification, title: `nginx-doctor: checking ${target.fleet ? target.fleet.map((h) => h.host).join(', ') : target.host ?? 'this machine'} for 502 causes…`, cancellable: true },
         (_progress, token) => runDoctorCli({ args, ...(folder ? { cwd: folder } : {}), limitMs: RUN_LIMIT_MS, onCancel: (kill) => token.onCancellationRequested(kill) }),
       );
       if (outcome.kind === 'cancelled') {
@@ -212,7 +232,7 @@ export class CheckServerFeature implements vscode.Disposable {
     this.panel.title = `Nginx: 502 checklist (${n.fail} failed)`;
     this.page = doctorPage({
       report: r,
-      target: shown.target.host ? `over SSH (${shown.target.host}${shown.target.sudo ? ', sudo' : ''})` : 'on this machine',
+      target: shown.target.fleet ? `over SSH on ${shown.target.fleet.length} hosts (${shown.target.fleet.map((h) => h.host).join(', ')})` : shown.target.host ? `over SSH (${shown.target.host}${shown.target.sudo ? ', sudo' : ''})` : 'on this machine',
       configNote: config ? `config ${vscode.workspace.asRelativePath(config, false)}` : 'the deployed config (nginx -T)',
       places,
       when: new Date().toLocaleTimeString(),

@@ -17,6 +17,8 @@ export interface DoctorTarget {
   config?: string;
   /** The log sources' error logs on that machine (the CLI's --error-log); none: the config's error_log. */
   errorLogs?: string[];
+  /** Several SSH hosts at once (`doctor --sources`): one checklist each and a fleet summary. */
+  fleet?: { host: string; sudo: boolean }[];
 }
 
 export interface DoctorArgsInput {
@@ -43,12 +45,15 @@ export function doctorArgs(i: DoctorArgsInput): string[] {
   const args = [i.cli, 'doctor', '--format', 'json'];
   if (i.config) args.push('--config', i.config);
   else args.push('--save-config', i.saveConfigDir);
-  if (i.target.host) {
+  if (i.target.fleet?.length) {
+    // each host with its own sudo; the error logs are each host's config's (--error-log is one list for all)
+    args.push('--sources', JSON.stringify(i.target.fleet.map((h) => ({ name: h.host, host: h.host, sudo: h.sudo }))));
+  } else if (i.target.host) {
     args.push('--ssh', i.target.host);
     if (i.target.sudo) args.push('--sudo');
   }
   if (i.nginx) args.push('--nginx', i.nginx);
-  for (const log of i.target.errorLogs ?? []) if (log.startsWith('/')) args.push('--error-log', log);
+  for (const log of i.target.fleet?.length ? [] : i.target.errorLogs ?? []) if (log.startsWith('/')) args.push('--error-log', log);
   const b = i.backends;
   if (b && typeof b === 'object' && !Array.isArray(b) && Object.keys(b).length) args.push('--backends', JSON.stringify(b));
   if (i.compare) args.push('--compare', i.compare);
@@ -91,7 +96,17 @@ export function parseReport(text: string): DoctorReport | null {
   const o = v as { host?: unknown; checks?: unknown };
   if (typeof o.host !== 'string' || !Array.isArray(o.checks)) return null;
   const checks: DoctorCheck[] = [];
-  for (const c of o.checks.slice(0, 2000) as unknown[]) {
+  // a fleet report: the summary rows, then each host's rows with the host before their title
+  const hosts = (v as { hosts?: unknown }).hosts;
+  const rows: { c: unknown; host: string | null }[] = (o.checks as unknown[]).map((c) => ({ c, host: null }));
+  if (Array.isArray(hosts)) {
+    for (const h of hosts as unknown[]) {
+      const hr = h as { host?: unknown; checks?: unknown } | null;
+      if (!hr || typeof hr.host !== 'string' || !Array.isArray(hr.checks)) continue;
+      for (const c of hr.checks as unknown[]) rows.push({ c, host: hr.host.slice(0, 200) });
+    }
+  }
+  for (const { c, host } of rows.slice(0, 2000)) {
     if (!c || typeof c !== 'object') continue;
     const x = c as Record<string, unknown>;
     const status = STATUSES.includes(x.status as DoctorStatus) ? (x.status as DoctorStatus) : 'skip';
@@ -99,7 +114,7 @@ export function parseReport(text: string): DoctorReport | null {
     const location = loc && typeof loc === 'object' && typeof loc.file === 'string' && loc.file && typeof loc.line === 'number' && Number.isInteger(loc.line) && loc.line >= 1
       ? { file: loc.file, line: loc.line }
       : null;
-    const check: DoctorCheck = { id: str(x.id), title: str(x.title), status, found: str(x.found), expected: str(x.expected), advice: str(x.advice), location };
+    const check: DoctorCheck = { id: str(x.id), title: host === null ? str(x.title) : `[${host}] ${str(x.title)}`, status, found: str(x.found), expected: str(x.expected), advice: str(x.advice), location };
     if (STATUSES.includes(x.previous as DoctorStatus) || x.previous === null) check.previous = x.previous as DoctorStatus | null;
     if (Array.isArray(x.logLines)) {
       const lines = (x.logLines as unknown[]).filter((l): l is string => typeof l === 'string').slice(0, 200).map((l) => l.slice(0, MAX_TEXT));
