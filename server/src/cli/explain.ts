@@ -82,7 +82,9 @@ export async function runExplain(argv: string[], io: AsyncIo): Promise<number> {
     input = createReadStream(file, { highWaterMark: 1 << 20 });
   }
   const matcher = new Matcher(set, { hostname: hostname() });
-  const explainer = new Explainer(matcher);
+  // one pass over a log that may name every place of a big config: caches of up to ~300 MB
+  // (160k links, 60k attempt-site lists) instead of the ~100 MB a long-running tail keeps
+  const explainer = new Explainer(matcher, { links: 80_000, attempts: 30_000 });
   const reader = new LogReader({ formats: logFormatsFromConfig(set) });
   // repeated lines (same failure, URI and server) are explained once: see core/logs/line-cache.ts
   const lines = new CachedLineExplainer(reader, explainer, all);

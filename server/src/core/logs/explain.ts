@@ -7,7 +7,7 @@ import type { Matcher } from '../match/matcher';
 import type { LocationInfo } from '../match/locations';
 import type { ServerInfo } from '../match/servers';
 import { parseRequestLine, type RequestLine } from '../match/uri';
-import { Linker, type Candidate, type Confidence, type Link, type RequestHistory } from './link';
+import { Linker, type Candidate, type Confidence, type Link, type LinkCacheSizes, type RequestHistory } from './link';
 import { advice, summary } from './advice';
 import { withRegexBudget, LINE_REGEX_BUDGET } from '../match/pcre';
 import type { Model } from '../model/model';
@@ -46,8 +46,8 @@ export interface Explanation {
 export class Explainer {
   readonly linker: Linker;
 
-  constructor(readonly matcher: Matcher) {
-    this.linker = new Linker(matcher);
+  constructor(readonly matcher: Matcher, caches?: LinkCacheSizes) {
+    this.linker = new Linker(matcher, caches);
   }
 
   /**

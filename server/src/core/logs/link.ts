@@ -96,19 +96,33 @@ interface Base {
 
 const RESOLVER_CAUSES = new Set(['no-resolver', 'upstream-unresolved']);
 
+/**
+ * Entries per generation of the Linker's caches (each holds at most twice as many). A cached link
+ * is ~1.2 KB, cached attempt sites ~2.3 KB (1,000-server tree): the defaults keep both under
+ * ~100 MB for long-running users (tail); a one-shot `explain` of a big log takes bigger ones.
+ */
+export interface LinkCacheSizes {
+  links: number;
+  attempts: number;
+}
+export const DEFAULT_LINK_CACHES: LinkCacheSizes = { links: 20_000, attempts: 10_000 };
+
 /** Links log lines to the blocks of one config. */
 export class Linker {
   /** Links depend only on server name, host, path and upstream: big logs repeat them a lot. */
-  private readonly cache = new BoundedCache<string, Base>(80_000);
+  private readonly cache: BoundedCache<string, Base>;
   /**
    * The attempt sites per (server block, request target, merge_slashes, and Host where the block
    * has rewrite-module directives that could read $host): a log with many distinct hosts, peers
    * and clients still asks about the same few URIs of each block.
    */
-  private readonly attempts = new BoundedCache<string, Attempts>(30_000);
+  private readonly attempts: BoundedCache<string, Attempts>;
   private readonly readsHost = new Map<ServerInfo, boolean>();
 
-  constructor(readonly matcher: Matcher) {}
+  constructor(readonly matcher: Matcher, sizes: LinkCacheSizes = DEFAULT_LINK_CACHES) {
+    this.cache = new BoundedCache(sizes.links);
+    this.attempts = new BoundedCache(sizes.attempts);
+  }
 
   /**
    * The server block and location that made the attempt of a log line. `knownFailure`: the line
