@@ -43,6 +43,12 @@ const LOG = [
   '2026/11/22 04:00:10 [error] 7#7: *11 open() "/srv/x/favicon.ico" failed (2: No such file or directory), client: 10.0.0.2, server: a b (24: Too many open files)',
 ];
 
+/** Four places in turn, twelve times: tails that come back after others (the tail store turns over). */
+const CYCLE = Array.from({ length: 48 }, (_, k) => {
+  const uri = ['/api/x', '/other', '/api/y', '/other/z'][k % 4]!;
+  return line(`04:01:${String(k).padStart(2, '0')}`, 100 + k, 'connect() failed (111: Connection refused) while connecting to upstream', `10.0.1.${k}`, uri, uri.startsWith('/api') ? 'http://127.0.0.1:8080' : 'http://127.0.0.1:9000');
+});
+
 /** What the CLI reports of an explanation, with the line's own values. */
 function view(x: Explanation, line: number, time: string | null, client: string | null): unknown {
   return { line, time, client, cause: x.cause.id, status: x.status, message: x.message, location: x.location?.name ?? null, server: x.server?.loggedName ?? null, confidence: x.confidence, summary: x.summary, fixes: x.fixes };
@@ -64,28 +70,30 @@ test('errorLineKey: time, client and connection are not part of the keys; the me
 });
 
 test('CachedLineExplainer reports exactly what LogReader + Explainer report, line by line, and counts the same', () => {
-  for (const all of [false, true]) {
+  // the default tail store, one that turns over at every new tail, and one of two or three tails
+  for (const [all, tailChars] of [[false, undefined], [true, undefined], [false, 1], [false, 300]] as const) {
     const plain: unknown[] = [];
     const r1 = new LogReader();
     const e1 = explainer();
     const take = (x: Explanation): void => {
       plain.push(view(x, x.entry.line, x.time, x.client));
     };
-    for (const l of LOG) for (const en of r1.push(l)) if (all || isUpstreamFailure(en)) take(e1.explain(en));
+    const log = [...LOG, ...CYCLE];
+    for (const l of log) for (const en of r1.push(l)) if (all || isUpstreamFailure(en)) take(e1.explain(en));
     for (const en of r1.end()) if (all || isUpstreamFailure(en)) take(e1.explain(en));
 
     const cached: unknown[] = [];
     const r2 = new LogReader();
-    const c = new CachedLineExplainer(r2, explainer(), all);
+    const c = new CachedLineExplainer(r2, explainer(), all, tailChars);
     const report = (e: LineExplanation): void => {
       const x = e.explanation();
       assert.equal(e.cause, x.cause);
       assert.equal(e.location, x.location);
       cached.push(view(x, e.line, e.time, e.client));
     };
-    for (const l of LOG) c.push(l, Buffer.byteLength(l), report);
+    for (const l of log) c.push(l, Buffer.byteLength(l), report);
     c.end(report);
-    assert.deepEqual(cached, plain, `all=${all}`);
+    assert.deepEqual(cached, plain, `all=${all}, tailChars=${tailChars}`);
     if (!all) assert.ok(plain.some((v) => (v as { cause: string }).cause === 'too-many-open-files'), 'the malformed line is a failure');
     assert.deepEqual(r2.stats, r1.stats);
   }

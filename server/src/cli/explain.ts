@@ -87,7 +87,7 @@ export async function runExplain(argv: string[], io: AsyncIo): Promise<number> {
   const explainer = new Explainer(matcher, { links: 80_000, attempts: 30_000 });
   const reader = new LogReader({ formats: logFormatsFromConfig(set) });
   // repeated lines (same failure, URI and server) are explained once: see core/logs/line-cache.ts
-  const lines = new CachedLineExplainer(reader, explainer, all);
+  const lines = new CachedLineExplainer(reader, explainer, all, 24_000_000);
   let pending = '';
   let reported = 0;
   const groups = new Map<string, Group>();

@@ -166,18 +166,27 @@ const LEVEL_INDEX = new Map<string, number>(LEVELS.map((l, i) => [l, i]));
 export class CachedLineExplainer {
   /** Per level and upstream flag (Scan.kind): heads by message text. */
   private readonly heads: Map<string, Head>[] = LEVELS.flatMap(() => [new Map<string, Head>(), new Map<string, Head>()]);
-  /** Characters held in the keys of both maps; over MAX_KEY_CHARS both are cleared. */
+  /** Characters held in the keys of the heads; over MAX_KEY_CHARS they are cleared. */
   private keyChars = 0;
-  private readonly tails = new Map<string, Tail>();
+  /** Tails by text, in two generations bounded in characters of keys (see TailStore). */
+  private readonly tails: TailStore;
   private readonly scan: Scan = { kind: 0, headStart: 0, at: 0, clientStart: 0, clientEnd: 0 };
   /** The log's lines so far, per request: identical lines of one error_page chain are told apart by order. */
   private readonly history = new RequestHistory();
 
+  /**
+   * `tailChars`: characters of tail keys per generation (two are kept). The default holds ~55k
+   * tails (~25 MB); a log that names every place of a 1,000-server config has ~200k distinct
+   * tails per million lines, and a one-shot explain may keep more of them.
+   */
   constructor(
     private readonly reader: LogReader,
     private readonly explainer: Explainer,
     private readonly all: boolean,
-  ) {}
+    tailChars = MAX_KEY_CHARS / 2,
+  ) {
+    this.tails = new TailStore(tailChars);
+  }
 
   /** Feeds one physical line; `report` gets every entry to report that the line completes. */
   push(text: string, bytes: number, report: (e: LineExplanation) => void): void {
@@ -210,7 +219,6 @@ export class CachedLineExplainer {
           report(fromExplanation(this.explainer.explainLinked(e, l), null));
           return;
         }
-        this.budget(tailText.length);
         this.tails.set(tailText, (tail = { server: l.server, location: l.location, confidence: l.confidence, pairs: new Map(), lastHead: null, lastPair: null }));
         report(new CachedLine(this.explainer, head, tail, lineNo, text, bytes, clientStart, clientEnd));
         return;
@@ -227,7 +235,7 @@ export class CachedLineExplainer {
       // of the pair, so what the consumer keeps for it (memo) serves the pair's later lines
       let pair: Pair | null = null;
       if (heads && this.describes(text, clientStart, clientEnd, e, lineNo)) {
-        this.budget(headText.length + text.length - clientEnd);
+        this.budget(headText.length);
         let h = heads.get(headText);
         if (!h) {
           const c = classify(e as ErrorLogEntry);
@@ -245,12 +253,11 @@ export class CachedLineExplainer {
     }
   }
 
-  /** Makes room for keys of `chars` characters: past the bound, both caches start over. */
+  /** Makes room for head keys of `chars` characters: past the bound, the heads start over. */
   private budget(chars: number): void {
     this.keyChars += chars;
     if (this.keyChars <= MAX_KEY_CHARS) return;
     for (const h of this.heads) h.clear();
-    this.tails.clear();
     this.keyChars = chars;
   }
 
@@ -263,6 +270,41 @@ export class CachedLineExplainer {
     for (const e of this.reader.end()) {
       if (this.all || isUpstreamFailure(e)) report(fromExplanation(this.explainer.explain(e, this.history), null));
     }
+  }
+}
+
+/**
+ * Tails in two generations: new tails go into the young map; when its keys pass `limit`
+ * characters it becomes the old map (the previous old one is dropped). A tail found in the old
+ * map moves back to the young one, so the tails a log keeps naming stay, and at most 2 x `limit`
+ * characters of keys are held (a map cleared when full forgot every tail at once).
+ */
+class TailStore {
+  private young = new Map<string, Tail>();
+  private old = new Map<string, Tail>();
+  private chars = 0;
+
+  constructor(private readonly limit: number) {}
+
+  get(key: string): Tail | undefined {
+    const t = this.young.get(key);
+    if (t !== undefined) return t;
+    const o = this.old.get(key);
+    if (o !== undefined) {
+      this.old.delete(key);
+      this.set(key, o);
+    }
+    return o;
+  }
+
+  set(key: string, tail: Tail): void {
+    if (this.chars + key.length > this.limit && this.young.size) {
+      this.old = this.young;
+      this.young = new Map();
+      this.chars = 0;
+    }
+    this.chars += key.length;
+    this.young.set(key, tail);
   }
 }
 
