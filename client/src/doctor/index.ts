@@ -166,9 +166,10 @@ export class CheckServerFeature implements vscode.Disposable {
       else config = await workspaceRootConfig(cfg, folder);
       const saveConfigDir = join(this.ctx.extension.globalStorageUri.fsPath, 'deployed', target.fleet ? 'fleet' : hostDirName(target.host));
       if (!config) mkdirSync(saveConfigDir, { recursive: true });
-      const nginx = target.host ? undefined : this.nginxPath(cfg);
+      const nginx = target.host || target.fleet ? undefined : this.nginxPath(cfg);
       let compare: string | undefined;
-      if (again) {
+      // several hosts: "Run again" runs again (--compare takes one host's report)
+      if (again && !target.fleet) {
         // the previous report as the CLI wrote it (its rows and the host's clock then)
         const dir = join(this.ctx.extension.globalStorageUri.fsPath, 'doctor');
         mkdirSync(dir, { recursive: true });
