@@ -59,7 +59,7 @@ describe('real editor: Check Server for 502 Causes on several hosts', { timeout:
     if (dir) rmSync(dir, { recursive: true, force: true });
   }, { timeout: 60_000 });
 
-  test('"Several hosts...": both hosts ticked, one report with the fleet summary first', { timeout: 6 * 60_000 }, () =>
+  test('"Several hosts...": both hosts ticked, one report with the fleet summary first; Run again', { timeout: 6 * 60_000 }, () =>
     s.step('check-hosts', async () => {
       const page = s.page;
       await openFile(page, 'nginx.conf');
@@ -96,5 +96,12 @@ describe('real editor: Check Server for 502 Causes on several hosts', { timeout:
       }
       assert.match(await frame.locator('header').innerText(), new RegExp(`2 hosts \\(${W1}, ${W2}\\)`));
       await s.screenshot('check-hosts-report');
+      // "Run again" on several hosts runs them again (no --compare: that takes one host's report)
+      await frame.locator('button#rerun').click();
+      await until(async () => {
+        for (const f of page.frames()) if (!f.isDetached() && await f.locator('body[data-run="2"] tr.check[data-id="fleet-backend"]').count().catch(() => 0)) return true;
+        return false;
+      }, 'the second run\'s report', 150_000, 500);
+      assert.equal(await page.locator('.notifications-toasts .notification-toast', { hasText: '--compare' }).count(), 0, 'no error about --compare');
     }));
 });
