@@ -7,7 +7,7 @@
 // truncated lines, UDP clients, a message holding ", client: ", a context whose quoted values hold
 // quotes) always take the normal way.
 import type { Explainer, Explanation } from './explain';
-import { RequestHistory, type Confidence } from './link';
+import { RequestHistory, type Confidence, type Link } from './link';
 import { isUpstreamFailure } from './failure';
 import type { LogEntry, LogReader } from './reader';
 import { LEVELS, MAX_LINE_BYTES, parseErrorText, type ErrorLogEntry } from './error-log';
@@ -220,7 +220,7 @@ export class CachedLineExplainer {
           return;
         }
         this.tails.set(tailText, (tail = { server: l.server, location: l.location, confidence: l.confidence, pairs: new Map(), lastHead: null, lastPair: null }));
-        report(new CachedLine(this.explainer, head, tail, lineNo, text, bytes, clientStart, clientEnd));
+        report(new CachedLine(this.explainer, head, tail, lineNo, text, bytes, clientStart, clientEnd, { e, l }));
         return;
       }
       for (const en of entries) if (isUpstreamFailure(en)) report(fromExplanation(this.explainer.explain(en, this.history), null));
@@ -328,6 +328,8 @@ class CachedLine implements LineExplanation {
     private readonly bytes: number,
     private readonly clientStart: number,
     private readonly clientEnd: number,
+    /** The entry and link of this very line when they were just made (the first line of a tail). */
+    private readonly read: { e: LogEntry; l: Link } | null = null,
   ) {
     let pair = tail.lastHead === head ? tail.lastPair : tail.pairs.get(head);
     if (!pair) tail.pairs.set(head, (pair = { memo: undefined }));
@@ -369,7 +371,9 @@ class CachedLine implements LineExplanation {
   }
 
   explanation(): Explanation {
-    // read the line the normal way (the result the reader gives); not kept (see Pair)
+    // the line as read and linked when its tail was new (a link that is not order-dependent is
+    // the one explain() finds), else read the normal way; not kept (see Pair)
+    if (this.read) return this.explainer.explainLinked(this.read.e, this.read.l);
     return this.explainer.explain(parseErrorText(this.text, this.line, this.bytes)!);
   }
 }
