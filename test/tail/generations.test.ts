@@ -89,3 +89,19 @@ test('connected rename: the old file is read through its descriptor; only genera
   assert.deepEqual(steps(usual), []);
   assert.deepEqual(usual.gaps, []);
 });
+
+test('truncated again before the file was read from its start: what is new since the last list, oldest first, whole', () => {
+  // listed: the copy of A (.1, inode 31, was read from the offset); since then two more copytruncates
+  // (B then C) with delaycompress: A's copy is now .3.gz (a new inode, same content), B's .2, C's .1
+  const listed = [file('error.log.1', '31', A), gz('error.log.2.gz', '30', 'older')];
+  const now = [gz('error.log.3.gz', '40', A), gz('error.log.4.gz', '30', 'older'), file('error.log.2', '32', B), file('error.log.1', '33', C)];
+  const p = planRecovery({ base: 'error.log', position: { inode: '11', offset: 0, head: '' }, why: 'truncate', currentInode: '11', siblings: now, listedBefore: listed });
+  assert.deepEqual(steps(p), ['error.log.2@0', 'error.log.1@0']);
+  assert.deepEqual(p.gaps, []);
+  assert.ok(p.steps.every((s) => !s.follow && !s.previous));
+  // nothing new (only renames and a compression of a listed file): nothing to read
+  assert.deepEqual(steps(planRecovery({ base: 'error.log', position: { inode: '11', offset: 0, head: '' }, why: 'truncate', currentInode: '11', siblings: [gz('error.log.2.gz', '41', A), gz('error.log.3.gz', '30', 'older')], listedBefore: listed })), []);
+  // a new copy nothing here can decompress is a gap with its size
+  const zst = planRecovery({ base: 'error.log', position: { inode: '11', offset: 0, head: '' }, why: 'truncate', currentInode: '11', siblings: [file('error.log.2', '31', A), gz('error.log.3.gz', '30', 'older'), file('error.log.1.zst', '34', B, { compression: 'zst', readable: false, head: '', contentSize: -1 })], listedBefore: listed });
+  assert.deepEqual(zst.gaps.map((g) => g.gap.reason), ['unreadable']);
+});

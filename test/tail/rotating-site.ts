@@ -7,7 +7,7 @@
 //                  (start-stop-daemon --stop --signal USR1 --pidfile ... --name nginx)
 //   delaycompress  the same with compress + delaycompress (the stock file's choice)
 //   copytruncate   copy + truncate in place, no postrotate
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { join } from 'node:path';
@@ -136,9 +136,17 @@ http {
       }
       await Promise.all(pending);
     },
+    // not spawnSync: a blocked event loop froze the local follower and the requests in flight
+    // during logrotate (a slow fsync under load let their 10 s timeouts fire)
     rotate: async () => {
-      const r = spawnSync(LOGROTATE, ['-f', '-s', join(prefix, 'logrotate.state'), rconf], { encoding: 'utf8', timeout: 30_000 });
-      if (r.status !== 0) throw new Error(`logrotate failed (${r.status}): ${r.stderr}`);
+      const lr = spawn(LOGROTATE, ['-f', '-s', join(prefix, 'logrotate.state'), rconf], { stdio: ['ignore', 'ignore', 'pipe'] });
+      let err = '';
+      lr.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+      const code = await withTimeout(new Promise<number | null>((r) => lr.once('close', r)), 30_000, 'logrotate').catch((e: unknown) => {
+        lr.kill('SIGKILL');
+        throw e;
+      });
+      if (code !== 0) throw new Error(`logrotate failed (${code}): ${err}`);
     },
     generations: () => {
       const gens = readdirSync(join(prefix, 'logs'))

@@ -48,6 +48,13 @@ export interface RecoveryInput {
   siblings: Sibling[];
   /** Files already read for the rename just before (a copy of the new file made meanwhile among them): not again. */
   alreadyRead?: ReadonlySet<string>;
+  /**
+   * Nothing has been read yet from the file at the path (position offset 0), and these are the
+   * rotated files as listed before it was to be read: every file new since (by inode; a compressed
+   * file whose content is that of a listed one is the same generation) is a generation the file
+   * went through in between (copytruncate again), read whole, oldest first.
+   */
+  listedBefore?: Sibling[];
 }
 
 export interface ReadStep {
@@ -121,6 +128,20 @@ export function planRecovery(input: RecoveryInput): RecoveryPlan {
   const gap = (reason: TailGap['reason'], file: string | null, message: string, extra: Partial<TailGap> = {}): void => {
     plan.gaps.push({ before: plan.steps.length, gap: { reason, file, bytes: null, ...extra }, message });
   };
+  const unreadable = (s: Sibling): void => {
+    gap('unreadable', s.name, `${s.name} cannot be read here (${s.compression ? `no ${s.compression} decompressor` : 'unreadable'}): its ${n(s.size)} bytes${s.compression ? ' (compressed)' : ''} of lines are skipped`, { bytes: s.contentSize >= 0 ? s.contentSize : null });
+  };
+  if (input.listedBefore) {
+    const known = input.listedBefore;
+    const inodes = new Set(known.map((s) => s.inode));
+    const sameContent = (s: Sibling): boolean => s.compression !== null && s.contentSize >= 0 && known.some((k) => k.head === s.head && k.contentSize === s.contentSize);
+    for (const s of ordered) {
+      if (inodes.has(s.inode) || s.inode === input.currentInode || s.inode === pos.inode || sameContent(s)) continue;
+      if (s.readable) plan.steps.push({ sibling: s, from: 0, previous: false, follow: false });
+      else unreadable(s);
+    }
+    return plan;
+  }
   // the previous generation: by inode (renamed), else by its first bytes (compressed, or copied)
   let previous: Sibling | undefined = copies ? undefined : ordered.find((s) => s.compression === null && s.inode === pos.inode);
   if (!previous && pos.head) {
@@ -170,7 +191,7 @@ export function planRecovery(input: RecoveryInput): RecoveryPlan {
       expect--;
     }
     if (s.readable) step(s, 0, false);
-    else gap('unreadable', s.name, `${s.name} cannot be read here (${s.compression ? `no ${s.compression} decompressor` : 'unreadable'}): its ${n(s.size)} bytes${s.compression ? ' (compressed)' : ''} of lines are skipped`, { bytes: s.contentSize >= 0 ? s.contentSize : null });
+    else unreadable(s);
   }
   missingDown(stop ? Number(stop[1]) : 0);
   return plan;
@@ -186,6 +207,7 @@ export function rotationMessage(path: string, why: RecoveryInput['why'], plan: R
   const rest = plan.steps.filter((s) => !s.previous).map((s) => s.sibling.name);
   const then = `${rest.length ? `, then ${rest.join(', then ')}` : ''}, then the ${why === 'truncate' ? 'file from its start' : 'new file'}`;
   if (why === 'rename') return `${path}: reading ${rest.join(', then ')}, rotated meanwhile, before the new file`;
+  if (why === 'truncate' && plan.steps.length && !plan.steps.some((s) => s.previous)) return `${path} was truncated again (copytruncate) before it was read: reading ${rest.join(', then ')} first, then the file from its start`;
   const prev = plan.steps.find((s) => s.previous);
   const first = prev ? `; reading the rest of ${prev.sibling.name}${prev.from ? ` from byte ${n(prev.from)}` : ''} first` : '';
   if (why === 'truncate') return `${path} was truncated (copytruncate)${first}${then}`;

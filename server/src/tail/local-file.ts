@@ -8,13 +8,15 @@
 // - copytruncate shows as a size below the offset or a changed head: the copy, found next to the
 //   file by its head (plain or gzip), is read from the offset first, so lines written just before
 //   the copy are not lost; bytes seen but in no file (copytruncate's window) are a gap notice.
+//   Before the file is read from its start, copies new since the list (truncated again meanwhile)
+//   are read whole.
 import { promises as fsp, type Stats } from 'node:fs';
 import type { TailGap } from '../protocol/protocol';
 import { basename } from 'node:path';
 import { LineAssembler, type Line, type Position } from './frames';
 import { HEAD_BYTES } from './remote-script';
 import { Sleeper, StateReporter, type FollowHooks, type Follower, type RotationOptions } from './follow';
-import { planRecovery, rotationMessage, type RecoveryInput, type RecoveryPlan } from './generations';
+import { planRecovery, rotationMessage, type RecoveryInput, type RecoveryPlan, type Sibling } from './generations';
 import { inodeKey, listSiblings, openGeneration, readGeneration } from './local-generations';
 
 export interface LocalOptions extends RotationOptions {
@@ -49,6 +51,8 @@ export class LocalFileFollower implements Follower {
   private off = 0;
   private maxSize = 0;
   private first = true;
+  /** The rotated files at the last listing. */
+  private listed: Sibling[] = [];
   readonly stats = { rotations: 0, gaps: 0 };
 
   constructor(
@@ -320,7 +324,9 @@ export class LocalFileFollower implements Follower {
     else await this.deliver(this.asm.finish());
     const fh = this.fh!;
     this.fh = undefined;
-    if (!(await this.readPlan(plan, handles, { pending: null }))) {
+    const read = new Set(plan.steps.map((s) => s.sibling.inode));
+    const expect = (await this.readPlan(plan, handles, { pending: null })) ? await this.readNewCopies(fh, this.listed, read) : null;
+    if (!expect) {
       await fh.close().catch(() => undefined);
       return false;
     }
@@ -328,17 +334,43 @@ export class LocalFileFollower implements Follower {
     const { st } = await this.statPath();
     if (st && st.ino === this.ident.ino && st.dev === this.ident.dev) {
       await fh.close().catch(() => undefined);
-      return this.openFresh('start');
+      return this.openFresh('start', null, expect);
     }
-    return this.openFresh('start', { fh, st: await fh.stat() });
+    return this.openFresh('start', { fh, st: await fh.stat() }, expect);
+  }
+
+  /**
+   * After a copytruncate's copy was read, before the file is read from its start: if it was
+   * truncated again meanwhile (a new rotated file since the listing), the generation in between is
+   * only in that newer copy: read every new one whole, oldest first, until the list holds nothing
+   * new. Returns what the file looked like at the last listing (a truncation after it is seen by
+   * openFresh), or null when stopped.
+   */
+  private async readNewCopies(fh: Handle, listed: Sibling[], read: Set<string>): Promise<{ head: string; size: number; alreadyRead: Set<string> } | null> {
+    const inode = inodeKey(this.ident);
+    for (;;) {
+      // the file before the list (first bytes, then size): a truncation after the list shows there
+      const size = (await fh.stat()).size;
+      const head = (await readAt(fh, 0, Math.min(size, HEAD_BYTES))).toString('hex');
+      const siblings = await listSiblings(this.path);
+      const plan = planRecovery({ base: basename(this.path), position: { inode, offset: 0, head: '' }, why: 'truncate', currentInode: inode, siblings, listedBefore: listed });
+      if (!plan.steps.length && !plan.gaps.length) return { head, size, alreadyRead: read };
+      this.stats.rotations++;
+      this.hooks.notice('rotated', rotationMessage(this.path, 'truncate', plan, 0));
+      for (const s of plan.steps) read.add(s.sibling.inode);
+      if (!(await this.readPlan(plan, await this.openSteps(plan), { pending: null }))) return null;
+      listed = siblings;
+    }
   }
 
   /** Lists the rotated files and plans; a list with a gap is taken once more (it may have been taken mid-rename). */
   private async plan(input: Omit<RecoveryInput, 'siblings'>): Promise<RecoveryPlan> {
-    const plan = planRecovery({ ...input, siblings: await listSiblings(this.path) });
+    this.listed = await listSiblings(this.path);
+    const plan = planRecovery({ ...input, siblings: this.listed });
     if (!plan.gaps.length) return plan;
     await this.nap();
-    return planRecovery({ ...input, siblings: await listSiblings(this.path) });
+    this.listed = await listSiblings(this.path);
+    return planRecovery({ ...input, siblings: this.listed });
   }
 
   /** Opens every planned generation now, so later renames (error.log.1 -> .2) do not matter. */

@@ -41,6 +41,10 @@
 //                                possible record start)
 //   K                            keep-alive (every ~2 s of silence), so dead connections are noticed
 //
+// After a copytruncate's copy was read, the rotated files are checked again (by inode) before the
+// file is read from its start: something new means it was truncated again meanwhile, and the list
+// goes to the client once more (LIST truncate ... posoff 0), which plans what is new since.
+//
 // The offset the script keeps is what dd reports it read (a read can come up short when the file
 // is truncated between the size check and the read), so a copytruncate copy is read from exactly
 // where reading stopped.
@@ -112,11 +116,12 @@ enc() { printf %s "$1" | od -An -v -tx1 | tr -d ' \n'; }
 lg() {
   while :; do
   msg LIST "$@"
-  set +f
+  set +f; SN=
   for _f in "$P"?*; do
     [ -f "$_f" ] || continue
     case $<_f#"$P"} in [._-]*[0-9]*) ;; *) continue;; esac
     st "$_f" || continue
+    SN="$SN $ino"
     _c=-; _k=1; _cs=$size; _h=
     case $_f in *.gz) _c=gz;; *.bz2) _c=bz2;; *.xz) _c=xz;; *.zst) _c=zst;; esac
     if [ "$_c" = - ]; then _w=$size; [ "$_w" -gt "$HL" ] && _w=$HL; [ "$_w" -gt 0 ] && _h=$(hx "$_f" "$_w")
@@ -133,6 +138,18 @@ lg() {
   [ "$PL" = "?" ] || return 0
   nap
   done
+}
+nw() {
+  # a rotated file (by inode) that was not there at the last list
+  _s=; set +f
+  for _f in "$P"?*; do
+    [ -f "$_f" ] || continue
+    case $<_f#"$P"} in [._-]*[0-9]*) ;; *) continue;; esac
+    st "$_f" && _s="$_s $ino"
+  done
+  set -f
+  for _x in $_s; do case "$SN " in *" $_x "*) ;; *) return 0;; esac; done
+  return 1
 }
 nl() {
   [ -n "$CUR" ] || o6 || return 1
@@ -204,7 +221,15 @@ trunc() {
   exec 3<&-
   lg truncate "$CI" 0 "$MS" "$OFF" "$CI" "$OFF" "$<HD:--}"
   set -- $PL; ex "$@"
-  if st "$P" && [ "$ino" = "$CI" ]; then fresh start; return; fi
+  # truncated again while the copy was read: the generation in between is only in a newer copy,
+  # read whole (the client plans: what is new since the last list), until nothing new is listed
+  while nw; do lg truncate "$CI" 0 0 0 "$CI" 0 -; set -- $PL; ex "$@"; done
+  if st "$P" && [ "$ino" = "$CI" ]; then
+    fresh start
+    # truncated again between that check and the open (a slow host): nothing read from it yet, again
+    nw && trunc
+    return
+  fi
   # the path is another file by now (rotated meanwhile): this one again from its start, wherever it went
   if fb "$CI" && { command exec 3<"$FO"; } 2>/dev/null; then OFF=0; HD=; LS=-1; MS=0; msg OPEN "$CI" 0 - 0 0; else fresh start; fi
 }

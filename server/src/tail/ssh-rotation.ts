@@ -30,6 +30,11 @@ export class RemoteRotation {
   private rereads = false;
   /** Files the last plan read (a copy of the new file among them is not read again). */
   private lastRead: ReadonlySet<string> = new Set();
+  /**
+   * The rotated files at the last list: a truncation of a file nothing was read from yet (the
+   * script lists again after reading a copy when something new appeared) reads what is new since.
+   */
+  private lastListed: Sibling[] | null = null;
   /** A list with a gap is taken once more (it may have been taken in the middle of logrotate's renames). */
   private listedAgain = false;
 
@@ -83,7 +88,7 @@ export class RemoteRotation {
     const base = this.path.slice(this.path.lastIndexOf('/') + 1);
     // a truncation of a file nothing was read from yet: the new file, copied right after a rename
     const pendingCopy = l.why === 'truncate' && l.position.offset === 0;
-    const plan = planRecovery({ base, position: l.position, why: l.why, currentInode: l.currentInode, lastSize: l.lastSize, readUpTo: l.readUpTo, siblings: l.siblings, ...(pendingCopy ? { alreadyRead: this.lastRead } : {}) });
+    const plan = planRecovery({ base, position: l.position, why: l.why, currentInode: l.currentInode, lastSize: l.lastSize, readUpTo: l.readUpTo, siblings: l.siblings, ...(pendingCopy ? { alreadyRead: this.lastRead, ...(this.lastListed ? { listedBefore: this.lastListed } : {}) } : {}) });
     if (plan.gaps.length && !this.listedAgain) {
       this.listedAgain = true;
       return '?\n';
@@ -91,6 +96,7 @@ export class RemoteRotation {
     this.listedAgain = false;
     this.plan = plan;
     this.lastRead = new Set(this.plan.steps.map((s) => s.sibling.inode));
+    this.lastListed = l.siblings;
     this.step = -1;
     this.gapsDone = 0;
     // a rename was announced by ROT when it was seen; here only what was rotated meanwhile
