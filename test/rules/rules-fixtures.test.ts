@@ -18,6 +18,8 @@ const RULES_DIR = join(FIXTURES, 'rules');
 interface Options {
   nginxVersion?: string;
   limits?: RunOptions['limits'];
+  /** Rule options a setting gives (nginxDoctor.stableHostnames ...). */
+  stableHostnames?: string[];
 }
 
 function optionsOf(text: string): Options {
@@ -27,8 +29,8 @@ function optionsOf(text: string): Options {
 
 /** A fixture as its `# options:` line says (the nginx version, include limits), from disk or the given text. */
 function runOptions(text: string, host: RunOptions['host'] = new DiskHost(), nginxVersion?: string): RunOptions {
-  const { limits } = optionsOf(text);
-  return { host, text, nginxVersion: nginxVersion ?? optionsOf(text).nginxVersion ?? null, ...(limits ? { limits } : {}) };
+  const { limits, stableHostnames } = optionsOf(text);
+  return { host, text, nginxVersion: nginxVersion ?? optionsOf(text).nginxVersion ?? null, ...(limits ? { limits } : {}), ...(stableHostnames ? { ruleOptions: { stableHostnames } } : {}) };
 }
 
 function run(ruleId: string, root: string, nginxVersion?: string): Analysis {

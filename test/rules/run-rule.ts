@@ -20,6 +20,8 @@ export interface RunOptions {
   confDir?: string;
   /** Lower include caps, so a fixture can reach them with a few files. */
   limits?: Partial<IncludeLimits>;
+  /** Options the settings give the rules (added to the fixtures' defaults). */
+  ruleOptions?: AnalyzeOptions['ruleOptions'];
 }
 
 export function oneRuleOptions(ruleId: string, root: string, o: RunOptions): AnalyzeOptions {
@@ -33,7 +35,7 @@ export function oneRuleOptions(ruleId: string, root: string, o: RunOptions): Ana
     catalog,
     nginxVersion: o.nginxVersion ?? null,
     rules: ruleId === 'syntax' ? [syntaxRule] : [syntaxRule, rule],
-    ruleOptions: { checkLocalSockets: true },
+    ruleOptions: { checkLocalSockets: true, ...o.ruleOptions },
     ...(o.confDir ? { confDir: o.confDir } : {}),
     ...(o.limits ? { limits: { ...INCLUDE_LIMITS, ...o.limits } } : {}),
     ...(snippet ? { startContext: snippet.context } : {}),

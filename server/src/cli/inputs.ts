@@ -31,6 +31,7 @@ export function analysisInputs(args: ParsedArgs, io: Io, host: DiskHost = new Di
     if (!m || !SEVERITIES.has(m[2]!)) throw new UsageError(`--rule takes RULE-ID=off|error|warning|info|hint, not "${r}"`);
     severities[m[1]!] = m[2] as SeveritySetting;
   }
+  const stableHostnames = args.options.get('stable-host') ?? [];
   const catalog = defaultCatalog();
   const cache = new ParseCache();
   const items: Input[] = [];
@@ -58,7 +59,7 @@ export function analysisInputs(args: ParsedArgs, io: Io, host: DiskHost = new Di
         nginxVersion: version ?? null,
         confDir,
         severities,
-        ruleOptions: { checkLocalSockets: isMachineConfig(given, true) },
+        ruleOptions: { checkLocalSockets: isMachineConfig(given, true), stableHostnames },
         ...(snippet ? { startContext: snippet.context } : {}),
       },
     });

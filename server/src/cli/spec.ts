@@ -39,6 +39,7 @@ const CONF_DIR: FlagSpec = { name: 'conf-dir', value: 'DIR', default: "the root 
 const NGINX_VERSION: FlagSpec = { name: 'nginx-version', value: 'X.Y.Z', default: 'accept the directives of every version', help: 'the nginx version to check against, e.g. 1.24.0', complete: 'none' };
 const PREFIX: FlagSpec = { name: 'prefix', value: 'DIR', help: "nginx's -p prefix; accepted for compatibility, includes resolve from --conf-dir", complete: 'dir' };
 const RULE: FlagSpec = { name: 'rule', value: 'ID=LEVEL', repeat: true, help: `set a rule's severity (${LEVELS}); repeatable, e.g. --rule unknown-variable=warning`, complete: 'none' };
+const STABLE_HOST: FlagSpec = { name: 'stable-host', value: 'NAME', repeat: true, help: 'a host name that never moves: static-hostname-upstream is silent for it ("*.example.com" for every name under it); repeatable', complete: 'none' };
 const SSH_CONFIG: FlagSpec = { name: 'ssh-config', value: 'FILE', default: '~/.ssh/config', help: 'ssh client config to use (ssh -F FILE)', complete: 'file' };
 const SSH: FlagSpec = { name: 'ssh', value: 'DEST', help: '[user@]host, an ~/.ssh/config alias or ssh://[user@]host:port; keys and agent only, never a password prompt', complete: 'host' };
 const METRICS: FlagSpec = { name: 'metrics', value: 'HOST:PORT', help: 'serve Prometheus metrics (per-location upstream failures, lines, source state) at http://HOST:PORT/metrics; PORT alone binds 127.0.0.1 (see docs/prometheus.md)', complete: 'none' };
@@ -74,11 +75,11 @@ export const COMMANDS: readonly CommandSpec[] = withExporter([
   {
     name: 'check',
     summary: 'check configs for the mistakes that cause 502/504s and everything nginx -t refuses',
-    synopsis: `[--format text|json|sarif] [--nginx-version X.Y.Z] [--prefix DIR]\n                     [--conf-dir DIR] [--rule ID=${LEVELS}] FILE...`,
+    synopsis: `[--format text|json|sarif] [--nginx-version X.Y.Z] [--prefix DIR]\n                     [--conf-dir DIR] [--rule ID=${LEVELS}] [--stable-host NAME] FILE...`,
     operands: [{ name: 'FILE...', help: 'root configs (nginx.conf), or snippets (checked in the context their directives imply)', complete: 'file' }],
     flags: [
       { name: 'format', value: 'text|json|sarif', default: 'text', help: 'text: file:line:col: severity [rule] message; json: {"diagnostics":[...]}; sarif: SARIF 2.1.0 for code scanning', complete: ['text', 'json', 'sarif'] },
-      NGINX_VERSION, PREFIX, CONF_DIR, RULE,
+      NGINX_VERSION, PREFIX, CONF_DIR, RULE, STABLE_HOST,
     ],
     examples: [
       ['nginx-doctor check /etc/nginx/nginx.conf', 'every file it includes, in its context'],
@@ -89,11 +90,11 @@ export const COMMANDS: readonly CommandSpec[] = withExporter([
   {
     name: 'fix',
     summary: 'apply every preferred quick fix (the ones the editor offers) and report what is left',
-    synopsis: '[--dry-run] [--nginx-version X.Y.Z] [--conf-dir DIR] [--rule ID=LEVEL] FILE...',
+    synopsis: '[--dry-run] [--nginx-version X.Y.Z] [--conf-dir DIR] [--rule ID=LEVEL] [--stable-host NAME] FILE...',
     operands: [{ name: 'FILE...', help: 'root configs or snippets, as for check; the files they include are fixed too', complete: 'file' }],
     flags: [
       { name: 'dry-run', help: 'print a unified diff instead of writing the files' },
-      NGINX_VERSION, PREFIX, CONF_DIR, RULE,
+      NGINX_VERSION, PREFIX, CONF_DIR, RULE, STABLE_HOST,
     ],
     examples: [
       ['nginx-doctor fix --dry-run /etc/nginx/nginx.conf', 'show what would change'],

@@ -42,6 +42,7 @@ export { Explainer, type Explanation } from './logs/explain';
 export { CONFIDENCE_MEANING, Linker, RequestHistory, parseUpstream, type Link, type LinkCacheSizes, type LogFacts, type Confidence, type Candidate } from './logs/link';
 export { isUpstreamFailure } from './logs/failure';
 export { parsePassTarget, passNodesIn, loggedSchemes, moduleOfLogged, socketAddress, PASS_MODULES, type PassTarget, type PassNode, type PassModule, type SocketAddress } from './upstream/pass-target';
+export { isHostName, matchesName, staticNames, type StaticName } from './upstream/host-names';
 export { effectiveUpstreamSettings, effectiveUpstreamSetting, upstreamDirective, settingValue, defaultText, defaultFor, ASSUMED_VERSION, type UpstreamSetting, type DefaultValue } from './upstream/settings';
 export { blockSettings, proxiedBlocks, locationOf, locationParts, settingsJson, sourceText, SETTING_GROUPS, type BlockSettings, type SettingRow, type SettingGroup, type SettingLevel, type SettingsBlockJson, type SettingJson } from './upstream/settings-report';
 export * from './features/index';

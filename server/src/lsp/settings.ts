@@ -21,6 +21,7 @@ export function normalizeSettings(raw: Partial<Settings>): Settings {
     rules: raw.rules && typeof raw.rules === 'object' ? raw.rules : {},
     nginxPath: typeof raw.nginxPath === 'string' && raw.nginxPath ? raw.nginxPath : 'nginx',
     websocketReadTimeout: typeof raw.websocketReadTimeout === 'string' && /^\d+(ms|[smhd])?$/.test(raw.websocketReadTimeout) ? raw.websocketReadTimeout : '3600s',
+    stableHostnames: Array.isArray(raw.stableHostnames) ? raw.stableHostnames.filter((r): r is string => typeof r === 'string' && r.trim() !== '') : [],
     allowedIncludePaths: Array.isArray(raw.allowedIncludePaths) ? raw.allowedIncludePaths.filter((r): r is string => typeof r === 'string' && r !== '') : [],
   };
 }

@@ -254,7 +254,7 @@ export class Workspace {
       cache: this.cache,
       nginxVersion: this.nginxVersion,
       severities: this.settings.rules,
-      ruleOptions: { websocketReadTimeout: this.settings.websocketReadTimeout, checkLocalSockets: this.trusted && isMachineConfig(path, true) },
+      ruleOptions: { websocketReadTimeout: this.settings.websocketReadTimeout, stableHostnames: this.settings.stableHostnames, checkLocalSockets: this.trusted && isMachineConfig(path, true) },
     };
     const confDir = this.settings.confDir ? this.resolveSetting(this.settings.confDir) : undefined;
     if (kind === 'root') return { ...common, ...(confDir ? { confDir } : {}) };

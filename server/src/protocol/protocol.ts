@@ -22,6 +22,8 @@ export interface Settings {
   nginxPath: string;
   /** proxy_read_timeout that the WebSocket quick fix sets. */
   websocketReadTimeout: string;
+  /** Host names that never move: static-hostname-upstream is silent for them ("*.example.com" covers every name under it). */
+  stableHostnames: string[];
   /** Directories outside the workspace folders and the conf prefix that includes may read (restricted setting). */
   allowedIncludePaths: string[];
 }
@@ -33,6 +35,7 @@ export const DEFAULT_SETTINGS: Settings = {
   rules: {},
   nginxPath: 'nginx',
   websocketReadTimeout: '3600s',
+  stableHostnames: [],
   allowedIncludePaths: [],
 };
 

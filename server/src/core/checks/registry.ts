@@ -43,6 +43,7 @@ import { rule as httpsUpstreamWithoutSni } from './rules/https-upstream-without-
 import { rule as fastcgiPassToHttpPort } from './rules/fastcgi-pass-to-http-port';
 import { rule as undefinedUpstream } from './rules/undefined-upstream';
 import { rule as variableProxyPassWithoutResolver } from './rules/variable-proxy-pass-without-resolver';
+import { rule as staticHostnameUpstream } from './rules/static-hostname-upstream';
 import { rule as proxyHeadersDroppedByInheritance } from './rules/proxy-headers-dropped-by-inheritance';
 import { rule as upstreamHostHeader } from './rules/upstream-host-header';
 import { rule as upstreamAllServersDown } from './rules/upstream-all-servers-down';
@@ -101,6 +102,7 @@ export const RULES: readonly Rule[] = [
   fastcgiPassToHttpPort,
   undefinedUpstream,
   variableProxyPassWithoutResolver,
+  staticHostnameUpstream,
   proxyHeadersDroppedByInheritance,
   upstreamHostHeader,
   upstreamAllServersDown,

@@ -28,6 +28,8 @@ export interface RuleOptions {
    * or nginx -V's conf dir), in a trusted workspace or the CLI; the doctor checks live hosts.
    */
   checkLocalSockets?: boolean;
+  /** Host names that never move (static-hostname-upstream is silent for them): "api.example.com", "*.example.com". */
+  stableHostnames?: readonly string[];
 }
 
 export interface RuleContext {
