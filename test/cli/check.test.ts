@@ -60,6 +60,21 @@ test('--rule changes severities: no error left means exit 0', () => {
   assert.doesNotMatch(r.out, /invalid-flag-value/);
 });
 
+test('--stable-host silences static-hostname-upstream for the names given (a wildcard covers a domain)', () => {
+  const t = tempTree({ 'nginx.conf': 'events {}\nhttp {\n    server {\n        listen 80;\n        location / { proxy_pass http://api:5001; }\n        location /r/ { proxy_pass http://reports.example.net:8080; }\n    }\n}\n' });
+  try {
+    const cli = (...a: string[]) => spawnSync(process.execPath, [CLI, 'check', ...a, join(t.dir, 'nginx.conf')], { encoding: 'utf8', timeout: 20_000 });
+    const all = cli();
+    assert.equal(all.status, 0, all.stderr);
+    assert.match(all.stdout, /:5:\d+: warning \[static-hostname-upstream\] "api" is resolved only when nginx starts/);
+    assert.match(all.stdout, /:6:\d+: info \[static-hostname-upstream\] "reports\.example\.net"/);
+    const quiet = cli('--stable-host', 'api', '--stable-host', '*.example.net');
+    assert.deepEqual([quiet.status, quiet.stdout], [0, '']);
+  } finally {
+    t.remove();
+  }
+});
+
 test('a snippet is checked in an inferred context, with a note on stderr', () => {
   const r = run('check', 'site/conf.d/app.conf');
   assert.equal(r.code, 1);

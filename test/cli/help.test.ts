@@ -16,11 +16,11 @@ const run = (...args: string[]) => {
 
 // The contract: every flag each sub-command has always accepted (plus tail's new rotation and metrics flags).
 const FLAGS: Record<string, string[]> = {
-  check: ['--format', '--nginx-version', '--prefix', '--conf-dir', '--rule'],
-  fix: ['--dry-run', '--nginx-version', '--prefix', '--conf-dir', '--rule'],
+  check: ['--format', '--nginx-version', '--prefix', '--conf-dir', '--rule', '--stable-host'],
+  fix: ['--dry-run', '--nginx-version', '--prefix', '--conf-dir', '--rule', '--stable-host'],
   match: ['--config', '--addr', '--format', '--conf-dir'],
   settings: ['--config', '--location', '--format', '--nginx-version', '--addr', '--conf-dir'],
-  explain: ['--config', '--format', '--all', '--conf-dir'],
+  explain: ['--config', '--format', '--all', '--resolve', '--resolve-via', '--conf-dir'],
   tail: ['--config', '--conf-dir', '--ssh', '--sudo', '--remote-config', '--remote-nginx-conf', '--remote-config-dir', '--format', '--failures',
     '--from-start', '--backlog', '--ssh-config', '--sources', '--stop-on-stdin-eof', '--command', '--rotation-quiet', '--rotation-max',
     '--metrics', '--metrics-max-series'],

@@ -6,7 +6,8 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
-import { CONFIDENCE_MEANING, CachedLineExplainer, Explainer, LogReader, Matcher, lineOf, logFormatsFromConfig, type ConfigNode, type Confidence, type Explanation, type LineExplanation } from '../core/index';
+import { CONFIDENCE_MEANING, CachedLineExplainer, Explainer, LogReader, Matcher, causeById, lineOf, logFormatsFromConfig, markStale, staleAddress, staticNames, type ConfigNode, type Confidence, type Explanation, type LineExplanation, type Model, type Resolve } from '../core/index';
+import { resolveNames } from '../remote/resolve-names';
 import { parseCommandArgs, one, UsageError } from './args';
 import { loadConfigOrReport } from '../host/load-config';
 import { forEachLine } from './lines';
@@ -50,6 +51,28 @@ export function explanationJson(x: Explanation): Record<string, unknown> {
   };
 }
 
+/**
+ * --resolve: the config's host names resolved once (here, or through the prefix), then every line
+ * whose peer is not what its name resolves to now becomes upstream-stale-address (once per shape
+ * of line: the lines of one shape share the peer).
+ */
+async function staleMarker(model: Model, prefix: string[]): Promise<(e: LineExplanation) => void> {
+  const answers = await resolveNames(staticNames(model).map((s) => s.host), prefix);
+  const resolve: Resolve = (n) => answers.get(n) ?? null;
+  const decided = new WeakMap<object, boolean>();
+  const cause = causeById('upstream-stale-address');
+  return (e) => {
+    let isStale = decided.get(e.same);
+    if (isStale === undefined) {
+      const x = e.explanation();
+      const s = staleAddress(x, model, resolve);
+      if (s) markStale(x, s);
+      decided.set(e.same, (isStale = s !== null));
+    }
+    if (isStale) e.cause = cause;
+  };
+}
+
 interface Group {
   title: string;
   order: number;
@@ -66,6 +89,10 @@ export async function runExplain(argv: string[], io: AsyncIo): Promise<number> {
   if (!root) throw new UsageError('explain needs --config ROOT (the nginx.conf that wrote the log)');
   const file = args.positionals[0] ?? '-';
   const all = args.flags.has('all');
+  const via = one(args, 'resolve-via');
+  const prefix = via === undefined ? [] : via.trim().split(/\s+/).filter(Boolean);
+  if (via !== undefined && (!prefix.length || prefix[0]!.startsWith('-'))) throw new UsageError(`--resolve-via takes a command prefix such as "docker exec web", not "${via}"`);
+  const resolving = args.flags.has('resolve') || via !== undefined;
   const set = loadConfigOrReport(root, one(args, 'conf-dir'), io.err);
   if (!set) return 2;
   let input: AsyncIterable<Buffer | string>;
@@ -88,11 +115,13 @@ export async function runExplain(argv: string[], io: AsyncIo): Promise<number> {
   const reader = new LogReader({ formats: logFormatsFromConfig(set) });
   // repeated lines (same failure, URI and server) are explained once: see core/logs/line-cache.ts
   const lines = new CachedLineExplainer(reader, explainer, all, 24_000_000);
+  const stale = resolving ? await staleMarker(matcher.model, prefix) : null;
   let pending = '';
   let reported = 0;
   const groups = new Map<string, Group>();
   const report = (e: LineExplanation): void => {
     reported++;
+    stale?.(e);
     if (format === 'json') pending += jsonLine(e);
     else addToGroups(groups, e);
   };

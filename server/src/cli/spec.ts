@@ -140,17 +140,20 @@ export const COMMANDS: readonly CommandSpec[] = withExporter([
   {
     name: 'explain',
     summary: 'link the 502/504 lines of an error or access log to their location, with the cause',
-    synopsis: '--config ROOT [--format text|json] [--all] [LOGFILE|-]',
+    synopsis: '--config ROOT [--format text|json] [--all] [--resolve] [--resolve-via PREFIX] [LOGFILE|-]',
     operands: [{ name: 'LOGFILE', help: 'an error.log or access.log; "-" or nothing: standard input', complete: 'file' }],
     flags: [
       { name: 'config', value: 'ROOT', help: 'the nginx.conf that wrote the log (required)', complete: 'file' },
       { name: 'format', value: 'text|json', default: 'text', help: 'text: a report grouped by location; json: one object per line', complete: FORMAT2 },
       { name: 'all', help: 'every parsed line, not only upstream failures' },
+      { name: 'resolve', help: "resolve the config's backend host names here (getent ahosts) and name lines whose peer is no longer the name's address upstream-stale-address; use it where nginx runs" },
+      { name: 'resolve-via', value: 'PREFIX', help: 'resolve through a command prefix, words split at spaces (no shell), e.g. "docker exec web" for nginx in a container; implies --resolve', complete: 'none' },
       CONF_DIR,
     ],
     examples: [
       ['nginx-doctor explain --config /etc/nginx/nginx.conf /var/log/nginx/error.log', 'grouped by location'],
       ['journalctl -u nginx -o cat | nginx-doctor explain --config nginx.conf --format json -', 'from stdin'],
+      ['nginx-doctor explain --config nginx.conf --resolve-via "docker exec web" error.log', 'backend names resolved inside the nginx container'],
     ],
     exit: '0, or 2 on a usage or I/O failure; unparsable lines are counted on stderr',
   },

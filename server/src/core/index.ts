@@ -39,6 +39,7 @@ export { LogReader, type LogEntry, type ReaderStats, type ReaderOptions } from '
 export { CAUSES, CAUSE_IDS, classify, causeById, type Cause, type CauseId, type CauseRecord, type Classification } from './logs/causes';
 export { CachedLineExplainer, errorLineKey, type LineExplanation, type LineKey } from './logs/line-cache';
 export { Explainer, type Explanation } from './logs/explain';
+export { candidateNames, markStale, namesToResolve, peerAddress, staleAddress, staleSentence, type Resolve, type StaleAddress } from './logs/stale';
 export { CONFIDENCE_MEANING, Linker, RequestHistory, parseUpstream, type Link, type LinkCacheSizes, type LogFacts, type Confidence, type Candidate } from './logs/link';
 export { isUpstreamFailure } from './logs/failure';
 export { parsePassTarget, passNodesIn, loggedSchemes, moduleOfLogged, socketAddress, PASS_MODULES, type PassTarget, type PassNode, type PassModule, type SocketAddress } from './upstream/pass-target';

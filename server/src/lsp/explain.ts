@@ -6,7 +6,7 @@ import { hostname } from 'node:os';
 import { isAbsolute, resolve as resolvePath } from 'node:path';
 import { CancellationToken, LSPErrorCodes, ResponseError } from 'vscode-languageserver/node';
 import {
-  CONFIDENCE_MEANING, Explainer, LogReader, Matcher, RequestHistory, withRegexPool, defaultText, effectiveUpstreamSettings, fixAllowed, isUpstreamFailure, lineOf, parseUrl, parseVersion, logFormatsFromConfig, passNodesIn,
+  CONFIDENCE_MEANING, Explainer, LogReader, Matcher, RequestHistory, markStale, namesToResolve, staleAddress, withRegexPool, defaultText, effectiveUpstreamSettings, fixAllowed, isUpstreamFailure, lineOf, parseUrl, parseVersion, logFormatsFromConfig, passNodesIn,
   type ConfigNode, type ConfigSet, type Diagnostic, type Explanation, type LocationInfo, type ServerInfo,
 } from '../core/index';
 import type {
@@ -14,6 +14,8 @@ import type {
 } from '../protocol/protocol';
 import type { Workspace } from './workspace';
 import { pathToUri, toRange, uriToPath } from './convert';
+import { isMachineConfig } from '../host/machine-config';
+import { resolveNames } from '../remote/resolve-names';
 
 /** Lines explained per request at most (a pasted log stays responsive). */
 export const MAX_LINES = 5000;
@@ -155,7 +157,7 @@ export async function explainLines(ws: Workspace, p: ExplainLinesParams, token: 
   const { l } = r;
   const reader = new LogReader({ formats: logFormatsFromConfig(l.set) });
   const lines = (Array.isArray(p.lines) ? p.lines : []).slice(0, MAX_LINES);
-  const out: ExplainedLine[] = [];
+  const found: { x: Explanation; i: number; failure: boolean }[] = [];
   const pool = { steps: REQUEST_REGEX_BUDGET };
   // the lines of one request told apart by their order (error_page chains), as in the CLI
   const history = new RequestHistory();
@@ -170,7 +172,7 @@ export async function explainLines(ws: Workspace, p: ExplainLinesParams, token: 
         for (const entry of entries) {
           const failure = isUpstreamFailure(entry);
           if (p.failuresOnly && !failure) continue;
-          out.push(explained(l.explainer.explain(entry, history), i, l, failure, ws.nginxVersion));
+          found.push({ x: l.explainer.explain(entry, history), i, failure });
         }
       }
     });
@@ -179,7 +181,20 @@ export async function explainLines(ws: Workspace, p: ExplainLinesParams, token: 
       if (token.isCancellationRequested) throw new ResponseError(LSPErrorCodes.RequestCancelled, 'request cancelled');
     }
   }
-  return { root: r.root, explanations: out };
+  // nginx runs here (a trusted workspace whose root is this machine's config): a line whose peer is
+  // no longer what its backend name resolves to is upstream-stale-address
+  if (ws.trusted && isMachineConfig(r.root, true)) {
+    const model = l.matcher.model;
+    const names = namesToResolve(found.filter((f) => f.failure).map((f) => f.x), model);
+    if (names.length) {
+      const answers = await resolveNames(names);
+      for (const f of found) {
+        const s = f.failure ? staleAddress(f.x, model, (n) => answers.get(n) ?? null) : null;
+        if (s) markStale(f.x, s);
+      }
+    }
+  }
+  return { root: r.root, explanations: found.map((f) => explained(f.x, f.i, l, f.failure, ws.nginxVersion)) };
 }
 
 export function matchUrl(ws: Workspace, p: MatchUrlParams): MatchUrlResult {

@@ -65,6 +65,14 @@ const RECORDS = {
     directives: ['proxy_pass', 'upstream', 'server', 'resolver'],
     probeHelps: true,
   },
+  'upstream-stale-address': {
+    status: 502,
+    title: 'nginx still uses an old address for a backend name',
+    explanation: 'The config names the backend by a host name, which nginx resolved once, when it started. The name now resolves to another address (the container was recreated, the load balancer rotated its addresses), but nginx keeps connecting to the old one until it is reloaded. Found by resolving the name where nginx runs, not from the message.',
+    checks: ['Reload nginx (nginx -s reload) so that it resolves the name again', 'Compare getent hosts NAME on the nginx host with the address in the upstream field', 'Stop it happening again: see the rule static-hostname-upstream (a resolver with a variable in proxy_pass, or server ... resolve from nginx 1.27.3 on)'],
+    directives: ['proxy_pass', 'upstream', 'server', 'resolver'],
+    probeHelps: true,
+  },
   'upstream-address-exhausted': {
     status: 502,
     title: 'no local address/port left to connect from',
