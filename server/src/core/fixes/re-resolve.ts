@@ -28,11 +28,12 @@ function safeName(host: string): string {
   return host.replace(/[^A-Za-z0-9_]/g, '_');
 }
 
-/** A variable name no directive defines, for the backend's address. */
-function freeVariable(model: Model, host: string): string {
+/** A variable for the backend's address: one no directive defines, or one only set to this same address. */
+function freeVariable(model: Model, host: string, address: string): string {
   const base = `${safeName(host)}_backend`.toLowerCase();
+  const usable = (n: string): boolean => (model.definedVariables.get(n) ?? []).every((d) => d.d.name === 'set' && d.d.args[1]?.value === address);
   let name = base;
-  for (let i = 2; model.definedVariables.has(name); i++) name = `${base}${i}`;
+  for (let i = 2; !usable(name); i++) name = `${base}${i}`;
   return name;
 }
 
@@ -61,7 +62,7 @@ export function variableForm(model: Model, s: StaticName, resolver: string | nul
   if (t.module === 'memcached') return 'memcached_pass takes no variables';
   if (parent.body !== 'location' && parent.body !== 'if_location') return `${node.d.name} stands in a ${parent.body ?? 'block'} block, where set is not allowed`;
   if (node.via || !editableBlock(parent)) return 'the directive comes from an included file shared by other blocks';
-  const v = freeVariable(model, s.host);
+  const v = freeVariable(model, s.host, t.address);
   const lines = [`set $${v} ${t.address};`];
   if (t.uri) {
     const mod = parent.d.args.length > 1 ? parent.d.args[0]!.value : '';
