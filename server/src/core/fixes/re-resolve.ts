@@ -83,7 +83,8 @@ export function variableForm(model: Model, s: StaticName, resolver: string | nul
     if (!r) return 'no place for a resolver line in the server block';
     edits.push(r);
   }
-  return { title: `Resolve ${s.host} per request (set $${v} + ${node.d.name} through it${t.uri ? ', rewrite keeps the URI mapping' : ''})`, edits };
+  const extra = edits.length > 1 ? ' + resolver' : '';
+  return { title: `Resolve ${s.host} per request (set $${v} + ${node.d.name} through it${t.uri ? ', rewrite keeps the URI mapping' : ''}${extra})`, edits };
 }
 
 /**
@@ -120,6 +121,7 @@ export function upstreamForm(model: Model, s: StaticName, resolver: string | nul
     const at = file.lines.lineStart(file.lines.positionAt(server.d.start).line);
     edits.push({ file: file.path, start: at, end: at, newText: block + eol + eol });
   }
+  const also: string[] = [];
   // what the backend sees stays as it was: the Host header and the TLS server name were the written host
   if (t.module === 'proxy' && name !== t.address.toLowerCase()) {
     const block = node.parent!.body === 'location' ? node.parent! : model.enclosing(node, ['location']);
@@ -129,14 +131,16 @@ export function upstreamForm(model: Model, s: StaticName, resolver: string | nul
       const e = setHeaders(model, block, [['Host', t.address]]);
       if (!e.length) return 'the Host header cannot be set in this location';
       edits.push(...e);
+      also.push('Host');
     }
     if (t.scheme === 'https' && !model.effectiveNodes(block, 'proxy_ssl_name').length) {
       const e = setDirectives(model, block, [['proxy_ssl_name', s.host]]);
       if (!e.length) return 'proxy_ssl_name cannot be set in this location';
       edits.push(...e);
+      also.push('proxy_ssl_name');
     }
   }
-  return { title: `Resolve ${s.host} while nginx runs (upstream ${name} with zone and server ... resolve)`, edits };
+  return { title: `Resolve ${s.host} while nginx runs (upstream ${name} with zone and server ... resolve${edits.length > 1 && !model.upstreams.has(name) && !model.effectiveNodes(server.parent, 'resolver').length ? ' + resolver' : ''}${also.length ? `; keeps ${also.join(', ')}` : ''})`, edits };
 }
 
 function upstreamServerForm(model: Model, s: StaticName, resolver: string | null): Fix | string {
