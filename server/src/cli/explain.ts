@@ -56,7 +56,7 @@ export function explanationJson(x: Explanation): Record<string, unknown> {
  * whose peer is not what its name resolves to now becomes upstream-stale-address (once per shape
  * of line: the lines of one shape share the peer).
  */
-async function staleMarker(model: Model, prefix: string[]): Promise<(e: LineExplanation) => void> {
+async function staleMarker(model: Model, prefix: string[]): Promise<(e: LineExplanation) => LineExplanation> {
   const answers = await resolveNames(staticNames(model).map((s) => s.host), prefix);
   const resolve: Resolve = (n) => answers.get(n) ?? null;
   const decided = new WeakMap<object, boolean>();
@@ -69,7 +69,8 @@ async function staleMarker(model: Model, prefix: string[]): Promise<(e: LineExpl
       if (s) markStale(x, s);
       decided.set(e.same, (isStale = s !== null));
     }
-    if (isStale) e.cause = cause;
+    // the line's own values stay; only its cause reads differently
+    return isStale ? (Object.create(e, { cause: { value: cause } }) as LineExplanation) : e;
   };
 }
 
@@ -119,9 +120,9 @@ export async function runExplain(argv: string[], io: AsyncIo): Promise<number> {
   let pending = '';
   let reported = 0;
   const groups = new Map<string, Group>();
-  const report = (e: LineExplanation): void => {
+  const report = (line: LineExplanation): void => {
     reported++;
-    stale?.(e);
+    const e = stale ? stale(line) : line;
     if (format === 'json') pending += jsonLine(e);
     else addToGroups(groups, e);
   };

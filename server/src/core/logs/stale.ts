@@ -50,7 +50,10 @@ export function candidateNames(x: Explanation, model: Model): StaticName[] {
     if (p.target.hasVariables || p.target.unixPath !== null) continue;
     for (const u of model.upstreams.get(p.target.host.toLowerCase()) ?? []) if (u.body === 'upstream') groups.add(u);
   }
-  return all.filter((s) => (s.upstream ? groups.has(s.upstream) : passes.some((p) => p.node === s.node)));
+  const at = (n: ConfigNode): string => `${n.file.source.path}:${n.d.start}`;
+  const groupAt = new Set([...groups].map(at));
+  const passAt = new Set(passes.map((p) => at(p.node)));
+  return all.filter((s) => (s.upstream ? groupAt.has(at(s.upstream)) : passAt.has(at(s.node))));
 }
 
 /** Names whose answer would decide `stale` for these explanations (for a caller that resolves lazily). */
