@@ -104,7 +104,7 @@ ${cmp.fixed.length ? `<ul class="fixed">${cmp.fixed.map((t) => `<li>✔ ${esc(t)
   td.status, td.config, td.actions { white-space: nowrap; overflow-wrap: normal; }
   td.title { min-width: 14em; }
   td.found { min-width: 12em; white-space: pre-line; }
-  tr.st-fail { background: var(--vscode-inputValidation-errorBackground, rgba(255, 0, 0, 0.12)); }
+  tr.st-fail { background: color-mix(in srgb, var(--vscode-errorForeground) 9%, transparent); }
   tr.st-fail td:first-child { border-left: 3px solid var(--vscode-errorForeground); }
   tr.st-warn td:first-child { border-left: 3px solid var(--vscode-editorWarning-foreground, #cca700); }
   tr.st-pass td:first-child, tr.st-skip td:first-child { border-left: 3px solid transparent; }
